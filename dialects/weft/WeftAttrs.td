@@ -1,0 +1,33 @@
+#ifndef WEFT_ATTRS_TD
+#define WEFT_ATTRS_TD
+
+include "WeftDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+
+// A schedule: how an op is mapped to loops, threads and vectors. Every field is optional; an
+// empty field means "the target's default for this shape". Written as
+//   #weft.schedule<parallel = time, gather = bounded, vector = 8, tile = [256]>
+def Weft_ScheduleAttr : AttrDef<Weft_Dialect, "Schedule"> {
+  let mnemonic = "schedule";
+  let summary = "How an op is mapped to loops, threads and vectors";
+  let description = [{
+    Fields (all optional): `parallel` = time | channel | rows (which dimension is split across
+    threads or workgroups); `gather` = bounded | scan | sweep (col2im: only the contributing
+    columns, the full K with a modulo, or the CPU row sweep); `copy` = flat | row (concat);
+    `vector` = elements per vector (1 = scalar); `tile` = tile extents (op-specific order);
+    `workgroup` = GPU workgroup extents; `unroll` = inner unroll factor.
+  }];
+  let parameters = (ins
+    StringRefParameter<"parallel dimension", "\"\"">:$parallel,
+    StringRefParameter<"col2im gather form", "\"\"">:$gather,
+    StringRefParameter<"concat copy form", "\"\"">:$copy,
+    DefaultValuedParameter<"int64_t", "0">:$vector,
+    OptionalArrayRefParameter<"int64_t">:$tile,
+    OptionalArrayRefParameter<"int64_t">:$workgroup,
+    DefaultValuedParameter<"int64_t", "0">:$unroll
+  );
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
+#endif

@@ -1,0 +1,328 @@
+#include "weft/OpRules.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace weft {
+
+void Attrs::set(std::string_view name, int64_t value) {
+  for (auto &kv : items)
+    if (kv.first == name) {
+      kv.second = value;
+      return;
+    }
+  items.emplace_back(std::string(name), value);
+}
+
+bool Attrs::has(std::string_view name) const {
+  return std::any_of(items.begin(), items.end(), [&](auto &kv) { return kv.first == name; });
+}
+
+int64_t Attrs::get(std::string_view name, int64_t fallback) const {
+  for (auto &kv : items)
+    if (kv.first == name)
+      return kv.second;
+  return fallback;
+}
+
+bool isKnownOp(std::string_view op) {
+  return std::find(std::begin(kOpNames), std::end(kOpNames), op) != std::end(kOpNames);
+}
+
+std::vector<AttrSpec> opAttrSpecs(std::string_view op) {
+  if (op == "im2col_1d") return {{"kernel", true, 0}, {"stride", true, 0}, {"padding", false, 0}, {"dilation", false, 1}};
+  if (op == "col2im_1d") return {{"stride", true, 0}, {"channels", true, 0}, {"padding", false, 0}};
+  if (op == "concat") return {{"axis", false, 0}};
+  if (op == "matmul") return {{"transpose_a", false, 0}, {"transpose_b", false, 0}};
+  if (op == "conv1d") return {{"stride", false, 1}, {"padding", false, 0}, {"dilation", false, 1}};
+  if (op == "conv_transpose_1d") return {{"stride", false, 1}, {"padding", false, 0}};
+  return {};
+}
+
+Attrs withDefaults(std::string_view op, Attrs attrs) {
+  for (const AttrSpec &a : opAttrSpecs(op))
+    if (!a.required && !attrs.has(a.name)) attrs.set(a.name, a.fallback);
+  return attrs;
+}
+
+std::string shapeToString(const Shape &s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i) out += ", ";
+    out += s[i] == kDynamic ? std::string("?") : std::to_string(s[i]);
+  }
+  return out + "]";
+}
+
+std::string typeToString(const TensorType &t) {
+  return shapeToString(t.shape) + " " + dtypeName(t.dtype);
+}
+
+namespace {
+
+bool known(int64_t v) { return v != kDynamic; }
+
+// Small builder for the one-sentence messages: `name = value must be <rule>`.
+template <typename... Parts> std::string msg(const Parts &...parts) {
+  std::ostringstream os;
+  (os << ... << parts);
+  return os.str();
+}
+
+std::string requirePositive(const Attrs &a, std::string_view name) {
+  int64_t v = a.get(name, 0);
+  if (!a.has(name)) return msg(name, " is missing (rule: ", name, " > 0)");
+  if (v <= 0) return msg(name, " = ", v, " must be > 0");
+  return "";
+}
+
+std::string requireNonNegative(const Attrs &a, std::string_view name) {
+  int64_t v = a.get(name, 0);
+  if (v < 0) return msg(name, " = ", v, " must be >= 0");
+  return "";
+}
+
+std::string requireRank(const TensorType &t, std::string_view operand, size_t lo, size_t hi) {
+  size_t r = t.shape.size();
+  if (r < lo || r > hi) {
+    if (lo == hi) return msg(operand, " has rank ", r, " ", shapeToString(t.shape), ", must be rank ", lo);
+    return msg(operand, " has rank ", r, " ", shapeToString(t.shape), ", must be rank ", lo, " to ", hi);
+  }
+  for (int64_t e : t.shape)
+    if (known(e) && e <= 0) return msg(operand, " has extent ", e, " in ", shapeToString(t.shape), ", extents must be > 0");
+  return "";
+}
+
+std::string requireFloat(const TensorType &t, std::string_view operand) {
+  if (!isFloat(t.dtype))
+    return msg(operand, " dtype ", dtypeName(t.dtype), " is not supported (rule: f32, f16 or bf16)");
+  return "";
+}
+
+// Multiplies extents, staying dynamic if either is.
+int64_t mul(int64_t a, int64_t b) { return known(a) && known(b) ? a * b : kDynamic; }
+
+// Compares `results` (declared, possibly partial) with the inferred types, then stores the inferred.
+std::string settle(std::vector<TensorType> &results, const std::vector<TensorType> &inferred,
+                   const std::vector<std::vector<DType>> &allowedDTypes) {
+  if (results.empty()) {
+    results = inferred;
+    return "";
+  }
+  if (results.size() != inferred.size())
+    return msg("expected ", inferred.size(), " result(s), got ", results.size());
+  for (size_t i = 0; i < inferred.size(); ++i) {
+    const TensorType &d = results[i];
+    const auto &ok = allowedDTypes[i];
+    if (std::find(ok.begin(), ok.end(), d.dtype) == ok.end()) {
+      std::string list;
+      for (DType t : ok) list += (list.empty() ? "" : ", ") + std::string(dtypeName(t));
+      return msg("result dtype ", dtypeName(d.dtype), " is not allowed here (rule: one of ", list, ")");
+    }
+    if (d.shape.size() != inferred[i].shape.size())
+      return msg("result shape ", shapeToString(d.shape), " must be ", shapeToString(inferred[i].shape));
+    for (size_t k = 0; k < d.shape.size(); ++k) {
+      int64_t want = inferred[i].shape[k], got = d.shape[k];
+      if (known(want) && known(got) && want != got)
+        return msg("result shape ", shapeToString(d.shape), " must be ", shapeToString(inferred[i].shape));
+    }
+    TensorType merged = inferred[i];
+    merged.dtype = d.dtype;
+    for (size_t k = 0; k < d.shape.size(); ++k)
+      if (!known(merged.shape[k])) merged.shape[k] = d.shape[k];
+    results[i] = merged;
+  }
+  return "";
+}
+
+std::string checkIm2Col(const Attrs &a, const std::vector<TensorType> &in, std::vector<TensorType> &out) {
+  if (in.size() != 1) return msg("takes 1 operand, got ", in.size());
+  for (auto n : {"kernel", "stride", "dilation"})
+    if (auto e = requirePositive(a, n); !e.empty()) return e;
+  if (auto e = requireNonNegative(a, "padding"); !e.empty()) return e;
+  if (auto e = requireRank(in[0], "input x", 3, 3); !e.empty()) return e;
+  if (auto e = requireFloat(in[0], "input x"); !e.empty()) return e;
+  int64_t K = a.get("kernel"), s = a.get("stride"), p = a.get("padding"), d = a.get("dilation");
+  int64_t N = in[0].shape[0], IC = in[0].shape[1], IW = in[0].shape[2];
+  int64_t OW = kDynamic;
+  if (known(IW)) {
+    if (IW + 2 * p < d * (K - 1) + 1)
+      return msg("dilated kernel d*(K-1)+1 = ", d * (K - 1) + 1, " is wider than the padded input IW+2p = ",
+                 IW + 2 * p, " (rule: IW + 2p >= d(K-1) + 1)");
+    OW = (IW + 2 * p - d * (K - 1) - 1) / s + 1;
+  }
+  TensorType r{in[0].dtype, {N, OW, mul(IC, K)}};
+  return settle(out, {r}, {{DType::f32, DType::f16, DType::bf16}});
+}
+
+std::string checkCol2Im(const Attrs &a, const std::vector<TensorType> &in, std::vector<TensorType> &out) {
+  if (in.size() != 1) return msg("takes 1 operand, got ", in.size());
+  for (auto n : {"stride", "channels"})
+    if (auto e = requirePositive(a, n); !e.empty()) return e;
+  if (auto e = requireNonNegative(a, "padding"); !e.empty()) return e;
+  if (auto e = requireRank(in[0], "input cols", 2, 2); !e.empty()) return e;
+  if (auto e = requireFloat(in[0], "input cols"); !e.empty()) return e;
+  int64_t s = a.get("stride"), OC = a.get("channels"), p = a.get("padding");
+  int64_t Tin = in[0].shape[0], W = in[0].shape[1];
+  if (!known(W)) return msg("input cols row width must be static (it gives K = width / channels)");
+  if (W % OC != 0)
+    return msg("input cols row width ", W, " is not a multiple of channels = ", OC, " (rule: width = channels * K)");
+  int64_t K = W / OC, Tout = kDynamic;
+  if (known(Tin)) {
+    Tout = (Tin - 1) * s + K - 2 * p;
+    if (Tout <= 0)
+      return msg("T_out = (T_in - 1)*s + K - 2p = (", Tin, " - 1)*", s, " + ", K, " - 2*", p, " = ", Tout,
+                 " must be > 0");
+  }
+  TensorType r{in[0].dtype, {OC, Tout}};
+  return settle(out, {r}, {{in[0].dtype}});
+}
+
+std::string checkConcat(const Attrs &a, const std::vector<TensorType> &in, std::vector<TensorType> &out) {
+  if (in.size() != 2) return msg("takes 2 operands, got ", in.size());
+  if (auto e = requireRank(in[0], "input a", 1, 4); !e.empty()) return e;
+  if (auto e = requireRank(in[1], "input b", 1, 4); !e.empty()) return e;
+  if (in[0].shape.size() != in[1].shape.size())
+    return msg("inputs a ", shapeToString(in[0].shape), " and b ", shapeToString(in[1].shape), " must have equal rank");
+  if (in[0].dtype != in[1].dtype)
+    return msg("inputs a (", dtypeName(in[0].dtype), ") and b (", dtypeName(in[1].dtype), ") must have equal dtype");
+  int64_t rank = in[0].shape.size(), axis = a.get("axis", 0);
+  if (axis < 0 || axis >= rank) return msg("axis = ", axis, " must be in [0, ", rank, ")");
+  Shape s = in[0].shape;
+  for (int64_t k = 0; k < rank; ++k) {
+    int64_t x = in[0].shape[k], y = in[1].shape[k];
+    if (k == axis) {
+      s[k] = known(x) && known(y) ? x + y : kDynamic;
+    } else if (known(x) && known(y) && x != y) {
+      return msg("inputs a ", shapeToString(in[0].shape), " and b ", shapeToString(in[1].shape),
+                 " differ in dim ", k, " (", x, " vs ", y, "), which is not the axis ", axis);
+    } else if (!known(x)) {
+      s[k] = y;
+    }
+  }
+  return settle(out, {TensorType{in[0].dtype, s}}, {{in[0].dtype}});
+}
+
+// Float operand pairs matmul accepts: equal dtypes, or one side f32 and the other f16/bf16.
+bool floatPairOk(DType x, DType y) {
+  return isFloat(x) && isFloat(y) && (x == y || x == DType::f32 || y == DType::f32);
+}
+
+// Broadcasts the batch extents (up to two, aligned from the right) the ggml way.
+std::string broadcastBatch(const Shape &ba, const Shape &bb, Shape &outBatch) {
+  size_t n = std::max(ba.size(), bb.size());
+  outBatch.assign(n, 1);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t x = i < n - ba.size() ? 1 : ba[i - (n - ba.size())];
+    int64_t y = i < n - bb.size() ? 1 : bb[i - (n - bb.size())];
+    if (!known(x) || !known(y)) {
+      outBatch[i] = kDynamic;
+      continue;
+    }
+    int64_t big = std::max(x, y), small = std::min(x, y);
+    if (big % small != 0)
+      return msg("batch extents of A ", shapeToString(ba), " and B ", shapeToString(bb), " do not broadcast in dim ",
+                 i, " (", x, " vs ", y, "; rule: the smaller must divide the larger)");
+    outBatch[i] = big;
+  }
+  return "";
+}
+
+std::string checkMatmul(const Attrs &a, const std::vector<TensorType> &in, std::vector<TensorType> &out) {
+  if (in.size() != 2) return msg("takes 2 operands, got ", in.size());
+  if (auto e = requireRank(in[0], "operand A", 2, 4); !e.empty()) return e;
+  if (auto e = requireRank(in[1], "operand B", 2, 4); !e.empty()) return e;
+  DType ta = in[0].dtype, tb = in[1].dtype;
+  bool ints = ta == DType::i8 && tb == DType::i8;
+  if (!ints && !floatPairOk(ta, tb))
+    return msg("operand dtypes A ", dtypeName(ta), " x B ", dtypeName(tb),
+               " are not supported (rule: f32, f16 or bf16 pairs that are equal or include f32, or i8 x i8)");
+  bool tA = a.get("transpose_a", 0) != 0, tB = a.get("transpose_b", 0) != 0;
+  const Shape &A = in[0].shape, &B = in[1].shape;
+  size_t ra = A.size(), rb = B.size();
+  int64_t M = tA ? A[ra - 1] : A[ra - 2], KA = tA ? A[ra - 2] : A[ra - 1];
+  int64_t KB = tB ? B[rb - 1] : B[rb - 2], N = tB ? B[rb - 2] : B[rb - 1];
+  if (known(KA) && known(KB) && KA != KB)
+    return msg("contraction extents differ: A ", shapeToString(A), " has K = ", KA, ", B ", shapeToString(B),
+               " has K = ", KB, " (rule: equal K)");
+  Shape batch;
+  if (auto e = broadcastBatch(Shape(A.begin(), A.end() - 2), Shape(B.begin(), B.end() - 2), batch); !e.empty())
+    return e;
+  batch.push_back(M);
+  batch.push_back(N);
+  if (ints) return settle(out, {TensorType{DType::i32, batch}}, {{DType::i32}});
+  std::vector<DType> allowed{DType::f32};
+  if (ta != DType::f32) allowed.push_back(ta);
+  return settle(out, {TensorType{DType::f32, batch}}, {allowed});
+}
+
+std::string checkConv1d(const Attrs &a, const std::vector<TensorType> &in, std::vector<TensorType> &out) {
+  if (in.size() != 2) return msg("takes 2 operands (x, w), got ", in.size());
+  for (auto n : {"stride", "dilation"})
+    if (auto e = requirePositive(a, n); !e.empty()) return e;
+  if (auto e = requireNonNegative(a, "padding"); !e.empty()) return e;
+  if (auto e = requireRank(in[0], "input x", 3, 3); !e.empty()) return e;
+  if (auto e = requireRank(in[1], "weights w", 3, 3); !e.empty()) return e;
+  if (auto e = requireFloat(in[0], "input x"); !e.empty()) return e;
+  if (auto e = requireFloat(in[1], "weights w"); !e.empty()) return e;
+  const Shape &x = in[0].shape, &w = in[1].shape;
+  if (known(x[1]) && known(w[1]) && x[1] != w[1])
+    return msg("input channels differ: x ", shapeToString(x), " has IC = ", x[1], ", w ", shapeToString(w),
+               " has IC = ", w[1], " (rule: equal IC)");
+  if (!known(w[2])) return msg("weights w kernel width must be static");
+  Attrs im{{"kernel", w[2]}, {"stride", a.get("stride")}, {"padding", a.get("padding")}, {"dilation", a.get("dilation")}};
+  std::vector<TensorType> cols;
+  if (auto e = checkIm2Col(im, {TensorType{in[1].dtype, x}}, cols); !e.empty()) return e;
+  TensorType r{DType::f32, {x[0], w[0], cols[0].shape[1]}};
+  std::vector<DType> allowed{DType::f32};
+  if (in[1].dtype != DType::f32) allowed.push_back(in[1].dtype);
+  return settle(out, {r}, {allowed});
+}
+
+std::string checkConvTranspose1d(const Attrs &a, const std::vector<TensorType> &in, std::vector<TensorType> &out) {
+  if (in.size() != 2) return msg("takes 2 operands (x, w), got ", in.size());
+  if (auto e = requirePositive(a, "stride"); !e.empty()) return e;
+  if (auto e = requireNonNegative(a, "padding"); !e.empty()) return e;
+  if (auto e = requireRank(in[0], "input x", 2, 3); !e.empty()) return e;
+  if (auto e = requireRank(in[1], "weights w", 3, 3); !e.empty()) return e;
+  if (auto e = requireFloat(in[0], "input x"); !e.empty()) return e;
+  if (auto e = requireFloat(in[1], "weights w"); !e.empty()) return e;
+  if (!floatPairOk(in[0].dtype, in[1].dtype))
+    return msg("dtypes x ", dtypeName(in[0].dtype), " and w ", dtypeName(in[1].dtype),
+               " are not supported together (rule: equal, or one of them f32)");
+  const Shape &x = in[0].shape, &w = in[1].shape;
+  bool batched = x.size() == 3;
+  int64_t IC = x[x.size() - 2], Tin = x.back();
+  if (known(IC) && known(w[0]) && IC != w[0])
+    return msg("input channels differ: x ", shapeToString(x), " has IC = ", IC, ", w ", shapeToString(w),
+               " has IC = ", w[0], " (rule: equal IC)");
+  if (!known(w[1]) || !known(w[2])) return msg("weights w must have static OC and K");
+  int64_t s = a.get("stride"), p = a.get("padding"), OC = w[1], K = w[2], Tout = kDynamic;
+  if (known(Tin)) {
+    Tout = (Tin - 1) * s + K - 2 * p;
+    if (Tout <= 0)
+      return msg("T_out = (T_in - 1)*s + K - 2p = (", Tin, " - 1)*", s, " + ", K, " - 2*", p, " = ", Tout,
+                 " must be > 0");
+  }
+  Shape y = batched ? Shape{x[0], OC, Tout} : Shape{OC, Tout};
+  DType low = in[0].dtype != DType::f32 ? in[0].dtype : in[1].dtype;
+  std::vector<DType> allowed{DType::f32};
+  if (low != DType::f32) allowed.push_back(low);
+  return settle(out, {TensorType{DType::f32, y}}, {allowed});
+}
+
+} // namespace
+
+std::string inferAndCheck(std::string_view op, const Attrs &given, const std::vector<TensorType> &operands,
+                          std::vector<TensorType> &results) {
+  const Attrs attrs = withDefaults(op, given);
+  if (op == "im2col_1d") return checkIm2Col(attrs, operands, results);
+  if (op == "col2im_1d") return checkCol2Im(attrs, operands, results);
+  if (op == "concat") return checkConcat(attrs, operands, results);
+  if (op == "matmul") return checkMatmul(attrs, operands, results);
+  if (op == "conv1d") return checkConv1d(attrs, operands, results);
+  if (op == "conv_transpose_1d") return checkConvTranspose1d(attrs, operands, results);
+  return msg("unknown op '", op, "' (known: im2col_1d, col2im_1d, concat, matmul, conv1d, conv_transpose_1d)");
+}
+
+} // namespace weft

@@ -1,0 +1,150 @@
+#include "weft/Program.h"
+
+#include <charconv>
+#include <sstream>
+
+namespace weft {
+
+size_t ProgramDesc::bufferRank(size_t b) const {
+  if (b < inputs.size()) return inputs[b].shape.size();
+  b -= inputs.size();
+  if (b < outputs.size()) return outputs[b].shape.size();
+  b -= outputs.size();
+  return temps[b].dims.size();
+}
+
+size_t ProgramDesc::paramOffset(size_t b) const {
+  size_t off = 0;
+  for (size_t i = 0; i < b; ++i) off += 2 * bufferRank(i);
+  return off;
+}
+
+namespace {
+std::string extentText(const Extent &e) {
+  return e.isSlot ? "$" + std::to_string(e.value) : std::to_string(e.value);
+}
+
+bool parseInt(std::string_view tok, int64_t &v) {
+  auto [end, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+  return ec == std::errc() && end == tok.data() + tok.size() && !tok.empty();
+}
+
+bool parseExtent(const std::string &tok, Extent &e) {
+  if (!tok.empty() && tok[0] == '$') {
+    e.isSlot = true;
+    return parseInt(std::string_view(tok).substr(1), e.value) && e.value >= 0;
+  }
+  e.isSlot = false;
+  return parseInt(tok, e.value);
+}
+
+void writeType(std::ostream &os, const char *key, const TensorType &t) {
+  os << key << ' ' << dtypeName(t.dtype);
+  for (int64_t d : t.shape) os << ' ' << d;
+  os << '\n';
+}
+} // namespace
+
+std::string ProgramDesc::toText() const {
+  std::ostringstream os;
+  os << "weft-program 1\nop " << op << '\n';
+  for (auto &[k, v] : attrs.all()) os << "attr " << k << ' ' << v << '\n';
+  for (auto &t : inputs) writeType(os, "input", t);
+  for (auto &t : outputs) writeType(os, "output", t);
+  for (auto &t : temps) {
+    os << "temp " << t.name << ' ' << dtypeName(t.dtype);
+    for (auto &d : t.dims) os << ' ' << extentText(d);
+    os << '\n';
+  }
+  for (auto &l : launches) {
+    os << "launch " << l.entry;
+    for (auto &g : l.grid) os << ' ' << extentText(g.extent) << '/' << g.tile;
+    os << '\n';
+  }
+  return os.str();
+}
+
+std::string ProgramDesc::fromText(std::string_view text, ProgramDesc &out) {
+  out = ProgramDesc();
+  std::istringstream in{std::string(text)};
+  std::string line;
+  int lineNo = 0;
+  bool sawHeader = false;
+  auto fail = [&](const std::string &why) {
+    return "program description line " + std::to_string(lineNo) + " ('" + line + "'): " + why;
+  };
+  while (std::getline(in, line)) {
+    ++lineNo;
+    std::istringstream ls(line);
+    std::string key;
+    if (!(ls >> key)) continue;
+    std::vector<std::string> toks;
+    for (std::string t; ls >> t;) toks.push_back(t);
+    if (!sawHeader) {
+      if (key != "weft-program" || toks.size() != 1 || toks[0] != "1")
+        return fail("expected the header 'weft-program 1'");
+      sawHeader = true;
+      continue;
+    }
+    if (key == "op") {
+      if (toks.size() != 1 || !isKnownOp(toks[0])) return fail("expected a known op name");
+      out.op = toks[0];
+    } else if (key == "attr") {
+      Extent v;
+      if (toks.size() != 2 || !parseExtent(toks[1], v) || v.isSlot) return fail("expected 'attr NAME INT'");
+      out.attrs.set(toks[0], v.value);
+    } else if (key == "input" || key == "output") {
+      auto dt = toks.empty() ? std::nullopt : parseDType(toks[0]);
+      if (!dt) return fail("expected a dtype");
+      TensorType t{*dt, {}};
+      for (size_t i = 1; i < toks.size(); ++i) {
+        Extent e;
+        if (!parseExtent(toks[i], e) || e.isSlot || e.value < -1) return fail("bad extent '" + toks[i] + "'");
+        t.shape.push_back(e.value);
+      }
+      (key == "input" ? out.inputs : out.outputs).push_back(t);
+    } else if (key == "temp") {
+      auto dt = toks.size() < 2 ? std::nullopt : parseDType(toks[1]);
+      if (!dt) return fail("expected 'temp NAME DTYPE DIMS...'");
+      TempDesc t{toks[0], *dt, {}};
+      for (size_t i = 2; i < toks.size(); ++i) {
+        Extent e;
+        if (!parseExtent(toks[i], e)) return fail("bad extent '" + toks[i] + "'");
+        t.dims.push_back(e);
+      }
+      out.temps.push_back(t);
+    } else if (key == "launch") {
+      if (toks.empty()) return fail("expected 'launch ENTRY FACTORS...'");
+      LaunchDesc l{toks[0], {}};
+      for (size_t i = 1; i < toks.size(); ++i) {
+        size_t slash = toks[i].find('/');
+        GridFactor g;
+        Extent tile;
+        if (slash == std::string::npos || !parseExtent(toks[i].substr(0, slash), g.extent) ||
+            !parseExtent(toks[i].substr(slash + 1), tile) || tile.isSlot || tile.value <= 0)
+          return fail("bad grid factor '" + toks[i] + "' (expected EXTENT/TILE)");
+        g.tile = tile.value;
+        l.grid.push_back(g);
+      }
+      out.launches.push_back(l);
+    } else {
+      return fail("unknown key '" + key + "'");
+    }
+  }
+  if (!sawHeader) return "program description is empty (expected the header 'weft-program 1')";
+  if (out.op.empty()) return "program description names no op";
+  if (out.launches.empty()) return "program description has no launch";
+  size_t slots = out.paramCount();
+  auto slotOk = [&](const Extent &e) { return !e.isSlot || size_t(e.value) < slots; };
+  for (auto &t : out.temps)
+    for (auto &d : t.dims)
+      if (!slotOk(d)) return "program description: temp '" + t.name + "' reads slot $" + std::to_string(d.value) +
+                             " past the parameter block (" + std::to_string(slots) + " slots)";
+  for (auto &l : out.launches)
+    for (auto &g : l.grid)
+      if (!slotOk(g.extent)) return "program description: launch '" + l.entry + "' reads slot $" +
+                                    std::to_string(g.extent.value) + " past the parameter block";
+  return "";
+}
+
+} // namespace weft

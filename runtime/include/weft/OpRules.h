@@ -1,0 +1,68 @@
+// The op contract of shared/ops.md as plain C++: shape inference and every validity rule.
+// One source of truth for the dialect's verifiers, the C++ builder, the CLI and the runtime's
+// dispatch checks, so all of them reject the same inputs with the same words.
+#pragma once
+
+#include "weft/DType.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace weft {
+
+/// An extent of -1 is dynamic (unknown until dispatch); rules that need it are checked later.
+inline constexpr int64_t kDynamic = -1;
+using Shape = std::vector<int64_t>;
+
+struct TensorType {
+  DType dtype = DType::f32;
+  Shape shape;
+  bool operator==(const TensorType &o) const { return dtype == o.dtype && shape == o.shape; }
+};
+
+/// Integer attributes of an op by name (booleans as 0/1).
+class Attrs {
+public:
+  Attrs() = default;
+  Attrs(std::initializer_list<std::pair<std::string, int64_t>> init) : items(init) {}
+  void set(std::string_view name, int64_t value);
+  bool has(std::string_view name) const;
+  int64_t get(std::string_view name, int64_t fallback = 0) const;
+  const std::vector<std::pair<std::string, int64_t>> &all() const { return items; }
+
+private:
+  std::vector<std::pair<std::string, int64_t>> items;
+};
+
+/// The ops of the dialect, by their MLIR names without the `weft.` prefix.
+inline constexpr std::string_view kOpNames[] = {"im2col_1d", "col2im_1d",        "concat",
+                                                "matmul",    "conv1d", "conv_transpose_1d"};
+bool isKnownOp(std::string_view op);
+
+/// One attribute an op takes: its name, and its default where it is optional.
+struct AttrSpec {
+  std::string_view name;
+  bool required;
+  int64_t fallback; ///< the default when not required
+};
+/// The attributes each op takes, in the order the CLI and docs list them.
+std::vector<AttrSpec> opAttrSpecs(std::string_view op);
+/// `attrs` with every optional attribute the op takes and `attrs` lacks set to its default.
+Attrs withDefaults(std::string_view op, Attrs attrs);
+
+/// Checks `op` (e.g. "col2im_1d") with `attrs` on `operands` and fills `results` with the inferred
+/// result types. On entry `results` may hold declared result types (a dtype choice, e.g. matmul's
+/// f32 or input dtype; extents, -1 where unknown); those are checked against the inferred ones.
+/// Returns "" on success, else one sentence naming the parameter or operand, its value and the
+/// rule it breaks (without the op name; callers prefix it).
+std::string inferAndCheck(std::string_view op, const Attrs &attrs,
+                          const std::vector<TensorType> &operands,
+                          std::vector<TensorType> &results);
+
+std::string shapeToString(const Shape &s);
+std::string typeToString(const TensorType &t);
+
+} // namespace weft

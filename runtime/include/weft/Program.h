@@ -1,0 +1,60 @@
+// What a compiled op is, independent of target: its buffers, its parameter block layout and its
+// launches (docs/abi.md). The compiler writes it next to the kernels' payload; the runtime reads it
+// to check buffers, allocate temporaries, fill the parameter block and size each launch's grid.
+#pragma once
+
+#include "weft/OpRules.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace weft {
+
+/// A value that is either a constant or read from a parameter-block slot.
+struct Extent {
+  bool isSlot = false;
+  int64_t value = 0; // the constant, or the slot index
+  static Extent constant(int64_t v) { return {false, v}; }
+  static Extent slot(int64_t s) { return {true, s}; }
+};
+
+/// One factor of a launch's grid: ceil(extent / tile).
+struct GridFactor {
+  Extent extent;
+  int64_t tile = 1;
+};
+
+struct LaunchDesc {
+  std::string entry;               ///< kernel symbol / entry point name
+  std::vector<GridFactor> grid;    ///< grid size = product of the factors
+};
+
+/// A program temporary: contiguous, dims known once the arguments are.
+struct TempDesc {
+  std::string name;
+  DType dtype = DType::f32;
+  std::vector<Extent> dims;
+};
+
+struct ProgramDesc {
+  std::string op;                  ///< e.g. "col2im_1d" (see kOpNames)
+  Attrs attrs;
+  std::vector<TensorType> inputs;  ///< declared types; -1 extents are dynamic
+  std::vector<TensorType> outputs;
+  std::vector<TempDesc> temps;
+  std::vector<LaunchDesc> launches;
+
+  size_t numBuffers() const { return inputs.size() + outputs.size() + temps.size(); }
+  size_t bufferRank(size_t b) const;
+  /// First parameter slot of buffer `b` (its extents, then its strides).
+  size_t paramOffset(size_t b) const;
+  size_t paramCount() const { return paramOffset(numBuffers()); }
+
+  /// A line-based text form, stable across versions of weft that share a major version.
+  std::string toText() const;
+  /// Parses toText()'s form; returns "" or an error naming the line.
+  static std::string fromText(std::string_view text, ProgramDesc &out);
+};
+
+} // namespace weft

@@ -1,0 +1,138 @@
+// The thin runtime: buffers, devices, loaded kernels and checked dispatch. Links nothing heavier
+// than the C++ standard library (GPU drivers are opened with dlopen by their devices).
+// No function here throws or aborts on bad input: errors come back as Status / Result values.
+#pragma once
+
+#include "weft/Program.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace weft {
+
+/// Success, or one message naming what was wrong.
+class Status {
+public:
+  Status() = default;
+  static Status error(std::string message) { return Status(std::move(message)); }
+  bool ok() const { return msg.empty(); }
+  explicit operator bool() const { return ok(); }
+  const std::string &message() const { return msg; }
+
+private:
+  explicit Status(std::string m) : msg(m.empty() ? "unknown error" : std::move(m)) {}
+  std::string msg;
+};
+
+/// A value or an error message.
+template <typename T> class Result {
+public:
+  Result(T value) : v(std::move(value)) {}
+  Result(Status s) : v(std::move(s)) {}
+  bool ok() const { return v.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T &operator*() { return std::get<0>(v); }
+  T *operator->() { return &std::get<0>(v); }
+  const std::string &message() const { return std::get<1>(v).message(); }
+  Status status() const { return ok() ? Status() : std::get<1>(v); }
+
+private:
+  std::variant<T, Status> v;
+};
+
+enum class DeviceKind { cpu, vulkan, cuda, metal };
+const char *deviceKindName(DeviceKind k);
+
+/// A tensor in device memory: dtype, extents and element strides over an allocation.
+/// Either owns its memory (allocate) or views memory owned by the caller (wrap).
+class Buffer {
+public:
+  Buffer() = default;
+  /// Contiguous, owned, zero-filled.
+  static Result<Buffer> allocate(DType dtype, Shape shape);
+  /// Views `bytes` bytes at `data`; strides in elements (empty = contiguous). Refuses a view
+  /// whose furthest element lies outside [data, data + bytes).
+  static Result<Buffer> wrap(void *data, size_t bytes, DType dtype, Shape shape, Shape strides = {});
+
+  void *data() const { return ptr; }
+  DType dtype() const { return type.dtype; }
+  const Shape &shape() const { return type.shape; }
+  const Shape &strides() const { return elemStrides; }
+  const TensorType &tensorType() const { return type; }
+  size_t bytes() const { return capacity; }
+  int64_t numElements() const;
+  bool isContiguous() const;
+
+private:
+  std::shared_ptr<void> owner;
+  void *ptr = nullptr;
+  size_t capacity = 0;
+  TensorType type;
+  Shape elemStrides;
+};
+
+/// The CPU entry point every CPU kernel exports (docs/abi.md).
+using CpuEntry = void (*)(void *const *bufs, const int64_t *params, int64_t begin, int64_t end);
+
+/// A program ready to dispatch: its description plus one entry per launch. `keepAlive` owns
+/// whatever the entries live in (a JIT session, a dlopen handle).
+struct CpuKernel {
+  ProgramDesc program;
+  std::vector<CpuEntry> entries;
+  std::shared_ptr<void> keepAlive;
+};
+
+/// Loads a shared library built from weft's C++ source and binds the program's launches to its
+/// exported entries. The error names the file and the missing symbol.
+Result<CpuKernel> loadCpuLibrary(const std::string &path, const ProgramDesc &program);
+
+/// A fixed pool of worker threads; parallelFor splits [0, n) into contiguous chunks.
+class ThreadPool {
+public:
+  explicit ThreadPool(unsigned threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool &) = delete;
+  ThreadPool &operator=(const ThreadPool &) = delete;
+  unsigned size() const;
+  /// Runs fn(begin, end) over chunks covering [0, n), on the caller and the workers; returns
+  /// when all are done. Not reentrant from inside fn.
+  void parallelFor(int64_t n, const std::function<void(int64_t, int64_t)> &fn);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+/// The host CPU as a device. Threads: WEFT_NUM_THREADS, else the hardware's count.
+class CpuDevice {
+public:
+  explicit CpuDevice(unsigned threads = 0);
+  std::string name() const;
+  ThreadPool &pool() { return threadPool; }
+
+  /// Checks `args` (inputs, then outputs, as the program lists them) against the kernel's
+  /// signature and the op's shape rules, allocates temporaries, fills the parameter block and
+  /// runs every launch. A mismatch is an error naming the argument, the value and the rule;
+  /// nothing is launched then.
+  Status dispatch(const CpuKernel &kernel, const std::vector<Buffer *> &args);
+
+private:
+  ThreadPool threadPool;
+};
+
+/// The checks dispatch makes, for any device: dtypes, ranks, static extents, the op's shape rule,
+/// contiguity where the op needs it, and that every view fits its allocation. On success
+/// `params` holds the filled parameter block for the arguments and temporaries, and `tempShapes`
+/// the temporaries' extents.
+Status checkArguments(const ProgramDesc &program, const std::vector<Buffer *> &args,
+                      std::vector<int64_t> &params, std::vector<Shape> &tempShapes);
+
+/// A launch's grid size from its factors and a filled parameter block.
+int64_t gridSize(const LaunchDesc &launch, const std::vector<int64_t> &params);
+
+} // namespace weft

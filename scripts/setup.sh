@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything weft builds, tests and benchmarks with, from Debian bookworm's packages.
+# Idempotent: apt-get skips what is already there. Runs as root or through sudo.
+set -euo pipefail
+
+packages=(
+  # LLVM/MLIR 22 (libMLIR.so, ORC JIT, NVPTX back end), lit and FileCheck
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
+  # SPIR-V: shaderc compiles GLSL in process, SPIRV-Tools optimizes and validates
+  spirv-tools glslc libshaderc-dev
+  # Vulkan loader and lavapipe (Mesa's CPU Vulkan driver) for tests without a GPU
+  libvulkan-dev mesa-vulkan-drivers
+  libfmt-dev
+  # build: ninja, ccache keeps rebuilds short on 2 cores
+  cmake ninja-build ccache g++ python3 python3-numpy
+  # tests and benchmarks: GoogleTest, oneDNN and OpenBLAS as peers
+  libgtest-dev libdnnl-dev libopenblas-dev
+  # zlib/zstd/xml2 development links that LLVM's CMake package names
+  zlib1g-dev libzstd-dev libxml2-dev libedit-dev libcurl4-openssl-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "weft setup: installing ${missing[*]}"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "weft setup: all packages present"
+fi
