@@ -1,0 +1,60 @@
+#ifndef WEFT_PASSES_TD
+#define WEFT_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def WeftDecomposeComposites : Pass<"weft-decompose-composites", "mlir::func::FuncOp"> {
+  let summary = "conv1d -> im2col_1d + matmul; conv_transpose_1d -> matmul + col2im_1d";
+  let description = [{
+    Rewrites the composite ops into the ops they are defined by (shared/ops.md), reshaping the
+    weights with tensor.collapse_shape (a free view once lowered to flat buffers).
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def WeftResolveSchedule : Pass<"weft-resolve-schedule", "mlir::func::FuncOp"> {
+  let summary = "Fills every op's #weft.schedule with the target's defaults for its shape";
+  let description = [{
+    Fields the user set are kept; missing ones get the per-target default chosen from the op's
+    shape and dtype (lowering/ScheduleDefaults.cpp). After this pass every op carries a complete
+    schedule, so the lowering reads decisions, never guesses them.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "Target whose defaults apply: cpu, vulkan, cuda or metal">,
+  ];
+}
+
+def WeftLowerToLoops : Pass<"weft-lower-to-loops", "mlir::ModuleOp"> {
+  let summary = "Each tensor-level function -> kernel functions over flat buffers + a program description";
+  let description = [{
+    A function whose body is weft ops becomes one or more kernel functions (one per launch) with
+    the ABI of docs/abi.md: one `memref<?xT>` per program buffer, then the parameter block as
+    `memref<?xi64>`. Each kernel's body is one top-level `scf.parallel` over its 1-D grid. The
+    module gets `weft.programs`, a dictionary from function name to the program description text
+    (weft::ProgramDesc::toText).
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect", "mlir::vector::VectorDialect"];
+}
+
+def WeftCpuGridToRange : Pass<"weft-cpu-grid-to-range", "mlir::func::FuncOp"> {
+  let summary = "CPU: a kernel's top-level scf.parallel over its grid -> scf.for over [begin, end)";
+  let description = [{
+    Appends `%begin, %end : index` to every `weft.kernel` function and runs only those grid items,
+    so the runtime's thread pool can hand out chunks of the grid (docs/abi.md, CPU entry point).
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect"];
+}
+
+def WeftCpuEntry : Pass<"weft-cpu-entry", "mlir::ModuleOp"> {
+  let summary = "CPU: adds the C ABI entry `void NAME(void* const*, const int64_t*, int64_t, int64_t)`";
+  let description = [{
+    Runs on the LLVM dialect. Renames each lowered kernel to `NAME.impl` and adds `NAME` with the
+    ABI of docs/abi.md, which builds each buffer's memref descriptor from the pointer array and
+    the parameter block and calls the implementation.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif
