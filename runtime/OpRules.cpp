@@ -160,10 +160,12 @@ std::string checkCol2Im(const Attrs &a, const std::vector<TensorType> &in, std::
   for (auto n : {"stride", "channels"})
     if (auto e = requirePositive(a, n); !e.empty()) return e;
   if (auto e = requireNonNegative(a, "padding"); !e.empty()) return e;
-  if (auto e = requireRank(in[0], "input cols", 2, 2); !e.empty()) return e;
+  // Rank 3 is a batch of independent [T_in][OC*K] matrices (batched conv_transpose_1d).
+  if (auto e = requireRank(in[0], "input cols", 2, 3); !e.empty()) return e;
   if (auto e = requireFloat(in[0], "input cols"); !e.empty()) return e;
   int64_t s = a.get("stride"), OC = a.get("channels"), p = a.get("padding");
-  int64_t Tin = in[0].shape[0], W = in[0].shape[1];
+  const Shape &x = in[0].shape;
+  int64_t Tin = x[x.size() - 2], W = x.back();
   if (!known(W)) return msg("input cols row width must be static (it gives K = width / channels)");
   if (W % OC != 0)
     return msg("input cols row width ", W, " is not a multiple of channels = ", OC, " (rule: width = channels * K)");
@@ -174,8 +176,8 @@ std::string checkCol2Im(const Attrs &a, const std::vector<TensorType> &in, std::
       return msg("T_out = (T_in - 1)*s + K - 2p = (", Tin, " - 1)*", s, " + ", K, " - 2*", p, " = ", Tout,
                  " must be > 0");
   }
-  TensorType r{in[0].dtype, {OC, Tout}};
-  return settle(out, {r}, {{in[0].dtype}});
+  Shape y = x.size() == 3 ? Shape{x[0], OC, Tout} : Shape{OC, Tout};
+  return settle(out, {TensorType{in[0].dtype, y}}, {{in[0].dtype}});
 }
 
 std::string checkConcat(const Attrs &a, const std::vector<TensorType> &in, std::vector<TensorType> &out) {
