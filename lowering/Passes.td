@@ -7,7 +7,10 @@ def WeftDecomposeComposites : Pass<"weft-decompose-composites", "mlir::func::Fun
   let summary = "conv1d -> im2col_1d + matmul; conv_transpose_1d -> matmul + col2im_1d";
   let description = [{
     Rewrites the composite ops into the ops they are defined by (shared/ops.md), reshaping the
-    weights with tensor.collapse_shape (a free view once lowered to flat buffers).
+    weights with tensor.collapse_shape (a free view once lowered to flat buffers). The function
+    keeps the composite's name and attributes as `weft.op` (StringAttr) and `weft.op_attrs`
+    (DictionaryAttr), so the program description, and the runtime's checks, name the op the
+    user wrote.
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
@@ -16,8 +19,9 @@ def WeftResolveSchedule : Pass<"weft-resolve-schedule", "mlir::func::FuncOp"> {
   let summary = "Fills every op's #weft.schedule with the target's defaults for its shape";
   let description = [{
     Fields the user set are kept; missing ones get the per-target default chosen from the op's
-    shape and dtype (lowering/ScheduleDefaults.cpp). After this pass every op carries a complete
-    schedule, so the lowering reads decisions, never guesses them.
+    shape and dtype (lowering/ScheduleDefaults.cpp): the parallel dimension, the gather or copy
+    form, the vector width and the GPU workgroup. Tile sizes that depend on a loop builder's
+    blocking are left to that builder when unset.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",

@@ -76,9 +76,14 @@ private:
   mlir::func::FuncOp fn;
   mlir::OpBuilder &b;
   mlir::Location location;
+  mlir::OpBuilder prologue();
+  mlir::Value prologueConstant(int64_t c);
+  mlir::Value prologueParam(int64_t slot);
+  mlir::Operation *lastPrologueOp = nullptr;
   llvm::DenseMap<std::pair<unsigned, unsigned>, mlir::Value> extents, strides;
   std::vector<GridFactor> grid;
   bool gridEmitted = false;
+  bool gridError = false;
 };
 
 /// The program of one source function: its buffers (arguments, outputs, temporaries), its

@@ -11,6 +11,7 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "dialects/weft/WeftOps.h"
+#include "lowering/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -18,5 +19,6 @@ int main(int argc, char **argv) {
                   mlir::memref::MemRefDialect, mlir::vector::VectorDialect, mlir::math::MathDialect,
                   mlir::tensor::TensorDialect>();
   mlir::registerTransformsPasses();
+  weft::registerWeftPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "weft pass driver\n", registry));
 }

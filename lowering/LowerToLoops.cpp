@@ -1,0 +1,234 @@
+// weft-lower-to-loops: each tensor-level function becomes a program over flat buffers.
+//
+// Buffers are numbered as docs/abi.md says: the function's arguments, then its results, then the
+// temporaries between its ops. tensor.collapse_shape is a view of its source buffer. A temporary's
+// dynamic extents are tied to argument or result extents through the ops' shape equalities, so the
+// runtime can size it from the parameter block alone.
+#include "lowering/Passes.h"
+#include "lowering/ProgramBuilder.h"
+
+#include "llvm/ADT/EquivalenceClasses.h"
+
+namespace weft {
+#define GEN_PASS_DEF_WEFTLOWERTOLOOPS
+#include "lowering/Passes.h.inc"
+} // namespace weft
+
+using namespace mlir;
+using namespace weft::lowering;
+
+namespace weft {
+namespace {
+
+// (value, dim) pairs known to have equal extents.
+using DimKey = std::pair<void *, unsigned>;
+DimKey dimOf(Value v, unsigned d) { return {v.getAsOpaquePointer(), d}; }
+
+void recordEqualities(Operation *op, llvm::EquivalenceClasses<DimKey> &eq) {
+  auto rankOf = [](Value v) { return unsigned(cast<ShapedType>(v.getType()).getRank()); };
+  auto same = [&](Value a, unsigned da, Value b, unsigned db) { eq.unionSets(dimOf(a, da), dimOf(b, db)); };
+  if (auto m = dyn_cast<MatmulOp>(op)) {
+    Value a = m.getLhs(), b = m.getRhs(), c = m.getResult();
+    unsigned ra = rankOf(a), rb = rankOf(b), rc = rankOf(c);
+    same(a, m.getTransposeA() ? ra - 1 : ra - 2, c, rc - 2);
+    same(b, m.getTransposeB() ? rb - 2 : rb - 1, c, rc - 1);
+    same(a, m.getTransposeA() ? ra - 2 : ra - 1, b, m.getTransposeB() ? rb - 1 : rb - 2);
+    // A batch extent comes from the operand that has it when the other side does not.
+    for (unsigned i = 0; i + 2 < rc; ++i) {
+      int64_t fromRight = rc - 2 - i; // 1 = the batch dim next to the matrix dims
+      bool inA = ra >= 2 + fromRight, inB = rb >= 2 + fromRight;
+      if (inA && !inB) same(a, ra - 2 - fromRight, c, i);
+      if (inB && !inA) same(b, rb - 2 - fromRight, c, i);
+    }
+  } else if (auto im = dyn_cast<Im2Col1dOp>(op)) {
+    same(im.getInput(), 0, im.getResult(), 0);
+  } else if (auto ci = dyn_cast<Col2Im1dOp>(op)) {
+    if (rankOf(ci.getInput()) == 3) same(ci.getInput(), 0, ci.getResult(), 0);
+  } else if (auto cc = dyn_cast<ConcatOp>(op)) {
+    for (unsigned d = 0; d < rankOf(cc.getResult()); ++d)
+      if (int64_t(d) != int64_t(cc.getAxis())) {
+        same(cc.getLhs(), d, cc.getResult(), d);
+        same(cc.getRhs(), d, cc.getResult(), d);
+      }
+  } else if (auto cs = dyn_cast<tensor::CollapseShapeOp>(op)) {
+    for (auto [d, group] : llvm::enumerate(cs.getReassociationIndices()))
+      if (group.size() == 1) same(cs.getSrc(), group[0], cs.getResult(), d);
+  }
+}
+
+struct Lowering {
+  Lowering(ModuleOp module, func::FuncOp fn) : module(module), fn(fn) {}
+  ModuleOp module;
+  func::FuncOp fn;
+  ProgramDesc desc;
+  std::vector<TensorType> bufferTypes;
+  DenseMap<Value, View> views;
+  SmallVector<Value> tempValues;
+
+  LogicalResult assignBuffers();
+  LogicalResult sizeTemporaries();
+  LogicalResult describeOp();
+  LogicalResult buildKernels(ProgramBuilder &pb);
+};
+
+LogicalResult Lowering::assignBuffers() {
+  auto typeOf = [&](Value v, StringRef what) -> std::optional<TensorType> {
+    auto t = tensorTypeOf(v.getType());
+    if (!t || !isa<RankedTensorType>(v.getType()))
+      fn.emitError() << "weft-lower-to-loops: " << what << " of type " << v.getType()
+                     << " is not a ranked tensor of a weft dtype";
+    return t;
+  };
+  for (BlockArgument arg : fn.getArguments()) {
+    auto t = typeOf(arg, "argument");
+    if (!t) return failure();
+    views[arg] = View{unsigned(bufferTypes.size()), *t, {}};
+    bufferTypes.push_back(*t);
+    desc.inputs.push_back(*t);
+  }
+  auto ret = cast<func::ReturnOp>(fn.front().getTerminator());
+  for (Value r : ret.getOperands()) {
+    if (views.count(r) || !r.getDefiningOp() || isa<tensor::CollapseShapeOp>(r.getDefiningOp()))
+      return fn.emitError() << "weft-lower-to-loops: each result must be computed by a weft op of the function "
+                               "(not an argument, a view or a repeated value)";
+    auto t = typeOf(r, "result");
+    if (!t) return failure();
+    views[r] = View{unsigned(bufferTypes.size()), *t, {}};
+    bufferTypes.push_back(*t);
+    desc.outputs.push_back(*t);
+  }
+  for (Operation &op : fn.front().without_terminator()) {
+    if (auto cs = dyn_cast<tensor::CollapseShapeOp>(op)) {
+      auto src = views.find(cs.getSrc());
+      if (src == views.end() || !src->second.groups.empty())
+        return cs.emitError() << "weft-lower-to-loops: collapse_shape must view an argument or an op result directly";
+      auto t = typeOf(cs.getResult(), "view");
+      if (!t) return failure();
+      View v{src->second.buffer, *t, {}};
+      for (auto group : cs.getReassociationIndices()) v.groups.emplace_back(group.begin(), group.end());
+      views[cs.getResult()] = v;
+      continue;
+    }
+    if (op.getDialect() != op.getContext()->getLoadedDialect("weft"))
+      return op.emitError() << "weft-lower-to-loops: '" << op.getName()
+                            << "' cannot appear in a weft function (only weft ops and tensor.collapse_shape)";
+    for (Value r : op.getResults()) {
+      if (views.count(r)) continue; // a function result
+      auto t = typeOf(r, "temporary");
+      if (!t) return failure();
+      views[r] = View{unsigned(bufferTypes.size()), *t, {}};
+      bufferTypes.push_back(*t);
+      tempValues.push_back(r);
+    }
+  }
+  return success();
+}
+
+LogicalResult Lowering::sizeTemporaries() {
+  llvm::EquivalenceClasses<DimKey> eq;
+  for (Operation &op : fn.front().without_terminator()) recordEqualities(&op, eq);
+  // Extents the runtime knows: every dim of an argument or result buffer.
+  DenseMap<DimKey, int64_t> known;
+  ProgramDesc layout = desc; // arguments only, for slot numbers
+  auto addKnown = [&](Value v) {
+    const View &view = views[v];
+    for (unsigned d = 0; d < view.rank(); ++d) known[dimOf(v, d)] = layout.paramOffset(view.buffer) + d;
+  };
+  for (BlockArgument a : fn.getArguments()) addKnown(a);
+  for (Value r : fn.front().getTerminator()->getOperands()) addKnown(r);
+
+  for (Value t : tempValues) {
+    const View &view = views[t];
+    TempDesc temp{"t" + std::to_string(view.buffer), view.type.dtype, {}};
+    for (unsigned d = 0; d < view.rank(); ++d) {
+      if (view.type.shape[d] != kDynamic) {
+        temp.dims.push_back(Extent::constant(view.type.shape[d]));
+        continue;
+      }
+      std::optional<int64_t> slot;
+      auto leader = eq.findLeader(dimOf(t, d));
+      if (leader != eq.member_end())
+        for (auto it = leader; it != eq.member_end() && !slot; ++it)
+          if (auto k = known.find(*it); k != known.end()) slot = k->second;
+      if (!slot)
+        return t.getDefiningOp()->emitError() << "weft-lower-to-loops: cannot size dim " << d
+                                              << " of this temporary from the function's argument or result extents; "
+                                                 "make it static";
+      temp.dims.push_back(Extent::slot(*slot));
+    }
+    desc.temps.push_back(temp);
+  }
+  return success();
+}
+
+LogicalResult Lowering::describeOp() {
+  if (auto name = fn->getAttrOfType<StringAttr>("weft.op")) {
+    desc.op = name.getValue().str();
+    if (auto attrs = fn->getAttrOfType<DictionaryAttr>("weft.op_attrs"))
+      for (NamedAttribute na : attrs) {
+        if (auto b = dyn_cast<BoolAttr>(na.getValue())) desc.attrs.set(na.getName().str(), b.getValue());
+        else if (auto i = dyn_cast<IntegerAttr>(na.getValue())) desc.attrs.set(na.getName().str(), i.getInt());
+      }
+    desc.attrs = withDefaults(desc.op, desc.attrs);
+    return success();
+  }
+  Operation *only = nullptr;
+  for (Operation &op : fn.front().without_terminator()) {
+    if (isa<tensor::CollapseShapeOp>(op)) continue;
+    if (only)
+      return fn.emitError() << "weft-lower-to-loops: a weft function holds one op (or one composite); '" << fn.getName()
+                            << "' holds more";
+    only = &op;
+  }
+  if (!only) return fn.emitError() << "weft-lower-to-loops: function '" << fn.getName() << "' holds no weft op";
+  desc.op = ruleName(only).str();
+  desc.attrs = ruleAttrs(only);
+  return success();
+}
+
+LogicalResult Lowering::buildKernels(ProgramBuilder &pb) {
+  for (Operation &op : fn.front().without_terminator()) {
+    auto v = [&](Value x) { return views[x]; };
+    LogicalResult r = success();
+    if (auto o = dyn_cast<Col2Im1dOp>(op)) r = buildCol2ImLoops(pb, o, v(o.getInput()), v(o.getResult()));
+    else if (auto o = dyn_cast<Im2Col1dOp>(op)) r = buildIm2ColLoops(pb, o, v(o.getInput()), v(o.getResult()));
+    else if (auto o = dyn_cast<ConcatOp>(op)) r = buildConcatLoops(pb, o, v(o.getLhs()), v(o.getRhs()), v(o.getResult()));
+    else if (auto o = dyn_cast<MatmulOp>(op)) r = buildMatmulLoops(pb, o, v(o.getLhs()), v(o.getRhs()), v(o.getResult()));
+    else if (isa<Conv1dOp, ConvTranspose1dOp>(op))
+      return op.emitError() << "weft-lower-to-loops: run weft-decompose-composites first";
+    if (failed(r)) return failure();
+  }
+  return success();
+}
+
+struct LowerToLoopsPass : impl::WeftLowerToLoopsBase<LowerToLoopsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> sources;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (!fn->hasAttr("weft.kernel") && !fn.isExternal()) sources.push_back(fn);
+    SmallVector<NamedAttribute> programs;
+    if (auto existing = module->getAttrOfType<DictionaryAttr>("weft.programs"))
+      programs.append(existing.begin(), existing.end());
+    for (func::FuncOp fn : sources) {
+      if (!fn.getBody().hasOneBlock()) {
+        fn.emitError() << "weft-lower-to-loops: function '" << fn.getName() << "' must have a single block";
+        return signalPassFailure();
+      }
+      Lowering l(module, fn);
+      if (failed(l.assignBuffers()) || failed(l.describeOp()) || failed(l.sizeTemporaries()))
+        return signalPassFailure();
+      std::string name = fn.getName().str();
+      // The source function's name moves to its kernels.
+      fn.setName((name + ".source").c_str());
+      ProgramBuilder pb(module, name, l.desc, l.bufferTypes);
+      if (failed(l.buildKernels(pb))) return signalPassFailure();
+      programs.emplace_back(StringAttr::get(&getContext(), name), StringAttr::get(&getContext(), l.desc.toText()));
+      fn.erase();
+    }
+    module->setAttr("weft.programs", DictionaryAttr::get(&getContext(), programs));
+  }
+};
+
+} // namespace
+} // namespace weft

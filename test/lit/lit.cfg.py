@@ -1,0 +1,31 @@
+# lit configuration for weft: FileCheck tests of the dialect, the passes, the printers and the tools.
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "weft"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.weft_obj_root, "test", "lit")
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py.in"]
+
+llvm_config.use_default_substitutions()  # FileCheck, not, count
+tools = [t for t in ["weft-opt", "weft-translate", "weftc", "weft-run"]
+         if os.path.exists(os.path.join(config.weft_tools_dir, t))]
+llvm_config.add_tool_substitutions(tools, [config.weft_tools_dir])
+for t in tools:
+    config.available_features.add(t)
+
+# The C++ compiler that checks generated sources (warnings as errors).
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%weft_src", config.weft_src_root))
+# numpy-based fixtures use Debian's python3 (the one on PATH may lack numpy).
+for py in ["/usr/bin/python3", shutil.which("python3") or ""]:
+    if py and os.path.exists(py):
+        config.substitutions.append(("%python", py))
+        break
+if os.path.isdir("/usr/local/cuda/bin") and os.path.exists("/usr/local/cuda/bin/ptxas"):
+    config.available_features.add("ptxas")
