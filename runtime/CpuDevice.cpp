@@ -1,1 +1,94 @@
+// The host CPU as a device: a thread pool, checked dispatch of CpuEntry kernels, and loading those
+// kernels from a shared library built from weft's C++ source.
 #include "weft/Runtime.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <thread>
+
+namespace weft {
+
+namespace {
+
+// More threads than this is a typo, not a machine; such a WEFT_NUM_THREADS is ignored.
+constexpr unsigned kMaxThreads = 4096;
+
+// `requested`, else a valid WEFT_NUM_THREADS (a positive integer), else the hardware's count.
+unsigned resolveThreads(unsigned requested) {
+  if (requested) return requested;
+  if (const char *env = std::getenv("WEFT_NUM_THREADS")) {
+    unsigned v = 0;
+    const char *end = env + std::strlen(env);
+    auto [p, ec] = std::from_chars(env, end, v);
+    if (ec == std::errc() && p == end && v > 0 && v <= kMaxThreads) return v;
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+} // namespace
+
+CpuDevice::CpuDevice(unsigned threads) : threadPool(resolveThreads(threads)) {}
+
+std::string CpuDevice::name() const {
+  unsigned n = threadPool.size();
+  return "cpu (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
+}
+
+Status CpuDevice::dispatch(const CpuKernel &kernel, const std::vector<Buffer *> &args) {
+  const ProgramDesc &program = kernel.program;
+  if (kernel.entries.size() != program.launches.size())
+    return Status::error("weft." + program.op + ": the kernel has " + std::to_string(kernel.entries.size()) +
+                         " entries for " + std::to_string(program.launches.size()) + " launches");
+  for (size_t i = 0; i < kernel.entries.size(); ++i)
+    if (!kernel.entries[i])
+      return Status::error("weft." + program.op + ": the entry of launch '" + program.launches[i].entry +
+                           "' is null");
+  std::vector<int64_t> params;
+  std::vector<Shape> tempShapes;
+  if (Status s = checkArguments(program, args, params, tempShapes); !s) return s;
+
+  std::vector<Buffer> temps;
+  for (size_t t = 0; t < tempShapes.size(); ++t) {
+    Result<Buffer> b = Buffer::allocate(program.temps[t].dtype, tempShapes[t]);
+    if (!b) return Status::error("weft." + program.op + ": temporary '" + program.temps[t].name + "': " + b.message());
+    temps.push_back(std::move(*b));
+  }
+  std::vector<void *> bufs;
+  for (Buffer *a : args) bufs.push_back(a->data());
+  for (Buffer &t : temps) bufs.push_back(t.data());
+
+  for (size_t i = 0; i < program.launches.size(); ++i) {
+    CpuEntry entry = kernel.entries[i];
+    threadPool.parallelFor(gridSize(program.launches[i], params), [&](int64_t begin, int64_t end) {
+      entry(bufs.data(), params.data(), begin, end);
+    });
+  }
+  return Status();
+}
+
+Result<CpuKernel> loadCpuLibrary(const std::string &path, const ProgramDesc &program) {
+  dlerror(); // clear a stale error so the one reported is ours
+  void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char *why = dlerror();
+    return Status::error("cannot load CPU kernel library '" + path + "': " + (why ? why : "unknown dlopen error"));
+  }
+  CpuKernel kernel;
+  kernel.keepAlive = std::shared_ptr<void>(handle, [](void *h) { dlclose(h); });
+  kernel.program = program;
+  if (program.launches.empty())
+    return Status::error("CPU kernel library '" + path + "': the program for weft." + program.op + " has no launch");
+  for (const LaunchDesc &launch : program.launches) {
+    void *sym = dlsym(handle, launch.entry.c_str());
+    if (!sym)
+      return Status::error("CPU kernel library '" + path + "' has no entry '" + launch.entry +
+                           "' (needed by weft." + program.op + ")");
+    kernel.entries.push_back(reinterpret_cast<CpuEntry>(sym));
+  }
+  return kernel;
+}
+
+} // namespace weft

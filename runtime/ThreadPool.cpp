@@ -1,1 +1,88 @@
 #include "weft/Runtime.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace weft {
+
+// One job at a time. Every field below the mutex is guarded by it; a chunk is claimed under the
+// lock, so a worker can never pick up a chunk of a job that parallelFor has already returned from
+// (claims stop at `chunks`, and parallelFor returns only once all `chunks` are done).
+struct ThreadPool::Impl {
+  std::mutex callMutex; // serializes parallelFor calls from different threads
+  std::mutex mutex;
+  std::condition_variable workReady, jobDone;
+  const std::function<void(int64_t, int64_t)> *fn = nullptr;
+  int64_t n = 0, chunks = 0, nextChunk = 0, doneChunks = 0;
+  bool stopping = false;
+  std::vector<std::thread> workers;
+
+  // Chunk i of `chunks` nearly equal contiguous pieces of [0, n); no i * n, so no overflow.
+  void range(int64_t i, int64_t &begin, int64_t &end) const {
+    int64_t base = n / chunks, extra = n % chunks;
+    begin = i * base + std::min(i, extra);
+    end = begin + base + (i < extra ? 1 : 0);
+  }
+
+  // Runs chunks until none is left to claim; `lock` is held on entry and on return.
+  void runChunks(std::unique_lock<std::mutex> &lock) {
+    while (nextChunk < chunks) {
+      int64_t i = nextChunk++, begin, end;
+      range(i, begin, end);
+      const auto *f = fn;
+      lock.unlock();
+      (*f)(begin, end);
+      lock.lock();
+      if (++doneChunks == chunks) jobDone.notify_one();
+    }
+  }
+
+  void workerLoop() {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      workReady.wait(lock, [&] { return stopping || nextChunk < chunks; });
+      if (stopping) return;
+      runChunks(lock);
+    }
+  }
+};
+
+ThreadPool::ThreadPool(unsigned threads) : impl(std::make_unique<Impl>()) {
+  // The caller of parallelFor is one of the threads, so the pool starts one fewer.
+  for (unsigned i = 1; i < std::max(threads, 1u); ++i) impl->workers.emplace_back([this] { impl->workerLoop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    impl->stopping = true;
+  }
+  impl->workReady.notify_all();
+  for (std::thread &t : impl->workers) t.join();
+}
+
+unsigned ThreadPool::size() const { return unsigned(impl->workers.size()) + 1; }
+
+void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t, int64_t)> &fn) {
+  if (n <= 0) return;
+  int64_t chunks = std::min<int64_t>(n, size());
+  if (chunks == 1) { // no hand-off to pay for
+    fn(0, n);
+    return;
+  }
+  std::lock_guard<std::mutex> call(impl->callMutex);
+  std::unique_lock<std::mutex> lock(impl->mutex);
+  impl->fn = &fn;
+  impl->n = n;
+  impl->chunks = chunks;
+  impl->nextChunk = 0;
+  impl->doneChunks = 0;
+  impl->workReady.notify_all();
+  impl->runChunks(lock);
+  impl->jobDone.wait(lock, [&] { return impl->doneChunks == impl->chunks; });
+  impl->fn = nullptr;
+}
+
+} // namespace weft

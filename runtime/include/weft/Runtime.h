@@ -53,10 +53,11 @@ const char *deviceKindName(DeviceKind k);
 class Buffer {
 public:
   Buffer() = default;
-  /// Contiguous, owned, zero-filled.
+  /// Contiguous, owned, zero-filled, 64-byte aligned.
   static Result<Buffer> allocate(DType dtype, Shape shape);
   /// Views `bytes` bytes at `data`; strides in elements (empty = contiguous). Refuses a view
-  /// whose furthest element lies outside [data, data + bytes).
+  /// whose furthest element lies outside [data, data + bytes), negative extents or strides, and a
+  /// `data` not aligned to the element size.
   static Result<Buffer> wrap(void *data, size_t bytes, DType dtype, Shape shape, Shape strides = {});
 
   void *data() const { return ptr; }
@@ -74,6 +75,29 @@ private:
   size_t capacity = 0;
   TensorType type;
   Shape elemStrides;
+};
+
+/// Bytes of a contiguous `dtype` tensor of `shape`; an error naming the extent when one is
+/// negative, or the shape when the size does not fit in int64_t.
+Result<size_t> contiguousBytes(DType dtype, const Shape &shape);
+/// Row-major element strides of a contiguous tensor of `shape` (callers check sizes first).
+Shape contiguousStrides(const Shape &shape);
+
+/// Visits every element of `shape` in row-major order, tracking its index and its offset in
+/// elements under `strides`: how strided views are copied element by element.
+class ElementWalk {
+public:
+  ElementWalk(const Shape &shape, const Shape &strides);
+  explicit ElementWalk(const Buffer &b) : ElementWalk(b.shape(), b.strides()) {}
+  bool done() const { return finished; }
+  const Shape &index() const { return idx; }
+  int64_t offset() const { return off; }
+  void next();
+
+private:
+  Shape extents, steps, idx;
+  int64_t off = 0;
+  bool finished = false;
 };
 
 /// The CPU entry point every CPU kernel exports (docs/abi.md).
@@ -132,7 +156,9 @@ private:
 Status checkArguments(const ProgramDesc &program, const std::vector<Buffer *> &args,
                       std::vector<int64_t> &params, std::vector<Shape> &tempShapes);
 
-/// A launch's grid size from its factors and a filled parameter block.
+/// A launch's grid size from its factors and a filled parameter block: the product of
+/// ceil(extent / tile). -1 when a factor is invalid (a slot past the block, a negative extent, a
+/// tile <= 0) or the product overflows; checkArguments reports those cases in words.
 int64_t gridSize(const LaunchDesc &launch, const std::vector<int64_t> &params);
 
 } // namespace weft
