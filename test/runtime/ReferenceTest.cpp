@@ -86,8 +86,7 @@ TEST(Reference, Im2ColByHand) {
 TEST(Reference, ConcatOfStridedViewsInEveryDtype) {
   for (DType t : kAllDTypes) {
     Buffer base = random(t, {3, 4}, 11);
-    // a: base transposed, [4][3]; b: every other column of base as rows is not possible, so a
-    // fresh [4][2]; concat on axis 1 gives [4][5].
+    // a: base seen transposed, [4][3] with strides [1, 4]; b: a dense [4][2]; axis 1 gives [4][5].
     Buffer a = take(Buffer::wrap(base.data(), base.bytes(), t, {4, 3}, {1, 4}));
     Buffer b = random(t, {4, 2}, 12);
     Buffer out = run("concat", {{"axis", 1}}, {&a, &b}, t, {4, 5});
