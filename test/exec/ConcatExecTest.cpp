@@ -1,0 +1,59 @@
+// concat: all 7 dtypes, ranks 1-4, every axis, contiguous and strided inputs, bit-exact.
+#include "ExecHarness.h"
+
+#include <gtest/gtest.h>
+
+using namespace weft;
+using namespace weft::test;
+
+TEST(Concat, DtypesRanksAxes) {
+  std::vector<ExecCase> cases;
+  const Shape kShapes[] = {{37}, {5, 33}, {3, 4, 17}, {2, 3, 4, 9}};
+  for (DType dt : kAllDTypes)
+    for (const Shape &shape : kShapes)
+      for (int64_t axis = 0; axis < int64_t(shape.size()); ++axis) {
+        Shape b = shape;
+        b[axis] += 2; // unequal extents along the axis
+        ExecCase c;
+        c.name = std::string("concat_") + dtypeName(dt) + "_r" + std::to_string(shape.size()) + "_a" +
+                 std::to_string(axis);
+        c.spec.op = "concat";
+        c.spec.attrs = {{"axis", axis}};
+        c.spec.inputs = {TensorType{dt, shape}, TensorType{dt, b}};
+        cases.push_back(c);
+      }
+  runCases("concat", cases);
+}
+
+TEST(Concat, StridedViewsAndSchedules) {
+  std::vector<ExecCase> cases;
+  const Layout kLayouts[] = {Layout::innerStride2, Layout::paddedRows};
+  for (DType dt : {DType::f32, DType::bf16, DType::i8, DType::i64})
+    for (int64_t axis = 0; axis < 3; ++axis)
+      for (size_t l = 0; l < 2; ++l) {
+        ExecCase c;
+        c.name = std::string("concat_strided_") + dtypeName(dt) + "_a" + std::to_string(axis) + "_l" + std::to_string(l);
+        c.spec.op = "concat";
+        c.spec.attrs = {{"axis", axis}};
+        c.spec.inputs = {TensorType{dt, {3, 5, 19}}, TensorType{dt, {3, 5, 19}}};
+        c.layouts = {kLayouts[l], Layout::contiguous};
+        cases.push_back(c);
+      }
+  for (const char *sched : {"#weft.schedule<copy = flat>", "#weft.schedule<copy = row, vector = 4, tile = [2]>"}) {
+    ExecCase c;
+    c.name = std::string("concat_sched_") + (sched[21] == 'f' ? "flat" : "row");
+    c.spec.op = "concat";
+    c.spec.attrs = {{"axis", 0}};
+    c.spec.inputs = {TensorType{DType::f16, {7, 130}}, TensorType{DType::f16, {5, 130}}};
+    c.schedule = sched;
+    cases.push_back(c);
+  }
+  ExecCase dyn;
+  dyn.name = "concat_dynamic";
+  dyn.spec.op = "concat";
+  dyn.spec.attrs = {{"axis", 1}};
+  dyn.spec.inputs = {TensorType{DType::f32, {4, kDynamic}}, TensorType{DType::f32, {4, kDynamic}}};
+  dyn.runShapes = {{4, 11}, {4, 29}};
+  cases.push_back(dyn);
+  runCases("concat_strided", cases);
+}

@@ -1,0 +1,33 @@
+// Execution tests: every case is compiled by the CPU JIT, run through the runtime on random data,
+// and checked against the scalar reference (bit-exact where ops.md says so). The same cases' C++
+// source is then compiled as one shared library with warnings as errors and must give the JIT's
+// bits exactly (both come from the same loop IR).
+#pragma once
+
+#include "compiler/Compiler.h"
+#include "weft/Runtime.h"
+
+#include <string>
+#include <vector>
+
+namespace weft::test {
+
+/// How an input is laid out in memory: contiguous, every other element (inner stride 2), or rows
+/// padded by a few elements (inner stride 1, outer strides larger than the extents need).
+enum class Layout { contiguous, innerStride2, paddedRows };
+
+struct ExecCase {
+  std::string name;               ///< unique C identifier: becomes the kernel's symbol prefix
+  OpSpec spec;
+  std::string schedule;           ///< "#weft.schedule<...>" or "" for the target's defaults
+  std::vector<Layout> layouts;    ///< per input; empty: all contiguous
+  double tolerance = 0;           ///< relative Frobenius bound; 0: bit-exact
+  /// Concrete extents where spec.inputs has dynamic ones (the kernel then reads them at run time).
+  std::vector<Shape> runShapes;
+};
+
+/// Runs every case (JIT vs reference, then C++ vs JIT) and reports failures through gtest,
+/// naming the case. `family` names the batch library.
+void runCases(const std::string &family, const std::vector<ExecCase> &cases);
+
+} // namespace weft::test

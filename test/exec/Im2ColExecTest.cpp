@@ -1,0 +1,50 @@
+// im2col_1d: ggml's cases (Whisper's encoder, the Metal regression shape, the s/p/d grid) over
+// input/output dtype pairs, bit-exact.
+#include "ExecHarness.h"
+
+#include <gtest/gtest.h>
+
+using namespace weft;
+using namespace weft::test;
+
+namespace {
+ExecCase im2col(const std::string &name, DType in, DType out, Shape x, int64_t K, int64_t s, int64_t p, int64_t d,
+                const std::string &schedule = "") {
+  ExecCase c;
+  c.name = name;
+  c.spec.op = "im2col_1d";
+  c.spec.attrs = {{"kernel", K}, {"stride", s}, {"padding", p}, {"dilation", d}};
+  c.spec.inputs = {TensorType{in, x}};
+  c.spec.resultDType = out;
+  c.schedule = schedule;
+  return c;
+}
+} // namespace
+
+TEST(Im2Col, GgmlGrid) {
+  std::vector<ExecCase> cases;
+  const std::pair<DType, DType> kPairs[] = {{DType::f32, DType::f32}, {DType::f32, DType::f16},
+                                            {DType::f16, DType::f16}, {DType::bf16, DType::bf16},
+                                            {DType::f16, DType::f32}};
+  for (auto [in, out] : kPairs)
+    for (int64_t s : {1, 3})
+      for (int64_t p : {0, 3})
+        for (int64_t d : {1, 3})
+          for (const char *sched : {"", "#weft.schedule<parallel = channel>"})
+            cases.push_back(im2col(std::string("im2col_") + dtypeName(in) + "_" + dtypeName(out) + "_s" +
+                                       std::to_string(s) + "p" + std::to_string(p) + "d" + std::to_string(d) +
+                                       (*sched ? "_ch" : ""),
+                                   in, out, {2, 2, 20}, 3, s, p, d, sched));
+  runCases("im2col_grid", cases);
+}
+
+TEST(Im2Col, WhisperAndMetalRegression) {
+  std::vector<ExecCase> cases{
+      im2col("im2col_whisper", DType::f32, DType::f16, {1, 128, 3000}, 3, 1, 1, 1),
+      im2col("im2col_whisper_f32", DType::f32, DType::f32, {1, 128, 3000}, 3, 1, 1, 1),
+      im2col("im2col_metal_regression", DType::f32, DType::f32, {1, 384, 3000}, 3, 1, 1, 1),
+      im2col("im2col_metal_regression_ch", DType::f16, DType::f16, {1, 384, 3000}, 3, 1, 1, 1,
+             "#weft.schedule<parallel = channel, vector = 4, tile = [7]>"),
+  };
+  runCases("im2col_big", cases);
+}
