@@ -1,7 +1,306 @@
-// Placeholder until this op's loop builder lands (being written now).
+// col2im_1d -> loops: cols[(N)][T_in][OC*K] folded into y[(N)][OC][T_out] (shared/ops.md).
+//
+// Every gather adds the contributions of one output in ascending t_in into an f32 accumulator
+// that starts at +0 and rounds once, so all three give the same bits:
+//   bounded: per output, only the t_in that reach it (no modulo); one output per inner thread.
+//   scan:    per output, every tap k from K-1 down to 0 (ascending t_in), kept when s divides a-k.
+//   sweep:   CPU row sweep; per grid item a scratch tile [C channels][L times] in f32: the cols
+//            rows that reach the tile are walked once in ascending t_in, each channel's K-run is
+//            added as contiguous vectors, then the tile is rounded to y once.
 #include "lowering/ProgramBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
 namespace weft::lowering {
-mlir::LogicalResult buildCol2ImLoops(ProgramBuilder &, Col2Im1dOp op, const View &in, const View &out) {
-  return op.emitOpError() << "has no loop lowering yet";
+namespace {
+
+// The sweep's scratch tile stays in L2 next to the cols rows streaming through it.
+constexpr int64_t kSweepTileFloats = 32 * 1024; // 128 KiB
+constexpr int64_t kDefaultTimeTile = 256;
+constexpr int64_t kDefaultChannelTile = 8;
+
+// Index arithmetic that folds constants, so static shapes leave constants in the IR.
+struct Ix {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
+  Value add(Value x, int64_t y) { return add(x, c(y)); }
+  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
+  Value mul(Value x, int64_t y) { return mul(x, c(y)); }
+  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
+  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
+  Value ceilDiv(Value x, int64_t y) { return b.createOrFold<arith::CeilDivSIOp>(loc, x, c(y)); }
+  Value floorDiv(Value x, int64_t y) { return b.createOrFold<arith::FloorDivSIOp>(loc, x, c(y)); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) { return b.createOrFold<arith::CmpIOp>(loc, p, x, y); }
+  Value both(Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); }
+
+  void loop(Value lb, Value ub, Value step, function_ref<void(Value)> body) {
+    scf::ForOp::create(b, loc, lb, ub, step, {}, [&](OpBuilder &, Location, Value iv, ValueRange) {
+      body(iv);
+      scf::YieldOp::create(b, loc);
+    });
+  }
+  void loop(Value lb, Value ub, function_ref<void(Value)> body) { loop(lb, ub, c(1), body); }
+  // Independent iterations: GPU threads, a plain loop on the CPU.
+  void parallel(Value lb, Value ub, function_ref<void(Value)> body) {
+    auto par = scf::ParallelOp::create(b, loc, ValueRange{lb}, ValueRange{ub}, ValueRange{c(1)});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(par.getBody());
+    body(par.getInductionVars()[0]);
+  }
+  void ifElse(Value cond, function_ref<void()> then, function_ref<void()> otherwise) {
+    scf::IfOp::create(
+        b, loc, cond,
+        [&](OpBuilder &, Location) {
+          then();
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &, Location) {
+          otherwise();
+          scf::YieldOp::create(b, loc);
+        });
+  }
+};
+
+struct Col2Im {
+  Ix ix;
+  int64_t K, s, p, OC, vec;
+  bool batched;
+  Type elem;
+  Value cols, y, Tin, Tout;
+
+  Value zeroF32() { return arith::ConstantOp::create(ix.b, ix.loc, ix.b.getF32FloatAttr(0.0f)); }
+  Value add(Value x, Value y) { return arith::AddFOp::create(ix.b, ix.loc, x, y); }
+
+  // Linear index of cols[n][t_in][oc*K + k] (k given as `tap`, an index) and of y[n][oc][t].
+  Value colsAt(Value n, Value tIn, Value oc, Value tap) {
+    Value row = batched ? ix.add(ix.mul(n, Tin), tIn) : tIn;
+    return ix.add(ix.mul(row, OC * K), ix.add(ix.mul(oc, K), tap));
+  }
+  Value yAt(Value n, Value oc, Value t) {
+    Value row = batched ? ix.add(ix.mul(n, OC), oc) : oc;
+    return ix.add(ix.mul(row, Tout), t);
+  }
+  void storeY(Value acc, Value n, Value oc, Value t) {
+    memref::StoreOp::create(ix.b, ix.loc, fromF32(ix.b, ix.loc, acc, elem), y, ValueRange{yAt(n, oc, t)});
+  }
+  Value loadColsF32(Value at) { return toF32(ix.b, ix.loc, memref::LoadOp::create(ix.b, ix.loc, cols, ValueRange{at})); }
+
+  // Ascending t_in over [max(0, ceil((a-K+1)/s)), min(T_in-1, floor(a/s))], a = t + p.
+  Value gatherBounded(Value n, Value oc, Value t) {
+    Value a = ix.add(t, p);
+    Value lo = ix.max(ix.c(0), ix.ceilDiv(ix.sub(a, ix.c(K - 1)), s));
+    Value hi = ix.min(Tin, ix.add(ix.floorDiv(a, s), 1));
+    auto loop = scf::ForOp::create(ix.b, ix.loc, lo, hi, ix.c(1), ValueRange{zeroF32()},
+                                   [&](OpBuilder &, Location, Value tIn, ValueRange acc) {
+                                     Value tap = ix.sub(a, ix.mul(tIn, s));
+                                     Value v = loadColsF32(colsAt(n, tIn, oc, tap));
+                                     scf::YieldOp::create(ix.b, ix.loc, ValueRange{add(acc[0], v)});
+                                   });
+    return loop.getResult(0);
+  }
+
+  // Every tap, k = K-1 down to 0 so that t_in = (a-k)/s ascends; kept when s | (a-k).
+  Value gatherScan(Value n, Value oc, Value t) {
+    Value a = ix.add(t, p);
+    auto loop = scf::ForOp::create(
+        ix.b, ix.loc, ix.c(0), ix.c(K), ix.c(1), ValueRange{zeroF32()},
+        [&](OpBuilder &, Location, Value j, ValueRange acc) {
+          Value tap = ix.sub(ix.c(K - 1), j);
+          Value q = ix.sub(a, tap);
+          Value tIn = ix.b.createOrFold<arith::DivSIOp>(ix.loc, q, ix.c(s));
+          Value rem = ix.b.createOrFold<arith::RemSIOp>(ix.loc, q, ix.c(s));
+          Value hit = ix.both(ix.cmp(arith::CmpIPredicate::sge, q, ix.c(0)),
+                              ix.both(ix.cmp(arith::CmpIPredicate::eq, rem, ix.c(0)),
+                                      ix.cmp(arith::CmpIPredicate::slt, tIn, Tin)));
+          auto sum = scf::IfOp::create(
+              ix.b, ix.loc, hit,
+              [&](OpBuilder &, Location) {
+                Value v = loadColsF32(colsAt(n, tIn, oc, tap));
+                scf::YieldOp::create(ix.b, ix.loc, ValueRange{add(acc[0], v)});
+              },
+              [&](OpBuilder &, Location) { scf::YieldOp::create(ix.b, ix.loc, ValueRange{acc[0]}); });
+          scf::YieldOp::create(ix.b, ix.loc, sum.getResults());
+        });
+    return loop.getResult(0);
+  }
+
+  Value gather(bool scan, Value n, Value oc, Value t) {
+    return scan ? gatherScan(n, oc, t) : gatherBounded(n, oc, t);
+  }
+
+  // The sweep over one tile: channels [oc0, oc0+nc) x times [t0, t0+nt), nc <= C, nt <= L.
+  void sweepTile(Value tile, int64_t C, int64_t L, Value n, Value oc0, Value nc, Value t0, Value nt) {
+    OpBuilder &b = ix.b;
+    Location loc = ix.loc;
+    auto vt = [&](int64_t w, Type e) { return VectorType::get({w}, e); };
+    Type f32 = b.getF32Type();
+
+    // Zero the whole tile: static bounds, vectors then a scalar tail.
+    int64_t zeroVecs = C * L / vec;
+    Value zeroVec = vector::BroadcastOp::create(b, loc, vt(vec, f32), zeroF32());
+    ix.loop(ix.c(0), ix.c(zeroVecs * vec), ix.c(vec),
+            [&](Value i) { vector::StoreOp::create(b, loc, zeroVec, tile, ValueRange{i}); });
+    for (int64_t i = zeroVecs * vec; i < C * L; ++i) memref::StoreOp::create(b, loc, zeroF32(), tile, ValueRange{ix.c(i)});
+
+    // Rows whose K-run [t_in*s - p, t_in*s - p + K) meets [t0, t0+nt), ascending.
+    Value a0 = ix.add(t0, p);
+    Value lo = ix.max(ix.c(0), ix.ceilDiv(ix.sub(a0, ix.c(K - 1)), s));
+    Value hi = ix.min(Tin, ix.add(ix.floorDiv(ix.add(a0, ix.sub(nt, ix.c(1))), s), 1));
+    // Widest power of two <= K within the vector width: K-runs are short.
+    int64_t w = 1;
+    while (w * 2 <= std::min(K, vec)) w *= 2;
+    ix.loop(lo, hi, [&](Value tIn) {
+      Value base = ix.sub(ix.mul(tIn, s), a0); // tile position of tap 0; < 0 at the front edge
+      Value row = colsAt(n, tIn, oc0, ix.c(0));
+      Value whole = ix.both(ix.cmp(arith::CmpIPredicate::sge, base, ix.c(0)),
+                            ix.cmp(arith::CmpIPredicate::sle, ix.add(base, K), nt));
+      auto addAt = [&](Value src, Value dst, int64_t width) {
+        if (width == 1) {
+          Value v = add(memref::LoadOp::create(b, loc, tile, ValueRange{dst}), loadColsF32(src));
+          memref::StoreOp::create(b, loc, v, tile, ValueRange{dst});
+          return;
+        }
+        Value in = toF32(b, loc, vector::LoadOp::create(b, loc, vt(width, elem), cols, ValueRange{src}));
+        Value acc = vector::LoadOp::create(b, loc, vt(width, f32), tile, ValueRange{dst});
+        vector::StoreOp::create(b, loc, add(acc, in), tile, ValueRange{dst});
+      };
+      ix.ifElse(
+          whole,
+          [&] { // interior row: the whole K-run lands in the tile, static vector pieces
+            ix.loop(ix.c(0), nc, [&](Value c) {
+              Value src = ix.add(row, ix.mul(c, K));
+              Value dst = ix.add(ix.mul(c, L), base);
+              ix.loop(ix.c(0), ix.c(K / w * w), ix.c(w),
+                      [&](Value k) { addAt(ix.add(src, k), ix.add(dst, k), w); });
+              for (int64_t k = K / w * w; k < K; ++k) addAt(ix.add(src, k), ix.add(dst, k), 1);
+            });
+          },
+          [&] { // edge row: the taps that land in [0, nt)
+            Value kLo = ix.max(ix.c(0), ix.sub(ix.c(0), base));
+            Value kHi = ix.min(ix.c(K), ix.sub(nt, base));
+            ix.loop(ix.c(0), nc, [&](Value c) {
+              Value src = ix.add(row, ix.mul(c, K));
+              Value dst = ix.add(ix.mul(c, L), base);
+              ix.loop(kLo, kHi, [&](Value k) { addAt(ix.add(src, k), ix.add(dst, k), 1); });
+            });
+          });
+    });
+
+    // Round the tile into y once: each channel's times are contiguous in both.
+    Value nv = ix.mul(ix.floorDiv(nt, vec), vec);
+    ix.loop(ix.c(0), nc, [&](Value c) {
+      Value src = ix.mul(c, L);
+      Value dst = yAt(n, ix.add(oc0, c), t0);
+      ix.loop(ix.c(0), nv, ix.c(vec), [&](Value t) {
+        Value v = vector::LoadOp::create(b, loc, vt(vec, f32), tile, ValueRange{ix.add(src, t)});
+        vector::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)});
+      });
+      ix.loop(nv, nt, [&](Value t) {
+        Value v = memref::LoadOp::create(b, loc, tile, ValueRange{ix.add(src, t)});
+        memref::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)});
+      });
+    });
+  }
+};
+
+int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+} // namespace
+
+LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in, const View &out) {
+  ScheduleAttr sched = scheduleOf(op);
+  StringRef gatherName = sched && !sched.getGather().empty() ? sched.getGather() : StringRef("sweep");
+  bool byChannel = sched && sched.getParallel() == "channel";
+  int64_t vec = sched && sched.getVector() > 0 ? sched.getVector() : 8;
+  std::optional<int64_t> tileGiven;
+  if (sched && !sched.getTile().empty()) tileGiven = sched.getTile()[0];
+
+  const int64_t OC = int64_t(op.getChannels()), K = in.type.shape.back() / OC;
+  const bool batched = in.rank() == 3;
+  const unsigned ocDim = batched ? 1 : 0, tDim = ocDim + 1;
+  const int64_t staticTout = out.type.shape[tDim];
+
+  return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
+    OpBuilder &b = kb.builder();
+    Col2Im g{Ix{b, kb.loc()},
+             K,
+             int64_t(op.getStride()),
+             int64_t(op.getPadding()),
+             OC,
+             vec,
+             batched,
+             kb.elementType(in),
+             kb.buffer(in),
+             kb.buffer(out),
+             kb.extent(in, in.rank() - 2),
+             kb.extent(out, tDim)};
+    SmallVector<GridDim> grid;
+    if (batched) grid.push_back(GridDim::of(out, 0));
+    // Grid ids after the optional batch id.
+    auto split = [&](ValueRange ids) { return std::make_pair(batched ? ids[0] : g.ix.c(0), ids.drop_front(batched)); };
+
+    if (gatherName == "sweep") {
+      // Channels C and times L per tile; the tile length along the parallel dim is the schedule's.
+      int64_t C, L;
+      if (byChannel) {
+        C = std::min(OC, tileGiven.value_or(kDefaultChannelTile));
+        L = std::max(vec, kSweepTileFloats / C / vec * vec);
+        if (staticTout != kDynamic) L = std::min(L, roundUp(staticTout, vec));
+      } else {
+        L = tileGiven.value_or(kDefaultTimeTile);
+        C = std::clamp<int64_t>(kSweepTileFloats / L, 1, OC);
+      }
+      grid.push_back(GridDim::of(out, ocDim, C));
+      if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
+      kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
+        auto [n, rest] = split(ids);
+        Ix &ix = g.ix;
+        auto tile = memref::AllocaOp::create(b, loc, MemRefType::get({C * L}, b.getF32Type()), b.getI64IntegerAttr(64));
+        Value oc0 = ix.mul(rest[0], C);
+        Value nc = ix.min(ix.c(C), ix.sub(ix.c(OC), oc0));
+        auto sweepFrom = [&](Value t0) { g.sweepTile(tile, C, L, n, oc0, nc, t0, ix.min(ix.c(L), ix.sub(g.Tout, t0))); };
+        if (byChannel) ix.loop(ix.c(0), g.Tout, ix.c(L), sweepFrom);
+        else sweepFrom(ix.mul(rest[1], L));
+      });
+      return success();
+    }
+
+    bool scan = gatherName == "scan";
+    if (byChannel) {
+      // Each item: a block of channels, all of T_out; channels are the inner threads.
+      int64_t C = std::min(OC, tileGiven.value_or(kDefaultChannelTile));
+      grid.push_back(GridDim::of(out, ocDim, C));
+      kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
+        auto [n, rest] = split(ids);
+        Ix &ix = g.ix;
+        Value oc0 = ix.mul(rest[0], C);
+        ix.parallel(oc0, ix.min(ix.c(OC), ix.add(oc0, C)), [&](Value oc) {
+          ix.loop(ix.c(0), g.Tout, [&](Value t) { g.storeY(g.gather(scan, n, oc, t), n, oc, t); });
+        });
+      });
+      return success();
+    }
+    // Each item: one channel, a tile of L output times; times are the inner threads.
+    int64_t L = tileGiven.value_or(kDefaultTimeTile);
+    grid.push_back(GridDim::of(out, ocDim));
+    grid.push_back(GridDim::of(out, tDim, L));
+    kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
+      auto [n, rest] = split(ids);
+      Ix &ix = g.ix;
+      Value t0 = ix.mul(rest[1], L);
+      ix.parallel(t0, ix.min(g.Tout, ix.add(t0, L)),
+                  [&](Value t) { g.storeY(g.gather(scan, n, rest[0], t), n, rest[0], t); });
+    });
+    return success();
+  });
 }
+
 } // namespace weft::lowering

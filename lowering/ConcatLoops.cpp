@@ -1,7 +1,243 @@
-// Placeholder until this op's loop builder lands (being written now).
+// concat -> loops: a then b along `axis` into a contiguous output; a pure copy of the element bits
+// (every dtype, bf16/f16 included, keeps its element type: no conversion).
+//
+// The inputs may be strided views, so every copy is a run of output elements fed from one input
+// at that input's innermost stride, versioned at run time: stride 1 copies whole vectors, any
+// other stride copies element by element.
+//   copy = row:  the output as rows of its last dim; a grid item owns `tile` consecutive rows.
+//                An output row is one row of a or of b, or (axis = last dim) a's row then b's.
+//   copy = flat: axis 0 and a static shape: the output is a's elements then b's, so a grid item
+//                owns `tile` consecutive output elements; contiguous inputs (checked at run time)
+//                copy them as at most two ranges, anything else walks the rows they cover.
+// Rank 1 is one row, split into element chunks whatever the copy form.
 #include "lowering/ProgramBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
 namespace weft::lowering {
-mlir::LogicalResult buildConcatLoops(ProgramBuilder &, ConcatOp op, const View &a, const View &b, const View &out) {
-  return op.emitOpError() << "has no loop lowering yet";
+namespace {
+
+// Output elements per grid item when the schedule names no tile.
+constexpr int64_t kElementsPerItem = 32 * 1024;
+
+// Index arithmetic that folds constants, so static shapes leave constants in the IR.
+struct Ix {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
+  Value mul(Value x, int64_t y) { return mul(x, c(y)); }
+  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
+  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
+  Value div(Value x, Value y) { return b.createOrFold<arith::DivSIOp>(loc, x, y); }
+  Value rem(Value x, Value y) { return b.createOrFold<arith::RemSIOp>(loc, x, y); }
+  Value ceilDiv(Value x, Value y) { return b.createOrFold<arith::CeilDivSIOp>(loc, x, y); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) { return b.createOrFold<arith::CmpIOp>(loc, p, x, y); }
+  Value both(Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); }
+
+  void loop(Value lb, Value ub, Value step, function_ref<void(Value)> body) {
+    scf::ForOp::create(b, loc, lb, ub, step, {}, [&](OpBuilder &, Location, Value iv, ValueRange) {
+      body(iv);
+      scf::YieldOp::create(b, loc);
+    });
+  }
+  void loop(Value lb, Value ub, function_ref<void(Value)> body) { loop(lb, ub, c(1), body); }
+  void ifElse(Value cond, function_ref<void()> then, function_ref<void()> otherwise) {
+    scf::IfOp::create(
+        b, loc, cond,
+        [&](OpBuilder &, Location) {
+          then();
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &, Location) {
+          otherwise();
+          scf::YieldOp::create(b, loc);
+        });
+  }
+};
+
+// One input: its buffer, extents and element strides.
+struct Input {
+  Value buf;
+  SmallVector<Value> extents, strides;
+};
+
+struct Concat {
+  Ix ix;
+  int64_t axis, vec;
+  Type elem;
+  Input a, b;
+  Value out;
+  SmallVector<Value> outExtents; // the output's extents
+
+  int64_t rank() const { return outExtents.size(); }
+
+  // out[dst, dst+len) = src[from + i*stride]; vectors when the stride is 1.
+  void copyRun(Value src, Value from, Value stride, Value dst, Value len) {
+    OpBuilder &bb = ix.b;
+    Location loc = ix.loc;
+    auto contiguous = [&] {
+      Value nv = ix.mul(ix.div(len, ix.c(vec)), vec);
+      auto vt = VectorType::get({vec}, elem);
+      ix.loop(ix.c(0), nv, ix.c(vec), [&](Value i) {
+        Value v = vector::LoadOp::create(bb, loc, vt, src, ValueRange{ix.add(from, i)});
+        vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, i)});
+      });
+      ix.loop(nv, len, [&](Value i) {
+        Value v = memref::LoadOp::create(bb, loc, src, ValueRange{ix.add(from, i)});
+        memref::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, i)});
+      });
+    };
+    ix.ifElse(ix.cmp(arith::CmpIPredicate::eq, stride, ix.c(1)), contiguous, [&] {
+      ix.loop(ix.c(0), len, [&](Value i) {
+        Value v = memref::LoadOp::create(bb, loc, src, ValueRange{ix.add(from, ix.mul(i, stride))});
+        memref::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, i)});
+      });
+    });
+  }
+
+  // Offset in `in` of the row with leading indices `idx` (all dims but the last).
+  Value rowStart(const Input &in, ArrayRef<Value> idx) {
+    Value at = ix.c(0);
+    for (auto [i, s] : llvm::zip(idx, in.strides)) at = ix.add(at, ix.mul(i, s));
+    return at;
+  }
+
+  // Output row `idx` (its linear row number `row`), columns [c0, c1).
+  void copyRow(ArrayRef<Value> idx, Value row, Value c0, Value c1) {
+    Value E = outExtents.back();
+    Value dst = ix.add(ix.mul(row, E), c0);
+    auto fromInput = [&](const Input &in, ArrayRef<Value> at, Value col0, Value col1, Value outAt) {
+      Value last = in.strides.back();
+      copyRun(in.buf, ix.add(rowStart(in, at), ix.mul(col0, last)), last, outAt, ix.sub(col1, col0));
+    };
+    if (axis == rank() - 1) {
+      // a's columns [0, A), then b's.
+      Value A = a.extents.back();
+      Value aEnd = ix.max(c0, ix.min(c1, A)), bBegin = ix.min(c1, ix.max(c0, A));
+      fromInput(a, idx, c0, aEnd, dst);
+      fromInput(b, idx, ix.sub(bBegin, A), ix.sub(c1, A), ix.add(dst, ix.sub(bBegin, c0)));
+      return;
+    }
+    Value A = a.extents[axis];
+    ix.ifElse(
+        ix.cmp(arith::CmpIPredicate::slt, idx[axis], A), [&] { fromInput(a, idx, c0, c1, dst); },
+        [&] {
+          SmallVector<Value> at(idx);
+          at[axis] = ix.sub(idx[axis], A);
+          fromInput(b, at, c0, c1, dst);
+        });
+  }
+
+  // Output elements [e0, e1), walking the rows they cover (partial rows at both ends).
+  void copyRange(Value e0, Value e1) {
+    Value E = outExtents.back();
+    ix.loop(ix.div(e0, E), ix.ceilDiv(e1, E), [&](Value row) {
+      Value rowBegin = ix.mul(row, E);
+      Value c0 = ix.max(ix.c(0), ix.sub(e0, rowBegin)), c1 = ix.min(E, ix.sub(e1, rowBegin));
+      SmallVector<Value> idx(rank() - 1);
+      Value rest = row;
+      for (int64_t d = rank() - 2; d >= 0; --d) {
+        idx[d] = d ? ix.rem(rest, outExtents[d]) : rest;
+        if (d) rest = ix.div(rest, outExtents[d]);
+      }
+      copyRow(idx, row, c0, c1);
+    });
+  }
+
+  // True when `in` is laid out row-major without gaps.
+  Value isContiguous(const Input &in) {
+    Value ok, expect = ix.c(1);
+    for (int64_t d = rank() - 1; d >= 0; --d) {
+      Value eq = ix.cmp(arith::CmpIPredicate::eq, in.strides[d], expect);
+      ok = ok ? ix.both(ok, eq) : eq;
+      expect = ix.mul(expect, in.extents[d]);
+    }
+    return ok;
+  }
+
+  // Flat form (axis 0): output elements [e0, e1) as a's range then b's range.
+  void copyFlat(Value e0, Value e1, Value aSize) {
+    ix.ifElse(
+        ix.both(isContiguous(a), isContiguous(b)),
+        [&] {
+          Value aEnd = ix.max(e0, ix.min(e1, aSize)), bBegin = ix.min(e1, ix.max(e0, aSize));
+          Value one = ix.c(1);
+          copyRun(a.buf, e0, one, e0, ix.sub(aEnd, e0));
+          copyRun(b.buf, ix.sub(bBegin, aSize), one, bBegin, ix.sub(e1, bBegin));
+        },
+        [&] { copyRange(e0, e1); });
+  }
+};
+
+} // namespace
+
+LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, const View &b, const View &out) {
+  ScheduleAttr sched = scheduleOf(op);
+  const int64_t rank = out.rank(), axis = int64_t(op.getAxis());
+  int64_t vec = sched && sched.getVector() > 0 ? sched.getVector() : 32 / int64_t(dtypeSize(out.type.dtype));
+  std::optional<int64_t> tileGiven;
+  if (sched && !sched.getTile().empty()) tileGiven = sched.getTile()[0];
+  bool staticShape = llvm::none_of(out.type.shape, [](int64_t e) { return e == kDynamic; });
+  bool flat = sched && sched.getCopy() == "flat" && axis == 0 && staticShape && rank > 1;
+  int64_t total = 1;
+  for (int64_t e : out.type.shape) total *= e;
+
+  return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
+    auto input = [&](const View &v) {
+      Input in{kb.buffer(v), {}, {}};
+      for (unsigned d = 0; d < v.rank(); ++d) {
+        in.extents.push_back(kb.extent(v, d));
+        in.strides.push_back(kb.stride(v, d));
+      }
+      return in;
+    };
+    Concat g{Ix{kb.builder(), kb.loc()}, axis, vec, kb.elementType(out), input(a), input(b), kb.buffer(out), {}};
+    for (unsigned d = 0; d < rank; ++d) g.outExtents.push_back(kb.extent(out, d));
+    Ix &ix = g.ix;
+
+    if (flat || rank == 1) {
+      // Element chunks of the whole output.
+      int64_t T = tileGiven.value_or(kElementsPerItem);
+      GridDim dim = flat ? GridDim::fixed(total, T) : GridDim::of(out, 0, T);
+      Value size = flat ? ix.c(total) : g.outExtents[0];
+      Value aSize = ix.c(1);
+      for (Value e : g.a.extents) aSize = ix.mul(aSize, e);
+      kb.parallelGrid({dim}, [&](OpBuilder &, Location, ValueRange ids) {
+        Value e0 = ix.mul(ids[0], T), e1 = ix.min(size, ix.add(e0, ix.c(T)));
+        if (flat) g.copyFlat(e0, e1, aSize);
+        else g.copyRange(e0, e1);
+      });
+      return success();
+    }
+
+    // Row form: items of T rows along dim rank-2; the dims before it are grid factors.
+    int64_t E = out.type.shape.back();
+    int64_t T = tileGiven.value_or(E == kDynamic ? 64 : std::max<int64_t>(1, kElementsPerItem / E));
+    SmallVector<GridDim> grid;
+    for (unsigned d = 0; d + 2 < rank; ++d) grid.push_back(GridDim::of(out, d));
+    grid.push_back(GridDim::of(out, rank - 2, T));
+    kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
+      Value r0 = ix.mul(ids.back(), T);
+      Value rows = g.outExtents[rank - 2];
+      // Linear number of row (ids..., r0): the leading ids are fixed for the item.
+      Value lead = ix.c(0);
+      for (unsigned d = 0; d + 2 < rank; ++d) lead = ix.add(ix.mul(lead, g.outExtents[d]), ids[d]);
+      ix.loop(r0, ix.min(rows, ix.add(r0, ix.c(T))), [&](Value r) {
+        SmallVector<Value> idx(ids.drop_back());
+        idx.push_back(r);
+        g.copyRow(idx, ix.add(ix.mul(lead, rows), r), ix.c(0), g.outExtents.back());
+      });
+    });
+    return success();
+  });
 }
+
 } // namespace weft::lowering

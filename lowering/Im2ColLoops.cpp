@@ -1,7 +1,188 @@
-// Placeholder until this op's loop builder lands (being written now).
+// im2col_1d -> loops: x[N][IC][IW] unfolded into cols[N][OW][IC*K] (shared/ops.md).
+//
+// The output is K times the input, so the loops write it in memory order: a grid item owns whole
+// output rows (parallel = time) or one channel block of every row (parallel = channel). Within a
+// row, channel ic's K values are x[ic][ow*s - p + k*d]; with d = 1 they are contiguous in x, so an
+// interior row copies each channel's run with static vector pieces. Rows whose window crosses the
+// padding take a checked scalar path (a clamped load and a select, no branch per element).
 #include "lowering/ProgramBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
 namespace weft::lowering {
-mlir::LogicalResult buildIm2ColLoops(ProgramBuilder &, Im2Col1dOp op, const View &in, const View &out) {
-  return op.emitOpError() << "has no loop lowering yet";
+namespace {
+
+// Output elements per grid item when the schedule names no tile: large enough to amortise the
+// item, small enough to leave many items for the threads.
+constexpr int64_t kElementsPerItem = 16 * 1024;
+constexpr int64_t kDefaultChannelTile = 64;
+
+// Index arithmetic that folds constants, so static shapes leave constants in the IR.
+struct Ix {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
+  Value add(Value x, int64_t y) { return add(x, c(y)); }
+  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
+  Value mul(Value x, int64_t y) { return mul(x, c(y)); }
+  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
+  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) { return b.createOrFold<arith::CmpIOp>(loc, p, x, y); }
+  Value both(Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); }
+
+  void loop(Value lb, Value ub, Value step, function_ref<void(Value)> body) {
+    scf::ForOp::create(b, loc, lb, ub, step, {}, [&](OpBuilder &, Location, Value iv, ValueRange) {
+      body(iv);
+      scf::YieldOp::create(b, loc);
+    });
+  }
+  void loop(Value lb, Value ub, function_ref<void(Value)> body) { loop(lb, ub, c(1), body); }
+  // Independent iterations: GPU threads, a plain loop on the CPU.
+  void parallel(Value lb, Value ub, function_ref<void(Value)> body) {
+    auto par = scf::ParallelOp::create(b, loc, ValueRange{lb}, ValueRange{ub}, ValueRange{c(1)});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(par.getBody());
+    body(par.getInductionVars()[0]);
+  }
+  void ifElse(Value cond, function_ref<void()> then, function_ref<void()> otherwise) {
+    scf::IfOp::create(
+        b, loc, cond,
+        [&](OpBuilder &, Location) {
+          then();
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &, Location) {
+          otherwise();
+          scf::YieldOp::create(b, loc);
+        });
+  }
+};
+
+struct Im2Col {
+  Ix ix;
+  int64_t K, s, p, d, vec;
+  Type inElem, outElem;
+  Value x, cols, IC, IW, OW;
+
+  // The input value (scalar or vector) in the output dtype; equal dtypes copy bits.
+  Value convert(Value v) {
+    if (inElem == outElem) return v;
+    return fromF32(ix.b, ix.loc, toF32(ix.b, ix.loc, v), outElem);
+  }
+
+  // cols[n][ow][ic*K + k] for ic in [ic0, ic1), all k.
+  void rowPiece(Value n, Value ow, Value ic0, Value ic1) {
+    OpBuilder &b = ix.b;
+    Location loc = ix.loc;
+    using P = arith::CmpIPredicate;
+    Value pos0 = ix.sub(ix.mul(ow, s), ix.c(p)); // x position of tap 0
+    Value outRow = ix.mul(ix.add(ix.mul(n, OW), ow), ix.mul(IC, K));
+    auto xRow = [&](Value ic) { return ix.mul(ix.add(ix.mul(n, IC), ic), IW); };
+    Value inside = ix.both(ix.cmp(P::sge, pos0, ix.c(0)), ix.cmp(P::slt, ix.add(pos0, (K - 1) * d), IW));
+    ix.ifElse(
+        inside,
+        [&] {
+          ix.loop(ic0, ic1, [&](Value ic) { copyRun(ix.add(xRow(ic), pos0), ix.add(outRow, ix.mul(ic, K))); });
+        },
+        [&] {
+          Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(outElem, 0.0));
+          Value last = ix.sub(IW, ix.c(1));
+          ix.loop(ic0, ic1, [&](Value ic) {
+            Value src = xRow(ic), dst = ix.add(outRow, ix.mul(ic, K));
+            ix.loop(ix.c(0), ix.c(K), [&](Value k) {
+              Value pos = ix.add(pos0, ix.mul(k, d));
+              Value ok = ix.both(ix.cmp(P::sge, pos, ix.c(0)), ix.cmp(P::slt, pos, IW));
+              Value at = ix.add(src, ix.max(ix.c(0), ix.min(pos, last)));
+              Value v = convert(memref::LoadOp::create(b, loc, x, ValueRange{at}));
+              memref::StoreOp::create(b, loc, arith::SelectOp::create(b, loc, ok, v, zero), cols,
+                                      ValueRange{ix.add(dst, k)});
+            });
+          });
+        });
+  }
+
+  // K values from x[src + k*d] to cols[dst + k], all in bounds.
+  void copyRun(Value src, Value dst) {
+    OpBuilder &b = ix.b;
+    Location loc = ix.loc;
+    auto piece = [&](Value k, int64_t width) {
+      Value from = ix.add(src, k), to = ix.add(dst, k);
+      if (width == 1) {
+        Value v = memref::LoadOp::create(b, loc, x, ValueRange{from});
+        memref::StoreOp::create(b, loc, convert(v), cols, ValueRange{to});
+        return;
+      }
+      Value v = vector::LoadOp::create(b, loc, VectorType::get({width}, inElem), x, ValueRange{from});
+      vector::StoreOp::create(b, loc, convert(v), cols, ValueRange{to});
+    };
+    if (d != 1) {
+      ix.loop(ix.c(0), ix.c(K), [&](Value k) {
+        Value v = memref::LoadOp::create(b, loc, x, ValueRange{ix.add(src, ix.mul(k, d))});
+        memref::StoreOp::create(b, loc, convert(v), cols, ValueRange{ix.add(dst, k)});
+      });
+      return;
+    }
+    // Full vectors, then the remainder in halving powers of two (K = 7: 4 + 2 + 1).
+    int64_t full = K / vec * vec;
+    if (full) ix.loop(ix.c(0), ix.c(full), ix.c(vec), [&](Value k) { piece(k, vec); });
+    for (int64_t k = full, w = vec / 2; k < K; w /= 2)
+      if (K - k >= w) {
+        piece(ix.c(k), w);
+        k += w;
+      }
+  }
+};
+
+} // namespace
+
+LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in, const View &out) {
+  ScheduleAttr sched = scheduleOf(op);
+  bool byChannel = sched && sched.getParallel() == "channel";
+  int64_t vec = sched && sched.getVector() > 0 ? sched.getVector() : 8;
+  std::optional<int64_t> tileGiven;
+  if (sched && !sched.getTile().empty()) tileGiven = sched.getTile()[0];
+  const int64_t K = int64_t(op.getKernel()), rowWidth = out.type.shape[2];
+
+  return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
+    OpBuilder &b = kb.builder();
+    Im2Col g{Ix{b, kb.loc()},
+             K,
+             int64_t(op.getStride()),
+             int64_t(op.getPadding()),
+             int64_t(op.getDilation()),
+             vec,
+             kb.elementType(in),
+             kb.elementType(out),
+             kb.buffer(in),
+             kb.buffer(out),
+             kb.extent(in, 1),
+             kb.extent(in, 2),
+             kb.extent(out, 1)};
+    Ix &ix = g.ix;
+    if (byChannel) {
+      // Each item: a block of C channels of every output row, rows in order.
+      int64_t C = tileGiven.value_or(kDefaultChannelTile);
+      kb.parallelGrid({GridDim::of(out, 0), GridDim::of(in, 1, C)}, [&](OpBuilder &, Location, ValueRange ids) {
+        Value ic0 = ix.mul(ids[1], C), ic1 = ix.min(g.IC, ix.add(ic0, C));
+        ix.loop(ix.c(0), g.OW, [&](Value ow) { g.rowPiece(ids[0], ow, ic0, ic1); });
+      });
+      return success();
+    }
+    // Each item: L whole output rows, one contiguous range of cols.
+    int64_t L = tileGiven.value_or(rowWidth == kDynamic ? 16 : std::max<int64_t>(1, kElementsPerItem / rowWidth));
+    kb.parallelGrid({GridDim::of(out, 0), GridDim::of(out, 1, L)}, [&](OpBuilder &, Location, ValueRange ids) {
+      Value t0 = ix.mul(ids[1], L);
+      ix.parallel(t0, ix.min(g.OW, ix.add(t0, L)), [&](Value ow) { g.rowPiece(ids[0], ow, ix.c(0), g.IC); });
+    });
+    return success();
+  });
 }
+
 } // namespace weft::lowering

@@ -1,0 +1,80 @@
+// RUN: weft-opt %s --split-input-file --weft-lower-to-loops | FileCheck %s
+// col2im_1d: one kernel per schedule form; the grid is the only top-level scf.parallel.
+
+// Row sweep over time tiles: an f32 scratch tile, rows walked in ascending t_in, interior K-runs
+// added as vectors (K = 16: two vector<8> pieces), the tile rounded to f16 once.
+// Grid: 512/128 channel blocks x ceil(16392/256) time tiles.
+// CHECK: launch sweep_time 512/128 16392/256
+// CHECK-LABEL: func.func @sweep_time(
+// CHECK-SAME: %[[COLS:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?xf16>, %{{.*}}: memref<?xi64>) attributes {weft.kernel}
+// CHECK: scf.parallel
+// CHECK: %[[TILE:.*]] = memref.alloca() {alignment = 64 : i64} : memref<32768xf32>
+// CHECK: vector.store %{{.*}}, %[[TILE]]
+// CHECK: scf.for %[[TIN:.*]] = %{{.*}} to %{{.*}} step %c1
+// CHECK: scf.if
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c8
+// CHECK: vector.load %[[COLS]][%{{.*}}] : memref<?xf16>, vector<8xf16>
+// CHECK: arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK: vector.load %[[TILE]]
+// CHECK: arith.addf %{{.*}} : vector<8xf32>
+// CHECK: } else {
+// CHECK: memref.load %[[COLS]]
+// CHECK: arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// CHECK: vector.store %{{.*}}, %[[Y]]
+// CHECK-NOT: arith.remsi
+func.func @sweep_time(%x: tensor<2048x8192xf16>) -> tensor<512x16392xf16> {
+  %y = weft.col2im_1d %x {stride = 8, channels = 512, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8, tile = [256]>} : tensor<2048x8192xf16> -> tensor<512x16392xf16>
+  return %y : tensor<512x16392xf16>
+}
+
+// -----
+
+// Row sweep over channel blocks: each item loops over the time tiles of its channels; K = 4 < 8
+// gives vector<4> pieces.
+// CHECK: launch sweep_channel 128/16
+// CHECK-LABEL: func.func @sweep_channel(
+// CHECK: scf.parallel
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<32768xf32>
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %{{.*}} step %c2048
+// CHECK: vector<4xf32>
+func.func @sweep_channel(%x: tensor<?x512xf32>) -> tensor<128x?xf32> {
+  %y = weft.col2im_1d %x {stride = 2, channels = 128, schedule = #weft.schedule<parallel = channel, gather = sweep, tile = [16]>} : tensor<?x512xf32> -> tensor<128x?xf32>
+  return %y : tensor<128x?xf32>
+}
+
+// -----
+
+// Bounded gather: per output, t_in over a computed range (no modulo); one output per inner thread.
+// CHECK: launch bounded_time 4/1 34/8
+// CHECK-LABEL: func.func @bounded_time(
+// CHECK: scf.parallel
+// CHECK: scf.parallel
+// CHECK: arith.ceildivsi
+// CHECK: arith.floordivsi
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (f32)
+// CHECK: memref.load
+// CHECK: arith.extf %{{.*}} : bf16 to f32
+// CHECK: arith.addf
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK-NOT: arith.remsi
+// CHECK-NOT: memref.alloca
+func.func @bounded_time(%x: tensor<11x24xbf16>) -> tensor<4x34xbf16> {
+  %y = weft.col2im_1d %x {stride = 3, channels = 4, padding = 1, schedule = #weft.schedule<parallel = time, gather = bounded, tile = [8]>} : tensor<11x24xbf16> -> tensor<4x34xbf16>
+  return %y : tensor<4x34xbf16>
+}
+
+// -----
+
+// Full-K scan over channel blocks, batched: taps K-1 down to 0, kept when s divides a - k.
+// CHECK: launch scan_channel 2/1 3/2
+// CHECK-LABEL: func.func @scan_channel(
+// CHECK: scf.parallel
+// CHECK: scf.parallel
+// CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c4{{.*}} step %c1{{.*}} iter_args
+// CHECK: arith.remsi
+// CHECK: scf.if %{{.*}} -> (f32)
+func.func @scan_channel(%x: tensor<2x7x12xf32>) -> tensor<2x3x16xf32> {
+  %y = weft.col2im_1d %x {stride = 2, channels = 3, schedule = #weft.schedule<parallel = channel, gather = scan, tile = [2]>} : tensor<2x7x12xf32> -> tensor<2x3x16xf32>
+  return %y : tensor<2x3x16xf32>
+}

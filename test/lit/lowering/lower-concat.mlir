@@ -1,0 +1,71 @@
+// RUN: weft-opt %s --split-input-file --weft-lower-to-loops | FileCheck %s
+// concat: every run of output elements is versioned on its input's innermost stride (read from
+// the parameter block): vectors when it is 1, an element loop at that stride otherwise.
+
+// Row copy, axis = last dim: each output row is a's run then b's run; the grid tiles the rows.
+// CHECK: launch rows 65536/64
+// CHECK-LABEL: func.func @rows(
+// CHECK-SAME: %[[A:.*]]: memref<?xf32>, %[[B:.*]]: memref<?xf32>, %[[OUT:.*]]: memref<?xf32>, %[[P:.*]]: memref<?xi64>
+// CHECK-DAG: %[[SA:.*]] = memref.load %[[P]][%c3]
+// CHECK-DAG: %[[SB:.*]] = memref.load %[[P]][%c7]
+// CHECK: scf.parallel
+// CHECK: scf.for
+// CHECK: arith.cmpi eq, %{{.*}}, %c1
+// CHECK: scf.if
+// CHECK: vector.load %[[A]][%{{.*}}] : memref<?xf32>, vector<8xf32>
+// CHECK: vector.store %{{.*}}, %[[OUT]][%{{.*}}] : memref<?xf32>, vector<8xf32>
+// CHECK: } else {
+// CHECK: memref.load %[[A]]
+// CHECK: vector.load %[[B]][%{{.*}}] : memref<?xf32>, vector<8xf32>
+func.func @rows(%a: tensor<65536x256xf32>, %b: tensor<65536x256xf32>) -> tensor<65536x512xf32> {
+  %y = weft.concat %a, %b {axis = 1, schedule = #weft.schedule<copy = row, vector = 8>} : tensor<65536x256xf32>, tensor<65536x256xf32> -> tensor<65536x512xf32>
+  return %y : tensor<65536x512xf32>
+}
+
+// -----
+
+// Row copy, axis 1 of rank 3 with dynamic extents: the leading dim is a grid factor, a row comes
+// from a or b by its axis index; i8 copies 32 elements per vector.
+// CHECK: launch rows3 $12/1 $13/16
+// CHECK-LABEL: func.func @rows3(
+// CHECK: scf.parallel
+// CHECK: arith.cmpi slt
+// CHECK: scf.if
+// CHECK: vector<32xi8>
+// CHECK: } else {
+// CHECK: arith.subi
+// CHECK: vector<32xi8>
+func.func @rows3(%a: tensor<?x3x?xi8>, %b: tensor<?x?x?xi8>) -> tensor<?x?x?xi8> {
+  %y = weft.concat %a, %b {axis = 1, schedule = #weft.schedule<copy = row, vector = 32, tile = [16]>} : tensor<?x3x?xi8>, tensor<?x?x?xi8> -> tensor<?x?x?xi8>
+  return %y : tensor<?x?x?xi8>
+}
+
+// -----
+
+// Flat copy, axis 0: element chunks of the whole output; contiguous inputs (every stride checked)
+// copy at most two ranges, otherwise the chunk walks its rows.
+// CHECK: launch flat 2048/1024
+// CHECK-LABEL: func.func @flat(
+// CHECK: scf.parallel
+// CHECK: arith.andi
+// CHECK: scf.if
+// CHECK: vector<16xbf16>
+// CHECK: } else {
+// CHECK: scf.for
+// CHECK: arith.ceildivsi
+func.func @flat(%a: tensor<2x512xbf16>, %b: tensor<2x512xbf16>) -> tensor<4x512xbf16> {
+  %y = weft.concat %a, %b {axis = 0, schedule = #weft.schedule<copy = flat, vector = 16, tile = [1024]>} : tensor<2x512xbf16>, tensor<2x512xbf16> -> tensor<4x512xbf16>
+  return %y : tensor<4x512xbf16>
+}
+
+// -----
+
+// Rank 1: one row, split into element chunks.
+// CHECK: launch vec1 $4/4096
+// CHECK-LABEL: func.func @vec1(
+// CHECK: scf.parallel
+// CHECK: vector<4xi64>
+func.func @vec1(%a: tensor<?xi64>, %b: tensor<7xi64>) -> tensor<?xi64> {
+  %y = weft.concat %a, %b {axis = 0, schedule = #weft.schedule<vector = 4, tile = [4096]>} : tensor<?xi64>, tensor<7xi64> -> tensor<?xi64>
+  return %y : tensor<?xi64>
+}
