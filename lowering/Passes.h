@@ -1,4 +1,5 @@
-// weft's passes (declared in Passes.td, one file each).
+// weft's passes (declared in Passes.td, one file each), and the module attribute through which
+// the lowering hands each function's program description to the back ends.
 #pragma once
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -7,8 +8,17 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include "weft/Program.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+// Only CpuEntry.cpp needs the LLVM dialect's definition; the declaration keeps its heavy header
+// out of every file that includes this one.
 namespace mlir::LLVM {
 class LLVMDialect;
 }
@@ -19,4 +29,13 @@ namespace weft {
 
 #define GEN_PASS_REGISTRATION
 #include "lowering/Passes.h.inc"
+
+/// The module attribute weft-lower-to-loops writes: a dictionary from source function name to a
+/// StringAttr holding that function's ProgramDesc::toText().
+inline constexpr llvm::StringLiteral kProgramsAttrName = "weft.programs";
+
+/// Every program description of `module`, in the dictionary's (name) order. A missing attribute,
+/// a value that is not a string, or text that does not parse is emitted as an error on the
+/// module naming the function.
+mlir::FailureOr<std::vector<std::pair<std::string, ProgramDesc>>> readPrograms(mlir::ModuleOp module);
 } // namespace weft

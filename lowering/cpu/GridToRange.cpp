@@ -1,0 +1,79 @@
+// weft-cpu-grid-to-range: on the CPU a kernel runs a chunk [begin, end) of its grid per call, so
+// the runtime's thread pool can split the grid (docs/abi.md, "The CPU entry point"). The kernel's
+// top-level scf.parallel over the grid becomes an scf.for over the chunk, clamped to the grid.
+// Nested scf.parallel loops stay: convert-scf-to-cf lowers them to serial loops.
+#include "lowering/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace weft {
+#define GEN_PASS_DEF_WEFTCPUGRIDTORANGE
+#include "lowering/Passes.h.inc"
+} // namespace weft
+
+using namespace mlir;
+
+namespace weft {
+namespace {
+
+bool isConstantIndex(Value v, int64_t expected) {
+  auto c = v.getDefiningOp<arith::ConstantIndexOp>();
+  return c && c.value() == expected;
+}
+
+/// The kernel's one top-level grid loop, or an error naming the kernel and the rule it breaks
+/// (the loop-level contract of lowering/ProgramBuilder.h).
+FailureOr<scf::ParallelOp> gridLoop(func::FuncOp fn) {
+  if (fn.isExternal())
+    return fn.emitError() << "kernel '" << fn.getName() << "' has no body";
+  auto loops = llvm::to_vector(fn.getBody().front().getOps<scf::ParallelOp>());
+  if (loops.size() != 1)
+    return fn.emitError() << "kernel '" << fn.getName() << "' has " << loops.size()
+                          << " top-level scf.parallel loops (rule: exactly one, over the grid)";
+  scf::ParallelOp grid = loops.front();
+  if (grid.getNumLoops() != 1 || grid.getNumResults() != 0 ||
+      !isConstantIndex(grid.getLowerBound()[0], 0) || !isConstantIndex(grid.getStep()[0], 1))
+    return grid.emitError() << "kernel '" << fn.getName()
+                            << "': the grid loop must be a 1-D scf.parallel from 0 with step 1 "
+                               "and no reductions";
+  return grid;
+}
+
+struct GridToRange : impl::WeftCpuGridToRangeBase<GridToRange> {
+  void runOnOperation() override {
+    func::FuncOp fn = getOperation();
+    if (!fn->hasAttr("weft.kernel"))
+      return;
+    FailureOr<scf::ParallelOp> found = gridLoop(fn);
+    if (failed(found))
+      return signalPassFailure();
+    scf::ParallelOp grid = *found;
+
+    Location loc = grid.getLoc();
+    MLIRContext *ctx = fn.getContext();
+    Type indexTy = IndexType::get(ctx);
+    unsigned n = fn.getNumArguments();
+    if (failed(fn.insertArguments({n, n}, {indexTy, indexTy}, {DictionaryAttr(), DictionaryAttr()},
+                                  {fn.getLoc(), fn.getLoc()})))
+      return signalPassFailure();
+    Value begin = fn.getArgument(n), end = fn.getArgument(n + 1);
+
+    // Clamped so that a chunk past either end of the grid runs nothing rather than stray items.
+    OpBuilder b(grid);
+    Value gridEnd = grid.getUpperBound()[0];
+    Value lo = arith::MaxSIOp::create(b, loc, begin, grid.getLowerBound()[0]);
+    Value hi = arith::MinSIOp::create(b, loc, end, gridEnd);
+    auto loop = scf::ForOp::create(b, loc, lo, hi, grid.getStep()[0]);
+
+    // Move the body over; scf.parallel ends in scf.reduce, scf.for keeps its own scf.yield.
+    Block &from = grid.getRegion().front();
+    from.getTerminator()->erase();
+    Block *to = loop.getBody();
+    to->getOperations().splice(to->begin(), from.getOperations());
+    grid.getInductionVars()[0].replaceAllUsesWith(loop.getInductionVar());
+    grid.erase();
+  }
+};
+
+} // namespace
+} // namespace weft
