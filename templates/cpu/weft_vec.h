@@ -1,0 +1,148 @@
+// weft templates: Vec<T, N>, the 1-D vector type of generated C++ kernels (vector<NxT> in the loop
+// IR). A thin wrapper over a GCC/Clang vector extension type, so + - * / compile to SIMD
+// instructions without intrinsics. Memory access is unaligned (memcpy), as vector.load/store's is.
+// fma is always fused, lane by lane, as vector.fma lowers to llvm.fma.
+#ifndef WEFT_VEC_H
+#define WEFT_VEC_H
+
+// Skipped where the files are pasted into one source in this order (the guards are defined).
+#ifndef WEFT_HALF_H
+#include "../common/weft_half.h"
+#endif
+#ifndef WEFT_OPS_H
+#include "weft_ops.h"
+#endif
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#if defined(__FMA__) || defined(__F16C__)
+#include <immintrin.h>
+#endif
+
+namespace weft {
+
+template <class T, int N> struct Vec {
+  static_assert(N > 0 && (N & (N - 1)) == 0, "vector extension types need a power-of-two size");
+  typedef T native __attribute__((vector_size(sizeof(T) * N)));
+  native v;
+
+  static Vec load(const T *p) {
+    Vec r;
+    std::memcpy(&r.v, p, sizeof r.v);
+    return r;
+  }
+  void store(T *p) const { std::memcpy(p, &v, sizeof v); }
+  static Vec broadcast(T x) {
+    Vec r;
+    for (int i = 0; i < N; ++i)
+      r.v[i] = x;
+    return r;
+  }
+};
+
+template <class T, int N> Vec<T, N> operator+(Vec<T, N> a, Vec<T, N> b) { return {a.v + b.v}; }
+template <class T, int N> Vec<T, N> operator-(Vec<T, N> a, Vec<T, N> b) { return {a.v - b.v}; }
+template <class T, int N> Vec<T, N> operator*(Vec<T, N> a, Vec<T, N> b) { return {a.v * b.v}; }
+template <class T, int N> Vec<T, N> operator/(Vec<T, N> a, Vec<T, N> b) { return {a.v / b.v}; }
+template <class T, int N> Vec<T, N> operator-(Vec<T, N> a) { return {-a.v}; }
+
+namespace detail {
+template <class T, int N, class F> Vec<T, N> lanewise(Vec<T, N> a, Vec<T, N> b, F f) {
+  Vec<T, N> r;
+  for (int i = 0; i < N; ++i)
+    r.v[i] = f(a.v[i], b.v[i]);
+  return r;
+}
+} // namespace detail
+
+// The min/max family of weft_ops.h, lane by lane.
+template <class T, int N> Vec<T, N> maxsi(Vec<T, N> a, Vec<T, N> b) { return detail::lanewise(a, b, maxsi<T>); }
+template <class T, int N> Vec<T, N> minsi(Vec<T, N> a, Vec<T, N> b) { return detail::lanewise(a, b, minsi<T>); }
+template <class T, int N> Vec<T, N> maxui(Vec<T, N> a, Vec<T, N> b) { return detail::lanewise(a, b, maxui<T>); }
+template <class T, int N> Vec<T, N> minui(Vec<T, N> a, Vec<T, N> b) { return detail::lanewise(a, b, minui<T>); }
+template <class T, int N> Vec<T, N> maximumf(Vec<T, N> a, Vec<T, N> b) { return detail::lanewise(a, b, maximumf<T>); }
+template <class T, int N> Vec<T, N> minimumf(Vec<T, N> a, Vec<T, N> b) { return detail::lanewise(a, b, minimumf<T>); }
+template <class T, int N> Vec<T, N> maxnumf(Vec<T, N> a, Vec<T, N> b) { return detail::lanewise(a, b, maxnumf<T>); }
+template <class T, int N> Vec<T, N> minnumf(Vec<T, N> a, Vec<T, N> b) { return detail::lanewise(a, b, minnumf<T>); }
+
+template <class T, int N> Vec<T, N> fma(Vec<T, N> a, Vec<T, N> b, Vec<T, N> c) {
+  Vec<T, N> r;
+  for (int i = 0; i < N; ++i)
+    r.v[i] = std::fma(a.v[i], b.v[i], c.v[i]);
+  return r;
+}
+#if defined(__FMA__)
+inline Vec<float, 4> fma(Vec<float, 4> a, Vec<float, 4> b, Vec<float, 4> c) {
+  return {_mm_fmadd_ps(a.v, b.v, c.v)};
+}
+inline Vec<float, 8> fma(Vec<float, 8> a, Vec<float, 8> b, Vec<float, 8> c) {
+  return {_mm256_fmadd_ps(a.v, b.v, c.v)};
+}
+#endif
+
+// f16/bf16 <-> f32 conversions of weft_half.h, lane by lane; F16C converts 4 or 8 lanes at once.
+template <int N> Vec<float, N> f16_to_f32(Vec<f16, N> h) {
+  Vec<float, N> r;
+  for (int i = 0; i < N; ++i)
+    r.v[i] = f16_to_f32(f16(h.v[i]));
+  return r;
+}
+
+template <int N> Vec<f16, N> f32_to_f16(Vec<float, N> x) {
+  Vec<f16, N> r;
+  for (int i = 0; i < N; ++i)
+    r.v[i] = f32_to_f16(float(x.v[i]));
+  return r;
+}
+
+#if defined(__F16C__)
+inline Vec<float, 4> f16_to_f32(Vec<f16, 4> h) {
+  __m128i bits = _mm_setzero_si128();
+  std::memcpy(&bits, &h.v, sizeof h.v);
+  return {_mm_cvtph_ps(bits)};
+}
+inline Vec<float, 8> f16_to_f32(Vec<f16, 8> h) {
+  __m128i bits;
+  std::memcpy(&bits, &h.v, sizeof h.v);
+  return {_mm256_cvtph_ps(bits)};
+}
+inline Vec<f16, 4> f32_to_f16(Vec<float, 4> x) {
+  __m128i bits = _mm_cvtps_ph(x.v, _MM_FROUND_TO_NEAREST_INT);
+  Vec<f16, 4> r;
+  std::memcpy(&r.v, &bits, sizeof r.v);
+  return r;
+}
+inline Vec<f16, 8> f32_to_f16(Vec<float, 8> x) {
+  __m128i bits = _mm256_cvtps_ph(x.v, _MM_FROUND_TO_NEAREST_INT);
+  Vec<f16, 8> r;
+  std::memcpy(&r.v, &bits, sizeof r.v);
+  return r;
+}
+#endif
+
+// bf16: the same integer steps as the scalar forms, on whole vectors.
+template <int N> Vec<float, N> bf16_to_f32(Vec<bf16, N> b) {
+  typedef uint32_t u32s __attribute__((vector_size(4 * N)));
+  u32s bits = __builtin_convertvector(b.v, u32s) << 16;
+  Vec<float, N> r;
+  std::memcpy(&r.v, &bits, sizeof r.v);
+  return r;
+}
+
+template <int N> Vec<bf16, N> f32_to_bf16(Vec<float, N> x) {
+  typedef uint32_t u32s __attribute__((vector_size(4 * N)));
+  u32s bits;
+  std::memcpy(&bits, &x.v, sizeof bits);
+  u32s rounded = (bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16; // nearest, ties to even
+  u32s quietNan = (bits >> 16) | 0x40u;
+  // All ones where NaN. The magnitude fits a signed compare, which x86 has for whole vectors.
+  typedef int32_t i32s __attribute__((vector_size(4 * N)));
+  u32s isNan = (u32s)((i32s)(bits & 0x7fffffffu) > 0x7f800000);
+  return {__builtin_convertvector((rounded & ~isNan) | (quietNan & isNan),
+                                  typename Vec<bf16, N>::native)};
+}
+
+} // namespace weft
+
+#endif // WEFT_VEC_H
