@@ -1,7 +1,388 @@
-// Placeholder until this op's loop builder lands (being written now).
+// matmul -> one kernel of BLIS-style loops over the flat buffers.
+//
+// The grid is (batch..., M-block, N-block). Each grid item walks K in blocks of KC; per block it
+// packs its slice of B into NR-wide panels and its slice of A into MR-wide panels (converting to
+// the accumulator type and undoing transposes while packing), then runs an MR x NR
+// register-blocked micro-kernel for every (B panel, A panel) pair: the B panel stays in L1 while
+// the A block streams from L2. Packed panels are zero-padded to whole panels and, in K, to a
+// multiple of the unroll factor, so one micro-kernel serves every tile; only the write-back tells
+// edge tiles apart. Results in a dtype narrower than the accumulator are summed in an f32 block
+// and rounded once at the end, so partial sums never lose precision.
 #include "lowering/ProgramBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
 namespace weft::lowering {
-mlir::LogicalResult buildMatmulLoops(ProgramBuilder &, MatmulOp op, const View &a, const View &b, const View &out) {
-  return op.emitOpError() << "has no loop lowering yet";
+namespace {
+
+// The micro-tile is kMicroRows x (kVectorsPerRow * vector): 12 accumulators, plus 2 B vectors
+// and a broadcast, fit AVX2's 16 registers.
+constexpr int64_t kMicroRows = 6;
+constexpr int64_t kVectorsPerRow = 2;
+// Rows of A packed at a time: a block of 144 x KC f32 (144 KiB at KC = 256) stays in Zen 3's
+// 512 KiB L2 while B panels of KC x NR (16 KiB) cycle through L1.
+constexpr int64_t kBlockRows = 144;
+// Default grid: at least this many items, so a few threads get equal contiguous shares...
+constexpr int64_t kGridItems = 8;
+// ...but no fewer rows per item than this: every item repacks its B block, so short items
+// would spend their time copying B.
+constexpr int64_t kMinItemRows = 256;
+// Scratch lives on the worker threads' stacks (8 MiB); keep well below.
+constexpr int64_t kMaxScratchBytes = 4 << 20;
+
+struct Blocking {
+  int64_t V;      // vector width in elements
+  int64_t MR, NR; // micro-tile
+  int64_t MT, NT; // rows / columns of one grid item at most (multiples of MR / NR)
+  int64_t MC;     // rows of A packed at a time (a multiple of MR, at most MT)
+  int64_t KC;     // K block: the depth of a packed panel (a multiple of U)
+  int64_t U;      // unroll of the micro-kernel's k loop
+};
+
+int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+int64_t ceilDiv(int64_t v, int64_t m) { return (v + m - 1) / m; }
+
+// The schedule's tile = [MT, NT, KC] where set; else defaults from the static extents
+// (`narrow`: an f16/bf16 result, summed in an MT x NT f32 scratch block, so MT stays small).
+Blocking blockingFor(ScheduleAttr s, const Shape &out, int64_t K, bool narrow) {
+  auto field = [](int64_t v, int64_t fallback) { return v > 0 ? v : fallback; };
+  ArrayRef<int64_t> tile = s ? s.getTile() : ArrayRef<int64_t>();
+  Blocking bl;
+  bl.V = field(s ? s.getVector() : 0, 8);
+  bl.U = field(s ? s.getUnroll() : 0, 4);
+  bl.MR = kMicroRows;
+  bl.NR = kVectorsPerRow * bl.V;
+  int64_t M = out[out.size() - 2], N = out.back(), batch = 1;
+  for (size_t d = 0; d + 2 < out.size(); ++d) batch = out[d] == kDynamic ? kGridItems : batch * out[d];
+  // One item spans up to 1024 columns: its packed B block, KC x NT f32, is 1 MiB (L3).
+  int64_t NT = N == kDynamic ? 1024 : std::min<int64_t>(1024, N);
+  int64_t MT = kMinItemRows;
+  if (M != kDynamic) {
+    int64_t itemsN = N == kDynamic ? 1 : ceilDiv(N, NT);
+    int64_t itemsM = ceilDiv(kGridItems, batch * itemsN);
+    MT = std::min(M, std::max(ceilDiv(M, itemsM), kMinItemRows));
+  }
+  if (narrow) MT = std::min(MT, kMinItemRows);
+  bl.MT = roundUp(tile.size() == 3 ? tile[0] : MT, bl.MR);
+  bl.NT = roundUp(tile.size() == 3 ? tile[1] : NT, bl.NR);
+  bl.KC = roundUp(tile.size() == 3 ? tile[2] : K == kDynamic ? 256 : std::clamp<int64_t>(K, 1, 256), bl.U);
+  bl.MC = std::min(bl.MT, roundUp(kBlockRows, bl.MR));
+  return bl;
 }
+
+// Index arithmetic, memory access and structured control flow at one insertion point. Index
+// arithmetic folds, so static shapes give plain constants.
+struct Emit {
+  OpBuilder &b;
+  Location loc;
+
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
+  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
+  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
+  // Indices here are never negative, so unsigned division is exact and cheapest.
+  Value divFloor(Value x, Value y) { return b.createOrFold<arith::DivUIOp>(loc, x, y); }
+  Value divCeil(Value x, Value y) { return b.createOrFold<arith::CeilDivUIOp>(loc, x, y); }
+  Value eq(Value x, Value y) { return b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y); }
+  Value lt(Value x, Value y) { return b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, x, y); }
+  Value both(Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); }
+
+  Value load(Value mem, Value i) { return memref::LoadOp::create(b, loc, mem, ValueRange{i}); }
+  void store(Value v, Value mem, Value i) { memref::StoreOp::create(b, loc, v, mem, ValueRange{i}); }
+  Value vload(VectorType t, Value mem, Value i) { return vector::LoadOp::create(b, loc, t, mem, ValueRange{i}); }
+  void vstore(Value v, Value mem, Value i) { vector::StoreOp::create(b, loc, v, mem, ValueRange{i}); }
+
+  void loop(Value lb, Value ub, Value step, function_ref<void(Emit &, Value)> body) {
+    scf::ForOp::create(b, loc, lb, ub, step, ValueRange{}, [&](OpBuilder &ib, Location il, Value iv, ValueRange) {
+      Emit inner{ib, il};
+      body(inner, iv);
+      scf::YieldOp::create(ib, il);
+    });
+  }
+  SmallVector<Value> loop(Value lb, Value ub, Value step, ValueRange init,
+                          function_ref<SmallVector<Value>(Emit &, Value, ValueRange)> body) {
+    auto op = scf::ForOp::create(b, loc, lb, ub, step, init,
+                                 [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
+                                   Emit inner{ib, il};
+                                   scf::YieldOp::create(ib, il, body(inner, iv, args));
+                                 });
+    return SmallVector<Value>(op.getResults());
+  }
+  void ifElse(Value cond, function_ref<void(Emit &)> then, function_ref<void(Emit &)> otherwise) {
+    auto branch = [](function_ref<void(Emit &)> fill) {
+      return [fill](OpBuilder &ib, Location il) {
+        Emit inner{ib, il};
+        fill(inner);
+        scf::YieldOp::create(ib, il);
+      };
+    };
+    scf::IfOp::create(b, loc, cond, branch(then), branch(otherwise));
+  }
+};
+
+Value zeroOf(Emit &e, Type t) {
+  if (auto vt = dyn_cast<VectorType>(t))
+    return vector::BroadcastOp::create(e.b, e.loc, vt, zeroOf(e, vt.getElementType()));
+  return arith::ConstantOp::create(e.b, e.loc, e.b.getZeroAttr(t));
+}
+
+// An element (or vector) of an operand in the accumulator type: f16/bf16 -> f32, i8 -> i32.
+Value widen(Emit &e, Value v, Type acc) {
+  if (!isa<IntegerType>(acc)) return toF32(e.b, e.loc, v);
+  Type to = acc;
+  if (auto vt = dyn_cast<VectorType>(v.getType())) to = VectorType::get(vt.getShape(), acc);
+  return arith::ExtSIOp::create(e.b, e.loc, to, v);
+}
+
+// One operand as packing sees it: element (p, k) of the item's block, p along the panel
+// dimension (A's rows, B's columns), lives at base + p*strideP + k*strideK of buf.
+struct Operand {
+  Value buf;
+  Type elem;
+  Value base, strideP, strideK;
+  bool unitP; // strideP is 1: a panel row is contiguous in memory
+};
+
+// Packs rows/columns [first, first + count) x k in [pc, pc + kc) of `src` into `dst` as
+// ceil(count / W) panels of KC x W (panel p, step k, lane w at p*KC*W + k*W + w). Lanes past
+// `count` and steps in [kc, kcp) are zero.
+void pack(Emit &e, const Operand &src, Value dst, Type acc, Value first, Value count, Value pc, Value kc,
+          Value kcp, int64_t W, int64_t KC, int64_t V) {
+  Value cW = e.c(W), zero = zeroOf(e, acc);
+  e.loop(e.c(0), e.divCeil(count, cW), e.c(1), [&](Emit &e, Value p) {
+    Value valid = e.min(cW, e.sub(count, e.mul(p, cW)));
+    Value from = e.add(src.base, e.add(e.mul(e.add(first, e.mul(p, cW)), src.strideP), e.mul(pc, src.strideK)));
+    Value to = e.mul(p, e.c(KC * W));
+    // Lane by lane, k innermost: follows memory when the operand is contiguous in k (A, or B
+    // transposed); also handles the partial panel at the block's edge.
+    auto byLane = [&](Emit &e) {
+      e.loop(e.c(0), cW, e.c(1), [&](Emit &e, Value w) {
+        Value laneFrom = e.add(from, e.mul(w, src.strideP)), laneTo = e.add(to, w);
+        auto copyOrZero = [&](bool copy) {
+          return [&, copy](Emit &e) {
+            e.loop(e.c(0), kc, e.c(1), [&](Emit &e, Value k) {
+              Value v = copy ? widen(e, e.load(src.buf, e.add(laneFrom, e.mul(k, src.strideK))), acc) : zero;
+              e.store(v, dst, e.add(laneTo, e.mul(k, cW)));
+            });
+          };
+        };
+        e.ifElse(e.lt(w, valid), copyOrZero(true), copyOrZero(false));
+      });
+    };
+    if (src.unitP && V > 1 && W % V == 0) {
+      // Full panels of an operand contiguous along the panel: whole vectors, converted in
+      // registers (B not transposed, the operand packed once per item and M-block).
+      e.ifElse(e.eq(valid, cW),
+               [&](Emit &e) {
+                 VectorType in = VectorType::get({V}, src.elem);
+                 e.loop(e.c(0), kc, e.c(1), [&](Emit &e, Value k) {
+                   Value rowFrom = e.add(from, e.mul(k, src.strideK)), rowTo = e.add(to, e.mul(k, cW));
+                   for (int64_t v = 0; v < W; v += V)
+                     e.vstore(widen(e, e.vload(in, src.buf, e.add(rowFrom, e.c(v))), acc), dst, e.add(rowTo, e.c(v)));
+                 });
+               },
+               byLane);
+    } else {
+      byLane(e);
+    }
+    e.loop(e.mul(kc, cW), e.mul(kcp, cW), e.c(1), [&](Emit &e, Value i) { e.store(zero, dst, e.add(to, i)); });
+  });
+}
+
+Value multiplyAdd(Emit &e, Value x, Value y, Value acc) {
+  if (isa<FloatType>(getElementTypeOrSelf(acc))) return vector::FMAOp::create(e.b, e.loc, x, y, acc);
+  return arith::AddIOp::create(e.b, e.loc, arith::MulIOp::create(e.b, e.loc, x, y), acc);
+}
+
+// The hot loop: acc[r][v] += A[r] * B[v*V, (v+1)*V) over k in [0, kcp), with the packed panels
+// of A at aOff (KC x MR) and of B at bOff (KC x NR); accumulators live in registers as iter_args.
+SmallVector<Value> microKernel(Emit &e, const Blocking &bl, Value Ap, Value aOff, Value Bp, Value bOff, Value kcp,
+                               Type acc) {
+  VectorType vt = VectorType::get({bl.V}, acc);
+  int64_t NV = bl.NR / bl.V;
+  SmallVector<Value> init(bl.MR * NV, zeroOf(e, vt));
+  return e.loop(e.c(0), kcp, e.c(bl.U), init, [&](Emit &e, Value k, ValueRange accs) {
+    SmallVector<Value> next(accs);
+    Value aK = e.add(aOff, e.mul(k, e.c(bl.MR))), bK = e.add(bOff, e.mul(k, e.c(bl.NR)));
+    for (int64_t u = 0; u < bl.U; ++u) {
+      SmallVector<Value> bv;
+      for (int64_t v = 0; v < NV; ++v) bv.push_back(e.vload(vt, Bp, e.add(bK, e.c(u * bl.NR + v * bl.V))));
+      for (int64_t r = 0; r < bl.MR; ++r) {
+        Value a = vector::BroadcastOp::create(e.b, e.loc, vt, e.load(Ap, e.add(aK, e.c(u * bl.MR + r))));
+        for (int64_t v = 0; v < NV; ++v) next[r * NV + v] = multiplyAdd(e, a, bv[v], next[r * NV + v]);
+      }
+    }
+    return next;
+  });
+}
+
+Value plus(Emit &e, Value x, Value y) {
+  if (isa<FloatType>(getElementTypeOrSelf(x))) return arith::AddFOp::create(e.b, e.loc, x, y);
+  return arith::AddIOp::create(e.b, e.loc, x, y);
+}
+
+// Writes an MR x NR tile of accumulators to C at cOff (row stride ld): stored on the first K
+// block, added afterwards. Edge tiles (mr < MR or nr < NR) pass through the scratch tile T and
+// are written element by element, so nothing outside the matrix is touched.
+void writeTile(Emit &e, const Blocking &bl, ArrayRef<Value> acc, Value C, Value cOff, Value ld, Value mr, Value nr,
+               Value first, Value T) {
+  int64_t NV = bl.NR / bl.V;
+  VectorType vt = cast<VectorType>(acc.front().getType());
+  auto at = [&](Emit &e, int64_t r, int64_t v) { return e.add(cOff, e.add(e.mul(e.c(r), ld), e.c(v * bl.V))); };
+  auto fullTile = [&](Emit &e) {
+    e.ifElse(
+        first,
+        [&](Emit &e) {
+          for (int64_t r = 0; r < bl.MR; ++r)
+            for (int64_t v = 0; v < NV; ++v) e.vstore(acc[r * NV + v], C, at(e, r, v));
+        },
+        [&](Emit &e) {
+          for (int64_t r = 0; r < bl.MR; ++r)
+            for (int64_t v = 0; v < NV; ++v) {
+              Value i = at(e, r, v);
+              e.vstore(plus(e, e.vload(vt, C, i), acc[r * NV + v]), C, i);
+            }
+        });
+  };
+  auto edgeTile = [&](Emit &e) {
+    for (int64_t r = 0; r < bl.MR; ++r)
+      for (int64_t v = 0; v < NV; ++v) e.vstore(acc[r * NV + v], T, e.c(r * bl.NR + v * bl.V));
+    e.loop(e.c(0), mr, e.c(1), [&](Emit &e, Value r) {
+      e.loop(e.c(0), nr, e.c(1), [&](Emit &e, Value col) {
+        Value x = e.load(T, e.add(e.mul(r, e.c(bl.NR)), col));
+        Value i = e.add(cOff, e.add(e.mul(r, ld), col));
+        Value sum = arith::SelectOp::create(e.b, e.loc, first, x, plus(e, e.load(C, i), x));
+        e.store(sum, C, i);
+      });
+    });
+  };
+  e.ifElse(e.both(e.eq(mr, e.c(bl.MR)), e.eq(nr, e.c(bl.NR))), fullTile, edgeTile);
+}
+
+} // namespace
+
+LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, const View &b, const View &out) {
+  const bool tA = op.getTransposeA(), tB = op.getTransposeB();
+  return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
+    Emit e{kb.builder(), kb.loc()};
+    Type aT = kb.elementType(a), bT = kb.elementType(b), oT = kb.elementType(out);
+    Type acc = isa<IntegerType>(aT) ? Type(e.b.getI32Type()) : Type(e.b.getF32Type());
+    // A narrower result is summed in an f32 block and rounded once at the end.
+    const bool direct = oT == acc;
+    const int64_t staticK = tA ? a.type.shape[a.rank() - 2] : a.type.shape.back();
+    const Blocking bl = blockingFor(scheduleOf(op), out.type.shape, staticK, !direct);
+    const int64_t scratch = 4 * (bl.MC * bl.KC + bl.NT * bl.KC + bl.MR * bl.NR + (direct ? 0 : bl.MT * bl.NT));
+    if (scratch > kMaxScratchBytes)
+      return op.emitOpError() << "schedule tile = [" << bl.MT << ", " << bl.NT << ", " << bl.KC << "] needs "
+                              << scratch << " bytes of scratch per thread (rule: at most " << kMaxScratchBytes
+                              << ": 4*(min(M, 144)*K + N*K), plus 4*M*N for an f16/bf16 result)";
+
+    const int64_t ro = out.rank(), nbo = ro - 2;
+    Value M = kb.extent(out, ro - 2), N = kb.extent(out, ro - 1), K = kb.extent(a, tA ? a.rank() - 2 : a.rank() - 1);
+    SmallVector<Value> outStrides = kb.contiguousStrides(out);
+    // Each operand batch dim (aligned from the right) reads index i / (E / e) of the output's.
+    struct BatchTerm {
+      int64_t outDim;
+      Value ratio, stride;
+    };
+    auto batchTerms = [&](const View &v) {
+      SmallVector<Value> strides = kb.contiguousStrides(v);
+      SmallVector<BatchTerm> terms;
+      for (int64_t d = 0, nb = v.rank() - 2; d < nb; ++d) {
+        int64_t od = nbo - nb + d;
+        terms.push_back({od, e.divFloor(kb.extent(out, od), kb.extent(v, d)), strides[d]});
+      }
+      return terms;
+    };
+    SmallVector<BatchTerm> aTerms = batchTerms(a), bTerms = batchTerms(b);
+    Value bufA = kb.buffer(a), bufB = kb.buffer(b), bufOut = kb.buffer(out);
+    // Rows and columns are dealt to grid items as whole micro-panels, as evenly as the item
+    // count allows (no item gets more than MT rows / NT columns), so threads finish together.
+    Value panelsM = e.divCeil(M, e.c(bl.MR)), itemsM = e.divCeil(M, e.c(bl.MT));
+    Value panelsN = e.divCeil(N, e.c(bl.NR)), itemsN = e.divCeil(N, e.c(bl.NT));
+
+    SmallVector<GridDim> grid;
+    for (int64_t d = 0; d < nbo; ++d) grid.push_back(GridDim::of(out, d));
+    grid.push_back(GridDim::of(out, ro - 2, bl.MT));
+    grid.push_back(GridDim::of(out, ro - 1, bl.NT));
+
+    kb.parallelGrid(grid, [&](OpBuilder &gb, Location loc, ValueRange ids) {
+      Emit g{gb, loc};
+      auto share = [&](Value item, Value panels, Value items, int64_t W, Value extent) {
+        Value lo = g.mul(g.divFloor(g.mul(item, panels), items), g.c(W));
+        Value hi = g.min(extent, g.mul(g.divFloor(g.mul(g.add(item, g.c(1)), panels), items), g.c(W)));
+        return std::make_pair(lo, g.sub(hi, lo));
+      };
+      auto [m0, mt] = share(ids[nbo], panelsM, itemsM, bl.MR, M);
+      auto [n0, nt] = share(ids[nbo + 1], panelsN, itemsN, bl.NR, N);
+      auto offset = [&](ArrayRef<BatchTerm> terms) {
+        Value off = g.c(0);
+        for (const BatchTerm &t : terms) off = g.add(off, g.mul(g.divFloor(ids[t.outDim], t.ratio), t.stride));
+        return off;
+      };
+      Value outBase = g.c(0);
+      for (int64_t d = 0; d < nbo; ++d) outBase = g.add(outBase, g.mul(ids[d], outStrides[d]));
+      Value one = g.c(1);
+      Operand A{bufA, aT, offset(aTerms), tA ? one : K, tA ? M : one, tA};
+      Operand B{bufB, bT, offset(bTerms), tB ? K : one, tB ? one : N, !tB};
+
+      auto scratchOf = [&](int64_t n) {
+        return memref::AllocaOp::create(gb, loc, MemRefType::get({n}, acc), gb.getI64IntegerAttr(64)).getResult();
+      };
+      Value Ap = scratchOf(bl.MC * bl.KC), Bp = scratchOf(bl.NT * bl.KC), T = scratchOf(bl.MR * bl.NR);
+      Value C = direct ? bufOut : scratchOf(bl.MT * bl.NT);
+      Value ld = direct ? N : g.c(bl.NT);
+      Value cBase = direct ? g.add(outBase, g.add(g.mul(m0, N), n0)) : g.c(0);
+
+      // BLIS order: K blocks; the item's B block packed once per K block; A in blocks of MC
+      // rows; B panels (L1) outside A panels (L2). At least one K block, so K = 0 writes zeros.
+      g.loop(g.c(0), g.max(K, one), g.c(bl.KC), [&](Emit &e, Value pc) {
+        Value kc = e.min(e.c(bl.KC), e.sub(K, pc));
+        Value kcp = e.mul(e.divCeil(kc, e.c(bl.U)), e.c(bl.U));
+        Value first = e.eq(pc, e.c(0));
+        pack(e, B, Bp, acc, n0, nt, pc, kc, kcp, bl.NR, bl.KC, bl.V);
+        e.loop(e.c(0), mt, e.c(bl.MC), [&](Emit &e, Value ic) {
+          Value mc = e.min(e.c(bl.MC), e.sub(mt, ic));
+          pack(e, A, Ap, acc, e.add(m0, ic), mc, pc, kc, kcp, bl.MR, bl.KC, bl.V);
+          e.loop(e.c(0), e.divCeil(nt, e.c(bl.NR)), one, [&](Emit &e, Value jp) {
+            Value nr = e.min(e.c(bl.NR), e.sub(nt, e.mul(jp, e.c(bl.NR))));
+            e.loop(e.c(0), e.divCeil(mc, e.c(bl.MR)), one, [&](Emit &e, Value ip) {
+              Value mr = e.min(e.c(bl.MR), e.sub(mc, e.mul(ip, e.c(bl.MR))));
+              SmallVector<Value> accs = microKernel(e, bl, Ap, e.mul(ip, e.c(bl.KC * bl.MR)), Bp,
+                                                    e.mul(jp, e.c(bl.KC * bl.NR)), kcp, acc);
+              Value row = e.add(ic, e.mul(ip, e.c(bl.MR)));
+              Value cOff = e.add(cBase, e.add(e.mul(row, ld), e.mul(jp, e.c(bl.NR))));
+              writeTile(e, bl, accs, C, cOff, ld, mr, nr, first, T);
+            });
+          });
+        });
+      });
+
+      if (direct) return;
+      // Round the f32 block to the result dtype: whole vectors, then the row's tail.
+      VectorType vt = VectorType::get({bl.V}, acc);
+      g.loop(g.c(0), mt, one, [&](Emit &e, Value r) {
+        Value from = e.mul(r, e.c(bl.NT)), to = e.add(outBase, e.add(e.mul(e.add(m0, r), N), n0));
+        Value whole = e.mul(e.divFloor(nt, e.c(bl.V)), e.c(bl.V));
+        e.loop(e.c(0), whole, e.c(bl.V), [&](Emit &e, Value col) {
+          e.vstore(fromF32(e.b, e.loc, e.vload(vt, C, e.add(from, col)), oT), bufOut, e.add(to, col));
+        });
+        e.loop(whole, nt, one, [&](Emit &e, Value col) {
+          e.store(fromF32(e.b, e.loc, e.load(C, e.add(from, col)), oT), bufOut, e.add(to, col));
+        });
+      });
+    });
+    return success();
+  });
+}
+
 } // namespace weft::lowering
