@@ -1,0 +1,350 @@
+// compile(): parse, apply the requested schedule, verify, run the frontend stages, split the
+// module into one module per program, run the target's stages on each, then emit (JIT or
+// source printer). Every diagnostic is collected as text and returned in the error.
+#include "compiler/Compiler.h"
+#include "compiler/CpuJit.h"
+#include "compiler/Pipeline.h"
+#include "dialects/weft/WeftOps.h"
+#include "lowering/Passes.h"
+#include "lowering/cpu/CppEmitter.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <chrono>
+#include <charconv>
+#include <cstdio>
+#include <set>
+
+using namespace mlir;
+
+namespace weft {
+
+namespace {
+
+/// The dialects of tensor-level and loop-level input. The LLVM dialect and the translations to
+/// LLVM IR are loaded where they are used (by the conversion passes and by CpuJit.cpp), which
+/// keeps their headers out of this file.
+std::unique_ptr<MLIRContext> makeContext() {
+  DialectRegistry registry;
+  registry.insert<WeftDialect, func::FuncDialect, arith::ArithDialect, scf::SCFDialect, memref::MemRefDialect,
+                  vector::VectorDialect, math::MathDialect, tensor::TensorDialect>();
+  // One small module at a time: a thread pool would cost more to start than it saves.
+  auto ctx = std::make_unique<MLIRContext>(registry, MLIRContext::Threading::DISABLED);
+  // The diagnostic names the op and quotes its source line; a generic dump of it adds nothing.
+  ctx->printOpOnDiagnostic(false);
+  return ctx;
+}
+
+/// Collects the context's diagnostics as "file:line:col: error: ..." text with the source line.
+class Diagnostics {
+public:
+  Diagnostics(MLIRContext &ctx, llvm::SourceMgr &mgr) : os(text), handler(mgr, &ctx, os) {}
+  /// `what`, then the diagnostics collected since the last call.
+  Status error(const std::string &what) {
+    std::string detail = std::move(text);
+    text.clear();
+    while (!detail.empty() && detail.back() == '\n')
+      detail.pop_back();
+    return Status::error(detail.empty() ? what : what + ":\n" + detail);
+  }
+
+private:
+  std::string text;
+  llvm::raw_string_ostream os;
+  SourceMgrDiagnosticHandler handler;
+};
+
+std::string printIR(Operation *op) {
+  std::string ir;
+  llvm::raw_string_ostream os(ir);
+  op->print(os);
+  return ir;
+}
+
+/// Gives `schedule` to every weft op without one; the verifier then checks that its fields apply.
+Status applySchedule(ModuleOp module, const std::string &schedule, Diagnostics &diags) {
+  Attribute attr = parseAttribute(schedule, module.getContext());
+  if (!attr)
+    return diags.error("schedule '" + schedule + "' does not parse");
+  auto sched = dyn_cast<ScheduleAttr>(attr);
+  if (!sched)
+    return Status::error("schedule '" + schedule + "' is not a #weft.schedule<...> attribute");
+  Dialect *weftDialect = module.getContext()->getLoadedDialect<WeftDialect>();
+  module.walk([&](Operation *op) {
+    if (op->getDialect() == weftDialect && !op->hasAttr("schedule"))
+      op->setAttr("schedule", sched);
+  });
+  return Status();
+}
+
+/// One program's own module: its kernels and its `weft.programs` entry, so that each function's
+/// artifact stands alone (its own .cpp, LLVM IR and JIT session).
+struct ProgramModule {
+  std::string function;
+  ProgramDesc program;
+  OwningOpRef<ModuleOp> module;
+};
+
+FailureOr<std::vector<ProgramModule>> splitPrograms(ModuleOp module) {
+  auto programs = readPrograms(module);
+  if (failed(programs))
+    return failure();
+  std::vector<ProgramModule> out;
+  for (auto &[function, program] : *programs) {
+    OwningOpRef<ModuleOp> own = module.clone();
+    std::set<std::string> entries;
+    for (const LaunchDesc &l : program.launches)
+      entries.insert(l.entry);
+    for (func::FuncOp fn : llvm::make_early_inc_range(own->getOps<func::FuncOp>())) {
+      if (!entries.erase(fn.getName().str()))
+        fn.erase();
+      else if (!fn->hasAttr("weft.kernel"))
+        return fn.emitError() << "function '" << function << "' launches '" << fn.getName()
+                              << "', which is not a weft.kernel function";
+    }
+    if (!entries.empty())
+      return module.emitError() << "function '" << function << "' launches '" << *entries.begin()
+                                << "', which the module does not define";
+    MLIRContext *ctx = module.getContext();
+    NamedAttribute entry(StringAttr::get(ctx, function), StringAttr::get(ctx, program.toText()));
+    (*own)->setAttr(kProgramsAttrName, DictionaryAttr::get(ctx, {entry}));
+    out.push_back({function, program, std::move(own)});
+  }
+  return out;
+}
+
+/// What follows a target's last stage: fills the artifact from the program's module, and `text`
+/// (when non-null) with what it emitted, for the stage report.
+using Emitter = std::function<Status(ProgramModule &, Artifact &, std::string *text)>;
+
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// The common path of every target; `emitterName` names the emitter's step in stage reports.
+Result<std::vector<Artifact>> compileWith(const Source &src, const Target &target, const CompileOptions &options,
+                                          const char *emitterName, const Emitter &emit) {
+  std::unique_ptr<MLIRContext> ctx = makeContext();
+  llvm::SourceMgr mgr;
+  mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src.text, src.name), llvm::SMLoc());
+  Diagnostics diags(*ctx, mgr);
+
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(mgr, ctx.get());
+  if (!module)
+    return diags.error(src.name + " is not a valid weft module");
+  if (!options.schedule.empty())
+    if (Status s = applySchedule(*module, options.schedule, diags); !s)
+      return s;
+  if (failed(verify(*module)))
+    return diags.error(src.name + " does not verify");
+
+  auto hook = [&](const std::string &function) -> StageHook {
+    if (!options.onStage)
+      return {};
+    return [&options, function](const Stage &stage, ModuleOp m, double ms) {
+      options.onStage({function, stage.name, ms, options.stageIR ? printIR(m) : ""});
+    };
+  };
+  if (Status s = runStages(*module, frontendStages(target.scheduleDevice), hook("")); !s)
+    return diags.error(src.name + ": " + s.message());
+
+  auto programs = splitPrograms(*module);
+  if (failed(programs))
+    return diags.error(src.name + ": the lowered module's programs are inconsistent");
+  if (programs->empty())
+    return Status::error(src.name + " holds no function to compile");
+
+  std::vector<Artifact> artifacts;
+  for (ProgramModule &pm : *programs) {
+    std::string where = src.name + ", function '" + pm.function + "', target " + target.name;
+    if (Status s = runStages(*pm.module, target.stages, hook(pm.function)); !s)
+      return diags.error(where + ": " + s.message());
+    Artifact artifact{pm.function, target.name, pm.program, {}, {}};
+    std::string text;
+    auto start = std::chrono::steady_clock::now();
+    if (Status s = emit(pm, artifact, options.stageIR ? &text : nullptr); !s)
+      return diags.error(where + ": " + s.message());
+    if (options.onStage)
+      options.onStage({pm.function, emitterName, msSince(start), std::move(text)});
+    artifacts.push_back(std::move(artifact));
+  }
+  return artifacts;
+}
+
+Status emitCpp(ProgramModule &pm, Artifact &artifact, std::string *text) {
+  llvm::raw_string_ostream os(artifact.source);
+  if (failed(lowering::emitCppSource(*pm.module, os)))
+    return Status::error("the C++ printer failed");
+  if (text)
+    *text = artifact.source;
+  return Status();
+}
+
+} // namespace
+
+Result<std::vector<CpuProgram>> compileCpu(const Source &src, const CompileOptions &options) {
+  std::vector<CpuKernel> kernels;
+  Emitter jit = [&](ProgramModule &pm, Artifact &artifact, std::string *text) -> Status {
+    std::string ir;
+    Result<CpuKernel> kernel = jitCompile(*pm.module, pm.program, options.keepSource || text ? &ir : nullptr);
+    if (!kernel)
+      return kernel.status();
+    if (text)
+      *text = ir;
+    if (options.keepSource)
+      artifact.source = std::move(ir);
+    kernels.push_back(std::move(*kernel));
+    return Status();
+  };
+  auto artifacts = compileWith(src, *findTarget("cpu"), options, "jit", jit);
+  if (!artifacts)
+    return artifacts.status();
+  std::vector<CpuProgram> out;
+  for (size_t i = 0; i < artifacts->size(); ++i)
+    out.push_back({std::move((*artifacts)[i]), std::move(kernels[i])});
+  return out;
+}
+
+Result<std::vector<Artifact>> compile(const Source &src, const std::string &target, const CompileOptions &options) {
+  const Target *t = findTarget(target);
+  if (!t)
+    return Status::error("unknown target '" + target + "' (known: " + targetNames() + ")");
+  if (t->name == "cpp")
+    return compileWith(src, *t, options, "print", emitCpp);
+  auto programs = compileCpu(src, options);
+  if (!programs)
+    return programs.status();
+  std::vector<Artifact> artifacts;
+  for (CpuProgram &p : *programs)
+    artifacts.push_back(std::move(p.artifact));
+  return artifacts;
+}
+
+namespace {
+
+std::string mlirType(const TensorType &t) {
+  std::string s = "tensor<";
+  for (int64_t e : t.shape)
+    s += (e == kDynamic ? std::string("?") : std::to_string(e)) + "x";
+  return s + dtypeName(t.dtype) + ">";
+}
+
+/// The op's attributes in MLIR syntax. The dialect declares its flags (matmul's transposes) as
+/// BoolAttr with a default and every other attribute as I64Attr; the op's default properties
+/// say which are which.
+std::string attrDict(const OpSpec &spec) {
+  MLIRContext ctx;
+  ctx.loadDialect<WeftDialect>();
+  OperationState state(UnknownLoc::get(&ctx), "weft." + spec.op);
+  Operation *defaults = Operation::create(state);
+  std::vector<std::string> items;
+  for (auto &[name, value] : spec.attrs.all()) {
+    std::optional<Attribute> d = defaults->getInherentAttr(name);
+    bool isBool = d && *d && isa<BoolAttr>(*d);
+    items.push_back(name + " = " + (isBool ? (value ? "true" : "false") : std::to_string(value) + " : i64"));
+  }
+  defaults->destroy();
+  return "{" + llvm::join(items, ", ") + "}";
+}
+
+} // namespace
+
+Result<std::string> opSource(const OpSpec &spec, const std::string &name) {
+  if (!isKnownOp(spec.op)) {
+    std::vector<std::string> known(std::begin(kOpNames), std::end(kOpNames));
+    return Status::error("unknown op '" + spec.op + "' (known: " + llvm::join(known, ", ") + ")");
+  }
+  std::vector<std::string> takes;
+  for (const AttrSpec &a : opAttrSpecs(spec.op))
+    takes.emplace_back(a.name);
+  for (auto &[attr, value] : spec.attrs.all())
+    if (std::find(takes.begin(), takes.end(), attr) == takes.end())
+      return Status::error(spec.op + " has no attribute '" + attr + "' (it takes: " + llvm::join(takes, ", ") + ")");
+
+  std::vector<TensorType> results;
+  std::string err = inferAndCheck(spec.op, spec.attrs, spec.inputs, results);
+  if (err.empty() && spec.resultDType) {
+    results[0].dtype = *spec.resultDType;
+    err = inferAndCheck(spec.op, spec.attrs, spec.inputs, results);
+  }
+  if (!err.empty())
+    return Status::error(spec.op + ": " + err);
+
+  std::vector<std::string> args, argNames, argTypes, resultTypes;
+  for (size_t i = 0; i < spec.inputs.size(); ++i) {
+    argNames.push_back("%arg" + std::to_string(i));
+    argTypes.push_back(mlirType(spec.inputs[i]));
+    args.push_back(argNames.back() + ": " + argTypes.back());
+  }
+  for (const TensorType &r : results)
+    resultTypes.push_back(mlirType(r));
+  std::string resultList = llvm::join(resultTypes, ", ");
+  std::string text;
+  text += "func.func @" + name + "(" + llvm::join(args, ", ") + ") -> (" + resultList + ") {\n";
+  text += "  %0 = \"weft." + spec.op + "\"(" + llvm::join(argNames, ", ") + ") " + attrDict(spec) + " : (" +
+          llvm::join(argTypes, ", ") + ") -> (" + resultList + ")\n";
+  text += "  return %0 : " + resultList + "\n}\n";
+  return text;
+}
+
+Result<TensorType> parseTensorType(const std::string &text) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos)
+    return Status::error("tensor type '" + text + "' must be DTYPE:SHAPE, e.g. f32:2048x8192");
+  std::string dtype = text.substr(0, colon);
+  auto dt = parseDType(dtype);
+  if (!dt)
+    return Status::error("tensor type '" + text + "' has unknown dtype '" + dtype +
+                         "' (known: f32, f16, bf16, i8, i16, i32, i64)");
+  TensorType t{*dt, {}};
+  llvm::SmallVector<llvm::StringRef> extents;
+  llvm::StringRef(text).drop_front(colon + 1).split(extents, 'x');
+  for (llvm::StringRef e : extents) {
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(e.data(), e.data() + e.size(), v);
+    if (e == "?")
+      v = kDynamic;
+    else if (e.empty() || ec != std::errc() || end != e.data() + e.size() || v <= 0)
+      return Status::error("tensor type '" + text + "' has extent '" + e.str() +
+                           "' (rule: each extent is an integer > 0 or '?', separated by 'x')");
+    t.shape.push_back(v);
+  }
+  return t;
+}
+
+Status parseAttr(const std::string &text, Attrs &attrs) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return Status::error("attribute '" + text + "' must be NAME=VALUE, e.g. stride=8");
+  std::string name = text.substr(0, eq), value = text.substr(eq + 1);
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (value == "true" || value == "false")
+    v = value == "true";
+  else if (value.empty() || ec != std::errc() || end != value.data() + value.size())
+    return Status::error("attribute '" + name + "' has value '" + value + "' (rule: an integer, or true/false)");
+  attrs.set(name, v);
+  return Status();
+}
+
+std::string formatStageReport(const std::string &target, const StageReport &report, bool withTime) {
+  std::string where = "target " + target + (report.function.empty() ? "" : ", function '" + report.function + "'");
+  std::string out;
+  if (withTime) {
+    char ms[32];
+    std::snprintf(ms, sizeof(ms), "%.1f", report.ms);
+    out += "// stage '" + report.stage + "' (" + where + "): " + ms + " ms\n";
+  }
+  if (!report.ir.empty())
+    out += "// -----// IR after stage '" + report.stage + "' (" + where + ") //----- //\n" + report.ir + "\n";
+  return out;
+}
+
+} // namespace weft

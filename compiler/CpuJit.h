@@ -1,0 +1,20 @@
+// The CPU target's emitter: in-process ORC JIT through mlir::ExecutionEngine, at O3 for the host
+// CPU (its name and features, so AVX2, FMA and F16C are used where the host has them).
+#pragma once
+
+#include "weft/Runtime.h"
+
+#include <string>
+
+namespace mlir {
+class ModuleOp;
+} // namespace mlir
+
+namespace weft {
+
+/// JIT-compiles `module` (the LLVM dialect, after the cpu target's stages) and binds each of
+/// `program`'s launches to its entry point. The kernel's keepAlive owns the JIT session. When
+/// `llvmIR` is non-null it receives the optimised LLVM IR. Errors name the step and the entry.
+Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, std::string *llvmIR = nullptr);
+
+} // namespace weft
