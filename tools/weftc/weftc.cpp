@@ -1,0 +1,168 @@
+// weftc: compiles weft functions (an .mlir file, or one op described by flags) into artifacts:
+// per function NAME.program (the program description the runtime loads) and, per target, its
+// source: NAME.cpp for target cpp, NAME.ll (optimised LLVM IR) for target cpu with --emit-source.
+#include "compiler/Compiler.h"
+#include "compiler/Pipeline.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <map>
+
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory category("weftc options");
+
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("[input.mlir]"), cl::cat(category));
+cl::opt<std::string> opName("op", cl::desc("Compile one op instead of a file: im2col_1d, col2im_1d, concat, "
+                                           "matmul, conv1d or conv_transpose_1d"),
+                            cl::value_desc("name"), cl::cat(category));
+cl::list<std::string> attrFlags("attr", cl::desc("An attribute of --op (repeatable), e.g. --attr stride=8"),
+                                cl::value_desc("name=value"), cl::cat(category));
+cl::list<std::string> inputTypes("input",
+                                 cl::desc("An input of --op, in operand order (repeatable): DTYPE:SHAPE, e.g. "
+                                          "f32:2048x8192; '?' for a dynamic extent"),
+                                 cl::value_desc("dtype:shape"), cl::cat(category));
+cl::opt<std::string> resultDType("result-dtype",
+                                 cl::desc("Result dtype of --op, where the op lets you choose (e.g. matmul)"),
+                                 cl::value_desc("dtype"), cl::cat(category));
+cl::opt<std::string> functionName("name", cl::desc("Function name for --op (default: the op's name)"),
+                                  cl::value_desc("name"), cl::cat(category));
+cl::list<std::string> targetList("target", cl::desc("Targets, comma-separated (default cpp): cpp = C++ source, "
+                                                    "cpu = LLVM ORC JIT for this host"),
+                                 cl::CommaSeparated, cl::value_desc("t1,t2"), cl::cat(category));
+cl::opt<std::string> outDir("o", cl::desc("Output directory, created if missing (default .)"),
+                            cl::value_desc("dir"), cl::init("."), cl::cat(category));
+cl::opt<bool> emitSource("emit-source", cl::desc("Target cpu: also write NAME.ll, the optimised LLVM IR"),
+                         cl::cat(category));
+cl::opt<std::string> schedule("schedule",
+                              cl::desc("Schedule for every op that has none, e.g. "
+                                       "'#weft.schedule<parallel = time, vector = 8>'"),
+                              cl::value_desc("attr"), cl::cat(category));
+cl::opt<bool> dumpStages("dump-stages", cl::desc("Print the IR after every stage to stderr"), cl::cat(category));
+cl::opt<bool> printTime("time", cl::desc("Print each stage's and each target's compile time to stderr"),
+                        cl::cat(category));
+
+int fail(const std::string &message) {
+  llvm::errs() << "weftc: " << message << "\n";
+  return 1;
+}
+
+weft::Result<weft::Source> readSource() {
+  if (!opName.empty()) {
+    if (!inputFile.empty())
+      return weft::Status::error("give an input file or --op, not both");
+    weft::OpSpec spec{opName, {}, {}, std::nullopt};
+    for (const std::string &a : attrFlags)
+      if (weft::Status s = weft::parseAttr(a, spec.attrs); !s)
+        return s;
+    for (const std::string &t : inputTypes) {
+      auto type = weft::parseTensorType(t);
+      if (!type)
+        return type.status();
+      spec.inputs.push_back(*type);
+    }
+    if (!resultDType.empty()) {
+      spec.resultDType = weft::parseDType(resultDType);
+      if (!spec.resultDType)
+        return weft::Status::error("--result-dtype '" + resultDType +
+                                   "' is not a dtype (known: f32, f16, bf16, i8, i16, i32, i64)");
+    }
+    auto text = weft::opSource(spec, functionName.empty() ? opName : functionName);
+    if (!text)
+      return text.status();
+    return weft::Source{*text, "<--op " + opName + ">"};
+  }
+  if (!attrFlags.empty() || !inputTypes.empty() || !resultDType.empty() || !functionName.empty())
+    return weft::Status::error("--attr, --input, --result-dtype and --name describe an --op; give --op");
+  if (inputFile.empty())
+    return weft::Status::error("give an input .mlir file or --op (see --help)");
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
+  if (!buffer)
+    return weft::Status::error("cannot read '" + inputFile + "': " + buffer.getError().message());
+  return weft::Source{(*buffer)->getBuffer().str(), inputFile};
+}
+
+weft::Status writeFile(const std::string &name, const std::string &contents) {
+  llvm::SmallString<256> path(outDir);
+  llvm::sys::path::append(path, name);
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (!ec) {
+    os << contents;
+    os.close();
+    ec = os.error();
+  }
+  if (ec)
+    return weft::Status::error("cannot write '" + path.str().str() + "': " + ec.message());
+  return weft::Status();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "weftc: compile weft ops to artifacts\n\n"
+                                   "  weftc input.mlir --target=cpp,cpu -o outdir\n"
+                                   "  weftc --op=col2im_1d --attr stride=8 --attr channels=512 "
+                                   "--input f32:2048x8192 -o outdir\n",
+                                   &llvm::errs()))
+    return 1;
+
+  auto source = readSource();
+  if (!source)
+    return fail(source.message());
+  std::vector<std::string> targets(targetList.begin(), targetList.end());
+  if (targets.empty())
+    targets.push_back("cpp");
+  for (const std::string &t : targets)
+    if (!weft::findTarget(t))
+      return fail("unknown target '" + t + "' (known: " + weft::targetNames() + ")");
+  if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
+    return fail("cannot create output directory '" + outDir + "': " + ec.message());
+
+  std::map<std::string, std::string> programs; // function -> program text written
+  for (const std::string &target : targets) {
+    weft::CompileOptions options;
+    options.schedule = schedule;
+    options.keepSource = emitSource;
+    options.stageIR = dumpStages;
+    if (dumpStages || printTime)
+      options.onStage = [&](const weft::StageReport &r) {
+        llvm::errs() << weft::formatStageReport(target, r, printTime);
+      };
+    auto start = std::chrono::steady_clock::now();
+    auto artifacts = weft::compile(*source, target, options);
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!artifacts)
+      return fail(artifacts.message());
+    if (printTime)
+      llvm::errs() << "weftc: target " << target << ": compiled " << artifacts->size() << " function(s) in "
+                   << llvm::format("%.1f", ms) << " ms\n";
+
+    const std::string ext = weft::findTarget(target)->sourceExtension;
+    for (const weft::Artifact &a : *artifacts) {
+      std::string text = a.program.toText();
+      auto [it, first] = programs.emplace(a.function, text);
+      if (!first && it->second != text)
+        return fail("targets disagree on the program of function '" + a.function + "'; compile them separately");
+      if (first)
+        if (weft::Status s = writeFile(a.function + ".program", text); !s)
+          return fail(s.message());
+      if (!a.source.empty())
+        if (weft::Status s = writeFile(a.function + "." + ext, a.source); !s)
+          return fail(s.message());
+    }
+  }
+  return 0;
+}
