@@ -253,8 +253,10 @@ std::string checkMatmul(const Attrs &a, const std::vector<TensorType> &in, std::
   batch.push_back(M);
   batch.push_back(N);
   if (ints) return settle(out, {TensorType{DType::i32, batch}}, {{DType::i32}});
+  // The narrow dtype of either side, as conv_transpose_1d allows (it becomes this matmul's result).
+  DType low = ta != DType::f32 ? ta : tb;
   std::vector<DType> allowed{DType::f32};
-  if (ta != DType::f32) allowed.push_back(ta);
+  if (low != DType::f32) allowed.push_back(low);
   return settle(out, {TensorType{DType::f32, batch}}, {allowed});
 }
 
