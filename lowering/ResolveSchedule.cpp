@@ -21,7 +21,9 @@ struct ResolveSchedulePass : impl::WeftResolveScheduleBase<ResolveSchedulePass> 
       return signalPassFailure();
     }
     WalkResult r = getOperation().walk([&](Operation *op) {
-      if (op->getDialect() != op->getContext()->getLoadedDialect("weft")) return WalkResult::advance();
+      // Composites are scheduled through the ops weft-decompose-composites makes of them.
+      if (op->getDialect() != op->getContext()->getLoadedDialect("weft") || isa<Conv1dOp, ConvTranspose1dOp>(op))
+        return WalkResult::advance();
       auto given = op->getAttrOfType<ScheduleAttr>("schedule");
       ScheduleAttr s = lowering::defaultSchedule(op, *t, given);
       std::string err = checkScheduleFor(ruleName(op), s);

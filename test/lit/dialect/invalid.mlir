@@ -156,7 +156,7 @@ func.func @conv_transpose_tout(%x: tensor<4x1xf32>, %w: tensor<4x2x2xf32>) -> te
 
 // -----
 func.func @element_type(%x: tensor<7x12xf64>) -> tensor<3x16xf64> {
-  // expected-error @+1 {{operand #0 has type 'tensor<7x12xf64>', whose element type is not supported}}
+  // expected-error @+1 {{operand #0 has type tensor<7x12xf64>, whose element type is not supported}}
   %y = weft.col2im_1d %x {stride = 2, channels = 3} : tensor<7x12xf64> -> tensor<3x16xf64>
   return %y : tensor<3x16xf64>
 }
