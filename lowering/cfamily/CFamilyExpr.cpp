@@ -53,7 +53,7 @@ std::string CFamilyPrinter::narrowed(Type t, const std::string &e) {
 }
 
 std::string CFamilyPrinter::unsignedCast(Type t, Value v) {
-  return dialect.cast(dialect.unsignedType(t), expr(v));
+  return dialect.cast(t, expr(v), /*asUnsigned=*/true);
 }
 
 LogicalResult CFamilyPrinter::printValueOp(Operation *op) {
@@ -62,7 +62,8 @@ LogicalResult CFamilyPrinter::printValueOp(Operation *op) {
   if (auto fm = dyn_cast<arith::ArithFastMathInterface>(op)) {
     arith::FastMathFlagsAttr flags = fm.getFastMathFlagsAttr();
     if (flags && flags.getValue() != arith::FastMathFlags::none)
-      return unsupported(op) << "fast-math flags on " << opName(op) << " (the source must round as the JIT does)";
+      return unsupported(op) << "fast-math flags on " << opName(op)
+                             << " (the source must round as the JIT does)";
   }
   Value result = op->getResult(0);
   FailureOr<std::string> e = expression(op);
@@ -86,8 +87,9 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
       isa<arith::ConstantOp, arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp, arith::NegFOp,
           arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp, arith::MinNumFOp, math::FmaOp,
           vector::FMAOp, arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::MaxSIOp, arith::MinSIOp,
-          arith::MaxUIOp, arith::MinUIOp, arith::ExtFOp, arith::TruncFOp, arith::SelectOp,
-          vector::BroadcastOp>(op);
+          arith::MaxUIOp, arith::MinUIOp, arith::ExtFOp, arith::TruncFOp, arith::ExtSIOp,
+          arith::ExtUIOp, arith::TruncIOp, arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp,
+          arith::FPToUIOp, arith::SelectOp, vector::BroadcastOp>(op);
   if (onVectors && !vectorForm)
     return unsupported(op) << opName(op) << " on vectors";
 
@@ -98,9 +100,9 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
             arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp, arith::MinNumFOp, math::FmaOp,
             vector::FMAOp>([&](Operation *) { return floatArith(op); })
       .Case<arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::DivSIOp, arith::RemSIOp, arith::DivUIOp,
-            arith::RemUIOp, arith::CeilDivSIOp, arith::FloorDivSIOp, arith::MaxSIOp, arith::MinSIOp,
-            arith::MaxUIOp, arith::MinUIOp, arith::AndIOp, arith::OrIOp, arith::XOrIOp, arith::ShLIOp,
-            arith::ShRSIOp, arith::ShRUIOp>([&](Operation *) { return intArith(op); })
+            arith::RemUIOp, arith::CeilDivSIOp, arith::FloorDivSIOp, arith::CeilDivUIOp, arith::MaxSIOp,
+            arith::MinSIOp, arith::MaxUIOp, arith::MinUIOp, arith::AndIOp, arith::OrIOp, arith::XOrIOp,
+            arith::ShLIOp, arith::ShRSIOp, arith::ShRUIOp>([&](Operation *) { return intArith(op); })
       .Case<arith::ExtFOp, arith::TruncFOp, arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp,
             arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp, arith::FPToUIOp, arith::IndexCastOp,
             arith::IndexCastUIOp>([&](Operation *) { return conversion(op); })
@@ -174,7 +176,7 @@ FailureOr<std::string> CFamilyPrinter::intArith(Operation *op) {
   // Unsigned ops compute on the unsigned type and convert back (wrapping, as the IR does).
   auto onUnsigned = [&](StringRef sym, bool shift) {
     std::string r = shift ? b : unsignedCast(t, rhs);
-    return dialect.cast(dialect.scalarType(t), paren(binary(unsignedCast(t, lhs), sym, r)));
+    return dialect.cast(t, paren(binary(unsignedCast(t, lhs), sym, r)));
   };
   auto call = [&](Builtin f) { return dialect.builtin(f, t, {a, b}); };
   return llvm::TypeSwitch<Operation *, std::string>(op)
@@ -193,6 +195,7 @@ FailureOr<std::string> CFamilyPrinter::intArith(Operation *op) {
       .Case([&](arith::ShRUIOp) { return onUnsigned(">>", true); })
       .Case([&](arith::CeilDivSIOp) { return call(Builtin::CeilDivSI); })
       .Case([&](arith::FloorDivSIOp) { return call(Builtin::FloorDivSI); })
+      .Case([&](arith::CeilDivUIOp) { return call(Builtin::CeilDivUI); })
       .Case([&](arith::MaxSIOp) { return call(Builtin::MaxSI); })
       .Case([&](arith::MinSIOp) { return call(Builtin::MinSI); })
       .Case([&](arith::MaxUIOp) { return call(Builtin::MaxUI); })
@@ -210,23 +213,26 @@ FailureOr<std::string> CFamilyPrinter::conversion(Operation *op) {
   if (isa<arith::ExtFOp, arith::TruncFOp>(op))
     return dialect.convertFloat(from, to, expr(in));
 
-  std::string toName = dialect.scalarType(to), x = expr(in);
-  if (from.isIntOrIndex() && to.isIntOrIndex() && bitWidth(from) == bitWidth(to))
+  // Scalars or vectors (i1 vectors have no C type, so i1 is always a scalar here).
+  Type fromElem = getElementTypeOrSelf(from), toElem = getElementTypeOrSelf(to);
+  std::string x = expr(in);
+  if (fromElem.isIntOrIndex() && toElem.isIntOrIndex() && bitWidth(fromElem) == bitWidth(toElem))
     return x; // index <-> i64: the same type in C
-  auto castTo = [&](const std::string &e) { return dialect.cast(toName, e); };
-  auto extendSigned = [&] { return from.isInteger(1) ? negate(castTo(x)) : castTo(x); }; // true -> -1
-  auto extendUnsigned = [&] { return from.isInteger(1) ? castTo(x) : castTo(unsignedCast(from, in)); };
-  auto truncate = [&] { return to.isInteger(1) ? paren(x + " & 1") + " != 0" : castTo(x); };
-  bool widens = from.isIntOrIndex() && to.isIntOrIndex() && bitWidth(to) > bitWidth(from);
+  auto castTo = [&](const std::string &e) { return dialect.cast(to, e); };
+  bool fromBool = fromElem.isInteger(1);
+  auto extendSigned = [&] { return fromBool ? negate(castTo(x)) : castTo(x); }; // true -> -1
+  auto extendUnsigned = [&] { return fromBool ? castTo(x) : castTo(unsignedCast(from, in)); };
+  auto truncate = [&] { return toElem.isInteger(1) ? paren(x + " & 1") + " != 0" : castTo(x); };
+  bool widens = fromElem.isIntOrIndex() && toElem.isIntOrIndex() && bitWidth(toElem) > bitWidth(fromElem);
   auto toFloat = [&](const std::string &e) -> FailureOr<std::string> {
     // Converting through f32 rounds twice unless every integer that f32 rounds is out of the
     // target's range anyway (true for f16, not for bf16).
-    auto ft = cast<FloatType>(widenedType(to));
-    const llvm::fltSemantics &target = cast<FloatType>(to).getFloatSemantics();
-    if (isStorageFloat(to) &&
-        APFloat::semanticsMaxExponent(target) >= int(APFloat::semanticsPrecision(ft.getFloatSemantics())))
+    Type wide = widenedType(to);
+    const llvm::fltSemantics &target = cast<FloatType>(toElem).getFloatSemantics();
+    const llvm::fltSemantics &via = cast<FloatType>(getElementTypeOrSelf(wide)).getFloatSemantics();
+    if (isStorageFloat(to) && APFloat::semanticsMaxExponent(target) >= int(APFloat::semanticsPrecision(via)))
       return unsupported(op) << opName(op) << " to " << to << " (it would round twice)";
-    return narrowed(to, dialect.cast(dialect.scalarType(ft), e));
+    return narrowed(to, dialect.cast(wide, e));
   };
   using Result = FailureOr<std::string>;
   return llvm::TypeSwitch<Operation *, Result>(op)
@@ -236,14 +242,14 @@ FailureOr<std::string> CFamilyPrinter::conversion(Operation *op) {
       .Case([&](arith::IndexCastOp) { return widens ? extendSigned() : truncate(); })
       .Case([&](arith::IndexCastUIOp) { return widens ? extendUnsigned() : truncate(); })
       .Case([&](arith::SIToFPOp) -> Result {
-        if (from.isInteger(1))
+        if (fromBool)
           return unsupported(op) << "arith.sitofp of i1";
         return toFloat(x);
       })
-      .Case([&](arith::UIToFPOp) { return toFloat(from.isInteger(1) ? x : unsignedCast(from, in)); })
+      .Case([&](arith::UIToFPOp) { return toFloat(fromBool ? x : unsignedCast(from, in)); })
       .Case([&](arith::FPToSIOp) { return castTo(widened(in)); })
       .Default([&](Operation *) { // arith.fptoui
-        return castTo(dialect.cast(dialect.unsignedType(to), widened(in)));
+        return castTo(dialect.cast(to, widened(in), /*asUnsigned=*/true));
       });
 }
 

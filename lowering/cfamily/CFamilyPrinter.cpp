@@ -34,6 +34,7 @@ StringRef builtinName(Builtin b) {
   case Builtin::MinUI: return "minui";
   case Builtin::CeilDivSI: return "ceildivsi";
   case Builtin::FloorDivSI: return "floordivsi";
+  case Builtin::CeilDivUI: return "ceildivui";
   }
   llvm_unreachable("unknown builtin");
 }

@@ -49,7 +49,7 @@ struct KernelSignature {
 
 /// Calls that have no operator in C; each language names them its own way.
 enum class Builtin { Fma, RemF, MaximumF, MinimumF, MaxNumF, MinNumF, MaxSI, MinSI, MaxUI, MinUI,
-                     CeilDivSI, FloorDivSI };
+                     CeilDivSI, FloorDivSI, CeilDivUI };
 /// The MLIR op name a builtin implements, without the dialect: "fma", "maximumf", "ceildivsi".
 llvm::StringRef builtinName(Builtin b);
 
@@ -66,8 +66,6 @@ public:
 
   /// A scalar type (integer, index or float; f16/bf16 as storage types where !hasArithmetic).
   virtual std::string scalarType(mlir::Type t) = 0;
-  /// The unsigned type of the same width as integer or index type `t`.
-  virtual std::string unsignedType(mlir::Type t) = 0;
   /// A 1-D vector type.
   virtual std::string vectorType(mlir::VectorType t) = 0;
   /// Whether the language computes in float type `t` (else: widen to f32, compute, round back).
@@ -75,8 +73,9 @@ public:
   /// `e` converted between float types or equal-length float vectors, rounding to nearest even;
   /// empty if the language cannot convert exactly that way.
   virtual std::string convertFloat(mlir::Type from, mlir::Type to, llvm::StringRef e) = 0;
-  /// `e` converted to the scalar type named `type` (C: a cast, GLSL: a constructor).
-  virtual std::string cast(llvm::StringRef type, llvm::StringRef e) { return ("(" + type + ")" + e).str(); }
+  /// `e` converted, as C converts, to scalar or vector type `to`, or to the unsigned integer type
+  /// of `to`'s width if `asUnsigned` (C: a cast, GLSL: a constructor).
+  virtual std::string cast(mlir::Type to, llvm::StringRef e, bool asUnsigned = false) = 0;
   /// A literal of float type `t` (f32/f64 only: the printer widens 16-bit constants).
   virtual std::string floatLiteral(mlir::FloatType t, const llvm::APFloat &v) = 0;
   /// A literal of integer or index type `t` (C: decimal, INT64_C(...) past 32 bits).
@@ -92,7 +91,9 @@ public:
   virtual std::string vectorStore(mlir::VectorType t, llvm::StringRef value, Space space,
                                   llvm::StringRef base, llvm::StringRef index) = 0;
   /// Element `index` of buffer or scratch array `base`, as an lvalue.
-  virtual std::string element(llvm::StringRef base, llvm::StringRef index) { return (base + "[" + index + "]").str(); }
+  virtual std::string element(llvm::StringRef base, llvm::StringRef index) {
+    return (base + "[" + index + "]").str();
+  }
   /// The declaration of scratch array `name` of `count` scalars of type `elem`, without its `;`.
   virtual std::string scratchArray(mlir::Type elem, int64_t count, llvm::StringRef name) = 0;
 

@@ -45,9 +45,14 @@ public:
     return "";
   }
 
-  std::string unsignedType(Type t) override {
-    std::string s = scalarType(t);
-    return t.isInteger(1) ? s : "u" + s;
+  std::string cast(Type to, StringRef e, bool asUnsigned) override {
+    Type elem = getElementTypeOrSelf(to);
+    std::string name = scalarType(elem);
+    if (asUnsigned && !elem.isInteger(1))
+      name = "u" + name; // uint32_t, uint64_t (index)
+    if (isa<VectorType>(to)) // lane by lane, as C converts scalars
+      return "weft::convert<" + name + ">(" + e.str() + ")";
+    return "(" + name + ")" + e.str();
   }
 
   std::string vectorType(VectorType t) override {
@@ -118,7 +123,8 @@ public:
     return "alignas(64) " + scalarType(elem) + " " + name.str() + "[" + std::to_string(count) + "]";
   }
 
-  LogicalResult printKernelBegin(func::FuncOp fn, const KernelSignature &k, raw_indented_ostream &os) override {
+  LogicalResult printKernelBegin(func::FuncOp fn, const KernelSignature &k,
+                                 raw_indented_ostream &os) override {
     size_t n = k.args.size();
     if (n < 3 || k.args[n - 3].kind != KernelArg::Params || k.args[n - 2].kind != KernelArg::Index ||
         k.args[n - 1].kind != KernelArg::Index)
@@ -131,7 +137,8 @@ public:
       return fn.emitError() << "kernel name '" << name << "' is not a C identifier";
     // Unused parameters keep their names in comments: -Wunused-parameter must stay quiet.
     auto param = [](const KernelArg &a) { return a.used ? a.name : "/*" + a.name + "*/"; };
-    bool anyBuffer = llvm::any_of(k.args, [](const KernelArg &a) { return a.kind == KernelArg::Buffer && a.used; });
+    bool anyBuffer =
+        llvm::any_of(k.args, [](const KernelArg &a) { return a.kind == KernelArg::Buffer && a.used; });
     os << "extern \"C\" void " << name << "(void* const* " << (anyBuffer ? "bufs" : "/*bufs*/")
        << ", const int64_t* " << param(k.args[n - 3]) << ", int64_t " << param(k.args[n - 2])
        << ", int64_t " << param(k.args[n - 1]) << ") {\n";
@@ -143,7 +150,8 @@ public:
       if (elem.empty())
         return fn.emitError() << "C-family printer: unsupported buffer element type " << a.elementType;
       std::string type = (a.written ? "" : "const ") + elem + "*";
-      os << type << " __restrict " << a.name << " = static_cast<" << type << ">(bufs[" << a.position << "]);\n";
+      os << type << " __restrict " << a.name << " = static_cast<" << type << ">(bufs[" << a.position
+         << "]);\n";
     }
     os.unindent();
     return success();
@@ -188,7 +196,8 @@ LogicalResult emitCppSource(ModuleOp module, llvm::raw_ostream &out) {
   for (NamedAttribute program : programs ? programs.getValue() : ArrayRef<NamedAttribute>()) {
     auto text = dyn_cast<StringAttr>(program.getValue());
     if (!text)
-      return module.emitError() << "weft.programs: the entry of '" << program.getName().getValue() << "' is not a string";
+      return module.emitError() << "weft.programs: the entry of '" << program.getName().getValue()
+                                << "' is not a string";
     programNames.push_back(program.getName().getValue());
     os << "\n// ---- program " << program.getName().getValue() << " ----\n";
     os.printReindented(text.getValue().rtrim(), "// ");

@@ -9,7 +9,7 @@
 
 namespace weft {
 
-// Division rounding toward +inf / -inf (arith.ceildivsi, arith.floordivsi).
+// Signed division rounding toward +inf / -inf (arith.ceildivsi, arith.floordivsi).
 template <class T> T ceildivsi(T a, T b) {
   T q = T(a / b), r = T(a % b);
   return T(q + (r != 0 && (r > 0) == (b > 0)));
@@ -18,6 +18,12 @@ template <class T> T ceildivsi(T a, T b) {
 template <class T> T floordivsi(T a, T b) {
   T q = T(a / b), r = T(a % b);
   return T(q - (r != 0 && (r < 0) != (b < 0)));
+}
+
+// Unsigned division rounding up (arith.ceildivui), on the signless storage type.
+template <class T> T ceildivui(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  return T(U(a) / U(b) + (U(a) % U(b) != 0));
 }
 
 template <class T> T maxsi(T a, T b) { return a < b ? b : a; }

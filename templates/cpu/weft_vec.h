@@ -47,6 +47,12 @@ template <class T, int N> Vec<T, N> operator*(Vec<T, N> a, Vec<T, N> b) { return
 template <class T, int N> Vec<T, N> operator/(Vec<T, N> a, Vec<T, N> b) { return {a.v / b.v}; }
 template <class T, int N> Vec<T, N> operator-(Vec<T, N> a) { return {-a.v}; }
 
+// Lane-by-lane conversion as C converts scalars (arith.extsi/extui/trunci, sitofp, fptosi, ...):
+// weft::convert<int32_t>(v) of a Vec<int8_t, 8> sign-extends each lane.
+template <class To, class From, int N> Vec<To, N> convert(Vec<From, N> v) {
+  return {__builtin_convertvector(v.v, typename Vec<To, N>::native)};
+}
+
 namespace detail {
 template <class T, int N, class F> Vec<T, N> lanewise(Vec<T, N> a, Vec<T, N> b, F f) {
   Vec<T, N> r;

@@ -20,6 +20,7 @@
 // CHECK: extern "C" void mix(
 // CHECK: extern "C" void vec(
 // CHECK: extern "C" void mm(
+// CHECK: extern "C" void dot_i8(
 
 module attributes {weft.programs = {
     col2im = "weft-program 1\nop col2im_1d\nattr s 2\nattr oc 4\nattr p 0\ninput f16 -1 32\noutput f16 4 -1\nlaunch col2im_k 4/1 s1/8\n",
@@ -271,6 +272,32 @@ module attributes {weft.programs = {
       memref.store %1, %of[%i1] : memref<?xf32>
       memref.store %2, %of[%i2] : memref<?xf32>
       memref.store %3, %of[%i3] : memref<?xf32>
+    }
+    return
+  }
+
+  func.func @dot_i8(%b0: memref<?xi8>, %b1: memref<?xf32>, %b2: memref<?xf16>, %params: memref<?xi64>, %begin: index, %end: index) attributes {weft.kernel} {
+    %c1 = arith.constant 1 : index
+    %c3 = arith.constant 3 : index
+    %c8 = arith.constant 8 : index
+    scf.for %g = %begin to %end step %c1 {
+      %base = arith.muli %g, %c8 : index
+      %x = vector.load %b0[%base] : memref<?xi8>, vector<8xi8>
+      %s = arith.extsi %x : vector<8xi8> to vector<8xi32>
+      %u = arith.extui %x : vector<8xi8> to vector<8xi32>
+      %p = arith.muli %s, %u : vector<8xi32>
+      %m = arith.maxsi %p, %s : vector<8xi32>
+      %t = arith.trunci %m : vector<8xi32> to vector<8xi16>
+      %w = arith.extsi %t : vector<8xi16> to vector<8xi32>
+      %f = arith.sitofp %w : vector<8xi32> to vector<8xf32>
+      %h = arith.uitofp %w : vector<8xi32> to vector<8xf16>
+      %hf = arith.extf %h : vector<8xf16> to vector<8xf32>
+      %i = arith.fptosi %hf : vector<8xf32> to vector<8xi32>
+      %fi = arith.uitofp %i : vector<8xi32> to vector<8xf32>
+      %sum = arith.addf %f, %fi : vector<8xf32>
+      %o = arith.ceildivui %g, %c3 : index
+      vector.store %sum, %b1[%o] : memref<?xf32>, vector<8xf32>
+      vector.store %h, %b2[%o] : memref<?xf16>, vector<8xf16>
     }
     return
   }

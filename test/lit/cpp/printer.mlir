@@ -225,3 +225,34 @@ func.func @ints(%b0: memref<?xi32>, %b1: memref<?xi64>, %params: memref<?xi64>, 
   }
   return
 }
+
+// -----
+
+// Integer vectors convert lane by lane (weft::convert, as C converts scalars): an i8 dot product
+// accumulated in i32, as matmul does for i8.
+// CHECK-LABEL: extern "C" void dot_i8(
+// CHECK:           const weft::Vec<int8_t, 8> v0 = weft::Vec<int8_t, 8>::load(b0 + t0);
+// CHECK-NEXT:      const weft::Vec<int32_t, 8> v1 = weft::convert<int32_t>(v0);
+// CHECK-NEXT:      const weft::Vec<int32_t, 8> v2 = weft::convert<int32_t>(weft::convert<uint8_t>(v0));
+// CHECK-NEXT:      const weft::Vec<int32_t, 8> v3 = v1 * v2;
+// CHECK-NEXT:      const weft::Vec<float, 8> v4 = weft::convert<float>(v3);
+// CHECK-NEXT:      const weft::Vec<weft::f16, 8> v5 = weft::f32_to_f16(weft::convert<float>(v3));
+// CHECK-NEXT:      const int64_t t1 = weft::ceildivui<int64_t>(g, 3);
+func.func @dot_i8(%b0: memref<?xi8>, %b1: memref<?xf32>, %b2: memref<?xf16>, %params: memref<?xi64>, %begin: index, %end: index) attributes {weft.kernel} {
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c8 = arith.constant 8 : index
+  scf.for %g = %begin to %end step %c1 {
+    %base = arith.muli %g, %c8 : index
+    %x = vector.load %b0[%base] : memref<?xi8>, vector<8xi8>
+    %s = arith.extsi %x : vector<8xi8> to vector<8xi32>
+    %u = arith.extui %x : vector<8xi8> to vector<8xi32>
+    %p = arith.muli %s, %u : vector<8xi32>
+    %f = arith.sitofp %p : vector<8xi32> to vector<8xf32>
+    %h = arith.sitofp %p : vector<8xi32> to vector<8xf16>
+    %o = arith.ceildivui %g, %c3 : index
+    vector.store %f, %b1[%o] : memref<?xf32>, vector<8xf32>
+    vector.store %h, %b2[%o] : memref<?xf16>, vector<8xf16>
+  }
+  return
+}
