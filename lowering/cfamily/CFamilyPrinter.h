@@ -108,8 +108,8 @@ public:
   virtual mlir::LogicalResult printParallel(mlir::scf::ParallelOp op, CFamilyPrinter &p);
 };
 
-/// `v` as a C literal with the shortest decimal digits that read back to the same value (and
-/// `suffix`, e.g. "f"), or a hex float literal; empty for Inf and NaN, which C has no literal for.
+/// `v` as a C literal with the fewest decimal digits that read back to the same value, then
+/// `suffix` (e.g. "f"); empty for Inf and NaN, which C has no literal for.
 std::string cFloatLiteral(const llvm::APFloat &v, llvm::StringRef suffix);
 
 /// Prints kernels of the loop-level IR through a dialect. Dialect hooks that print statements
