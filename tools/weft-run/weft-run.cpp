@@ -45,7 +45,9 @@ cl::opt<std::string> sourceKind("source",
                                 cl::desc("jit (default): LLVM ORC in process; cpp: print C++ and build it with "
                                          "$CXX (default c++) into a shared library"),
                                 cl::value_desc("jit|cpp"), cl::init("jit"), cl::cat(category));
-cl::opt<bool> bf16("bf16", cl::desc("Read '<u2' (and '<i2') inputs as bf16 bit patterns"), cl::cat(category));
+cl::opt<bool> bf16("bf16", cl::desc("--op: read '<u2' (and '<i2') inputs as bf16 bit patterns (an .mlir file's "
+                                      "argument types decide for themselves)"),
+                   cl::cat(category));
 cl::opt<unsigned> threads("num-threads", cl::desc("Worker threads (default: WEFT_NUM_THREADS, else all cores)"),
                           cl::init(0), cl::cat(category));
 cl::opt<unsigned> repeat("repeat", cl::desc("Run the kernel this many times (outputs are from the last run)"),
