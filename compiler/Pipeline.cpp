@@ -27,12 +27,13 @@ Stage cpuLoops() {
   return {"cpu-loops", {"func.func(weft-cpu-grid-to-range)", "canonicalize", "cse"}};
 }
 
-/// The LLVM dialect, with the C entry point of docs/abi.md per kernel. bf16 conversions are
-/// expanded to integer ops (no runtime library call), ceildiv/floordiv to plain arithmetic.
+/// The LLVM dialect, with the C entry point of docs/abi.md per kernel. bf16 conversions become
+/// integer ops (no runtime library call; NaNs kept as the C++ path keeps them), ceildiv/floordiv
+/// plain arithmetic.
 Stage cpuLLVM() {
   return {"llvm",
           {"convert-vector-to-scf", "convert-scf-to-cf", "expand-strided-metadata", "lower-affine",
-           "arith-expand{include-bf16=true}", "finalize-memref-to-llvm", "convert-vector-to-llvm",
+           "weft-expand-bf16", "arith-expand", "finalize-memref-to-llvm", "convert-vector-to-llvm",
            "convert-math-to-llvm", "convert-arith-to-llvm", "convert-index-to-llvm",
            "convert-cf-to-llvm", "convert-func-to-llvm", "weft-cpu-entry",
            "reconcile-unrealized-casts"}};

@@ -187,7 +187,11 @@ LogicalResult Lowering::describeOp() {
 }
 
 LogicalResult Lowering::buildKernels(ProgramBuilder &pb) {
+  auto isPart = [](Operation &op) { return !isa<tensor::CollapseShapeOp>(op); };
+  bool severalParts = llvm::count_if(fn.front().without_terminator(), isPart) > 1;
   for (Operation &op : fn.front().without_terminator()) {
+    // A composite's kernels are named after their parts: up_matmul, up_col2im.
+    if (severalParts && isPart(op)) pb.setPart(ruleName(&op).split('_').first);
     auto v = [&](Value x) { return views[x]; };
     LogicalResult r = success();
     if (auto o = dyn_cast<Col2Im1dOp>(op)) r = buildCol2ImLoops(pb, o, v(o.getInput()), v(o.getResult()));

@@ -42,6 +42,19 @@ def WeftLowerToLoops : Pass<"weft-lower-to-loops", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect", "mlir::vector::VectorDialect"];
 }
 
+def WeftExpandBf16 : Pass<"weft-expand-bf16"> {
+  let summary = "f32 <-> bf16 conversions as integer arithmetic (round to nearest even, NaN kept)";
+  let description = [{
+    For back ends without a bf16 conversion instruction or library routine (the CPU JIT: libgcc 12
+    has no `__truncsfbf2`). Narrowing rounds to nearest even; a NaN keeps its sign and top payload
+    bits and is made quiet, `(bits >> 16) | 0x40`, the same bits as the runtime's floatToBf16 and
+    the generated C++ (upstream's arith-expand would make every NaN 0x7fc0). Widening is a shift;
+    a bf16 select chooses between i16 bit patterns; bf16 buffers and scratch become i16 buffers of
+    the same bits, so bf16 data moves as 16-bit integers (never widened through f32 by LLVM).
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def WeftCpuGridToRange : Pass<"weft-cpu-grid-to-range", "mlir::func::FuncOp"> {
   let summary = "CPU: a kernel's top-level scf.parallel over its grid -> scf.for over [begin, end)";
   let description = [{

@@ -148,8 +148,9 @@ int64_t ProgramBuilder::strideSlot(unsigned b, unsigned d) const {
 
 LogicalResult ProgramBuilder::addKernel(StringRef suffix, function_ref<LogicalResult(KernelBuilder &)> build) {
   MLIRContext *ctx = module.getContext();
-  std::string kname = suffix.empty() ? name : name + "_" + suffix.str();
-  for (int n = 2; module.lookupSymbol(kname); ++n) kname = name + "_" + suffix.str() + std::to_string(n);
+  std::string base = partName.empty() ? name : name + "_" + partName;
+  std::string kname = suffix.empty() ? base : base + "_" + suffix.str();
+  for (int n = 2; module.lookupSymbol(kname); ++n) kname = base + "_" + suffix.str() + std::to_string(n);
 
   SmallVector<Type> args;
   for (const TensorType &t : types)

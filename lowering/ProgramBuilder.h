@@ -97,6 +97,9 @@ public:
   mlir::LogicalResult addKernel(llvm::StringRef suffix,
                                 llvm::function_ref<mlir::LogicalResult(KernelBuilder &)> build);
   const ProgramDesc &desc() const { return program; }
+  /// Names the next kernels `<program>_<part>[_<suffix>]`: set per op when a program holds several
+  /// (a composite's parts), so each kernel says which op it computes.
+  void setPart(llvm::StringRef part) { partName = part.str(); }
   /// Parameter slot of buffer `b`'s dim `d` extent / stride (docs/abi.md).
   int64_t extentSlot(unsigned b, unsigned d) const;
   int64_t strideSlot(unsigned b, unsigned d) const;
@@ -105,6 +108,7 @@ public:
 private:
   mlir::ModuleOp module;
   std::string name;
+  std::string partName;
   ProgramDesc &program;
   std::vector<TensorType> types;
 };

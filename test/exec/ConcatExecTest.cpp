@@ -39,9 +39,11 @@ TEST(Concat, StridedViewsAndSchedules) {
         c.layouts = {kLayouts[l], Layout::contiguous};
         cases.push_back(c);
       }
-  for (const char *sched : {"#weft.schedule<copy = flat>", "#weft.schedule<copy = row, vector = 4, tile = [2]>"}) {
+  const std::pair<const char *, const char *> kSchedules[] = {
+      {"flat", "#weft.schedule<copy = flat>"}, {"row", "#weft.schedule<copy = row, vector = 4, tile = [2]>"}};
+  for (auto [label, sched] : kSchedules) {
     ExecCase c;
-    c.name = std::string("concat_sched_") + (sched[21] == 'f' ? "flat" : "row");
+    c.name = std::string("concat_sched_") + label;
     c.spec.op = "concat";
     c.spec.attrs = {{"axis", 0}};
     c.spec.inputs = {TensorType{DType::f16, {7, 130}}, TensorType{DType::f16, {5, 130}}};

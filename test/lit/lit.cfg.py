@@ -12,7 +12,9 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.weft_obj_root, "test", "lit")
 config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py.in"]
 
-llvm_config.use_default_substitutions()  # FileCheck, not, count
+llvm_config.use_default_substitutions()  # FileCheck, and not/count after a pipe
+# `not` and `count` at the start of a RUN line are found on PATH, as in LLVM's own suites.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tools = [t for t in ["weft-opt", "weft-translate", "weftc", "weft-run"]
          if os.path.exists(os.path.join(config.weft_tools_dir, t))]
 llvm_config.add_tool_substitutions(tools, [config.weft_tools_dir])
@@ -23,6 +25,7 @@ for t in tools:
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%weft_src", config.weft_src_root))
 # numpy-based fixtures use Debian's python3 (the one on PATH may lack numpy).
+config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
 for py in ["/usr/bin/python3", shutil.which("python3") or ""]:
     if py and os.path.exists(py):
         config.substitutions.append(("%python", py))

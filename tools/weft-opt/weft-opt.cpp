@@ -1,7 +1,8 @@
 // weft-opt: the pass driver for lit tests: the weft dialect, weft's passes and the upstream
-// dialects the loop level uses.
+// dialects the loop level uses (and the LLVM dialect, which weft-cpu-entry works on).
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -17,7 +18,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<weft::WeftDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect, mlir::scf::SCFDialect,
                   mlir::memref::MemRefDialect, mlir::vector::VectorDialect, mlir::math::MathDialect,
-                  mlir::tensor::TensorDialect>();
+                  mlir::tensor::TensorDialect, mlir::LLVM::LLVMDialect>();
   mlir::registerTransformsPasses();
   weft::registerWeftPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "weft pass driver\n", registry));
