@@ -97,18 +97,23 @@ Type asI16Storage(Type t) {
 }
 
 void retypeBf16Memory(func::FuncOp fn) {
-  OpBuilder b(fn.getContext());
+  if (fn.isExternal()) return;
+  // Every memref value of the function changes type at once (arguments, scratch, and whatever
+  // carries them: selects, branches, scf results), so the IR stays consistent.
   SmallVector<Value> memrefs;
-  if (!fn.isExternal()) {
-    for (BlockArgument a : fn.getArguments())
+  fn.walk([&](Block *block) {
+    for (BlockArgument a : block->getArguments())
       if (asI16Storage(a.getType()) != a.getType()) memrefs.push_back(a);
-    SmallVector<Type> inputs;
-    for (Type t : fn.getArgumentTypes()) inputs.push_back(asI16Storage(t));
-    fn.setType(FunctionType::get(fn.getContext(), inputs, fn.getResultTypes()));
-  }
-  fn.walk([&](memref::AllocaOp a) {
-    if (asI16Storage(a.getType()) != a.getType()) memrefs.push_back(a.getResult());
   });
+  fn.walk([&](Operation *op) {
+    for (Value r : op->getResults())
+      if (asI16Storage(r.getType()) != r.getType()) memrefs.push_back(r);
+  });
+  SmallVector<Type> inputs;
+  for (Type t : fn.getArgumentTypes()) inputs.push_back(asI16Storage(t));
+  fn.setType(FunctionType::get(fn.getContext(), inputs, fn.getResultTypes()));
+
+  OpBuilder b(fn.getContext());
   for (Value m : memrefs) {
     m.setType(asI16Storage(m.getType()));
     for (Operation *user : llvm::make_early_inc_range(m.getUsers())) {
@@ -121,17 +126,20 @@ void retypeBf16Memory(func::FuncOp fn) {
         loaded.replaceAllUsesExcept(cast, cast);
       };
       if (auto ld = dyn_cast<memref::LoadOp>(user)) {
+        if (!ld.getType().isBF16() || ld.getMemref() != m) continue;
         Type old = ld.getType();
         ld.getResult().setType(b.getI16Type());
         fromBits(ld.getResult(), old);
       } else if (auto ld = dyn_cast<vector::LoadOp>(user)) {
+        if (!getElementTypeOrSelf(ld.getType()).isBF16() || ld.getBase() != m) continue;
         Type old = ld.getType();
         Value(ld.getResult()).setType(shapedLike(old, b.getI16Type()));
         fromBits(ld.getResult(), old);
       } else if (auto st = dyn_cast<memref::StoreOp>(user)) {
-        if (st.getValueToStore().getType().isBF16()) st.getValueMutable().assign(toBits(st.getValueToStore()));
+        if (st.getValueToStore().getType().isBF16() && st.getMemref() == m)
+          st.getValueMutable().assign(toBits(st.getValueToStore()));
       } else if (auto st = dyn_cast<vector::StoreOp>(user)) {
-        if (getElementTypeOrSelf(st.getValueToStore().getType()).isBF16())
+        if (getElementTypeOrSelf(st.getValueToStore().getType()).isBF16() && st.getBase() == m)
           st.getValueToStoreMutable().assign(toBits(st.getValueToStore()));
       }
     }
