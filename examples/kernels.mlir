@@ -38,7 +38,7 @@ func.func @conv1d_batch(%x: tensor<2x64x1024xf32>, %w: tensor<128x64x7xf32>) -> 
 }
 
 // A codec decoder's upsampling stage: stride 4, kernel 8, 384 -> 192 channels.
-func.func @conv_transpose_codec(%x: tensor<384x512xf32>, %w: tensor<384x192x8xf32>) -> tensor<192x2044xf32> {
-  %y = weft.conv_transpose_1d %x, %w {stride = 4, padding = 2} : tensor<384x512xf32>, tensor<384x192x8xf32> -> tensor<192x2044xf32>
-  return %y : tensor<192x2044xf32>
+func.func @conv_transpose_codec(%x: tensor<384x512xf32>, %w: tensor<384x192x8xf32>) -> tensor<192x2048xf32> {
+  %y = weft.conv_transpose_1d %x, %w {stride = 4, padding = 2} : tensor<384x512xf32>, tensor<384x192x8xf32> -> tensor<192x2048xf32>
+  return %y : tensor<192x2048xf32>
 }

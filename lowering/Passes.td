@@ -60,8 +60,10 @@ def WeftCpuGridToRange : Pass<"weft-cpu-grid-to-range", "mlir::func::FuncOp"> {
   let description = [{
     Appends `%begin, %end : index` to every `weft.kernel` function and runs only those grid items,
     so the runtime's thread pool can hand out chunks of the grid (docs/abi.md, CPU entry point).
+    Static scratch (memref.alloca) moves to the function's entry: one tile per call, not one stack
+    allocation per grid item.
   }];
-  let dependentDialects = ["mlir::scf::SCFDialect"];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect"];
 }
 
 def WeftCpuEntry : Pass<"weft-cpu-entry", "mlir::ModuleOp"> {

@@ -72,6 +72,15 @@ struct GridToRange : impl::WeftCpuGridToRangeBase<GridToRange> {
     to->getOperations().splice(to->begin(), from.getOperations());
     grid.getInductionVars()[0].replaceAllUsesWith(loop.getInductionVar());
     grid.erase();
+
+    // Scratch tiles move to the entry block: an alloca inside a loop grows the stack on every
+    // iteration (LLVM allocates it anew each time), and a chunk of the grid runs on one thread, so
+    // one tile per call serves all its items. Builders initialise scratch per item (the contract).
+    Block &entry = fn.front();
+    fn.walk([&](memref::AllocaOp alloca) {
+      if (alloca->getBlock() != &entry && alloca.getType().hasStaticShape() && alloca->getNumOperands() == 0)
+        alloca->moveBefore(&entry, entry.begin());
+    });
   }
 };
 

@@ -40,8 +40,15 @@ TEST(Col2Im, GeometriesDtypesSchedules) {
   runCases("col2im", cases);
 }
 
-TEST(Col2Im, DynamicAndBatched) {
+TEST(Col2Im, VocoderDynamicAndBatched) {
   std::vector<ExecCase> cases;
+  // A vocoder stage: thousands of grid items per thread, so per-item scratch must not pile up.
+  ExecCase vocoder;
+  vocoder.name = "col2im_vocoder";
+  vocoder.spec.op = "col2im_1d";
+  vocoder.spec.attrs = {{"stride", 8}, {"channels", 512}};
+  vocoder.spec.inputs = {TensorType{DType::f32, {2048, 512 * 16}}};
+  cases.push_back(vocoder);
   ExecCase dyn;
   dyn.name = "col2im_dynamic";
   dyn.spec.op = "col2im_1d";

@@ -110,3 +110,25 @@ func.func @offset(%buf: memref<?xf32>, %params: memref<?xi64>) attributes {weft.
   }
   return
 }
+
+// -----
+
+// Scratch tiles move to the entry block: one per call, not one stack allocation per grid item.
+// CHECK-LABEL: func.func @scratch(
+// CHECK-NEXT:    %[[TILE:.*]] = memref.alloca() : memref<64xf32>
+// CHECK:         scf.for
+// CHECK-NOT:     memref.alloca
+// CHECK:         memref.store %{{.*}}, %[[TILE]]
+func.func @scratch(%in: memref<?xf32>, %params: memref<?xi64>) attributes {weft.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.load %params[%c0] : memref<?xi64>
+  %grid = arith.index_cast %n : i64 to index
+  scf.parallel (%g) = (%c0) to (%grid) step (%c1) {
+    %tile = memref.alloca() : memref<64xf32>
+    %x = memref.load %in[%g] : memref<?xf32>
+    memref.store %x, %tile[%c0] : memref<64xf32>
+    scf.reduce
+  }
+  return
+}
