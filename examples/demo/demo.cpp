@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -29,8 +30,26 @@ int64_t bytesOf(const Buffer &b) { return b.numElements() * int64_t(dtypeSize(b.
 // Runs `kernel` on fresh random inputs, checks it, and times the median of `reps` dispatches.
 struct RunResult {
   std::string check;
-  double ms = 0, gbps = 0;
+  double ms = 0, rate = 0;
+  const char *unit = "GB/s";
 };
+
+// Multiply-adds x 2 of the contractions (whose limit is arithmetic, not memory).
+double flopsOf(const ProgramDesc &p) {
+  auto product = [](const Shape &s) {
+    double n = 1;
+    for (int64_t e : s) n *= double(e);
+    return n;
+  };
+  const Shape &y = p.outputs[0].shape;
+  if (p.op == "matmul") {
+    const Shape &a = p.inputs[0].shape;
+    return 2 * product(y) * double(p.attrs.get("transpose_a") ? a[a.size() - 2] : a.back());
+  }
+  if (p.op == "conv1d") return 2 * product(y) * double(p.inputs[1].shape[1] * p.inputs[1].shape[2]);
+  if (p.op == "conv_transpose_1d") return 2 * product(p.inputs[0].shape) * product(p.inputs[1].shape) / double(p.inputs[1].shape[0]);
+  return 0;
+}
 
 RunResult runOnCpu(CpuDevice &device, const CpuKernel &kernel) {
   const ProgramDesc &p = kernel.program;
@@ -72,11 +91,26 @@ RunResult runOnCpu(CpuDevice &device, const CpuKernel &kernel) {
   }
   std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
   r.ms = times[times.size() / 2];
+  if (double flops = flopsOf(p)) {
+    r.rate = flops / (r.ms * 1e6);
+    r.unit = "GFLOP/s";
+    return r;
+  }
   int64_t bytes = 0;
   for (auto &b : ins) bytes += bytesOf(b);
   for (auto &b : outs) bytes += bytesOf(b);
-  r.gbps = bytes / (r.ms * 1e6);
+  r.rate = bytes / (r.ms * 1e6);
   return r;
+}
+
+// Compiles a generated C++ kernel as a shared library with the flags docs/abi.md gives.
+bool buildCppLibrary(const std::string &src, const std::string &lib, std::string &error) {
+  const char *cxx = std::getenv("CXX");
+  std::string cmd = std::string(cxx && *cxx ? cxx : "c++") +
+                    " -std=c++17 -O3 -march=native -ffp-contract=off -fwrapv -shared -fPIC -o " + lib + " " + src;
+  if (std::system(cmd.c_str()) == 0) return true;
+  error = "C++ build failed";
+  return false;
 }
 
 } // namespace
@@ -106,7 +140,9 @@ int main(int argc, char **argv) {
   std::vector<std::string> written;
   for (const weft::Target &t : targets()) {
     if (t.sourceExtension.empty()) continue;
-    auto arts = compile(Source{text, path}, t.name);
+    CompileOptions keep;
+    keep.keepSource = true;
+    auto arts = compile(Source{text, path}, t.name, keep);
     if (!arts.ok()) {
       std::fprintf(stderr, "weft-demo: target %s: %s\n", t.name.c_str(), arts.message().c_str());
       return 1;
@@ -118,20 +154,30 @@ int main(int argc, char **argv) {
     }
   }
 
-  // Run on every device present: today the CPU (JIT); GPU devices join as their targets land.
+  // Run on every device present: today the CPU, through the JIT and through the generated C++
+  // (built here as a shared library); GPU devices join as their targets land.
   auto programs = compileCpu(Source{text, path});
   if (!programs.ok()) {
     std::fprintf(stderr, "weft-demo: %s\n", programs.message().c_str());
     return 1;
   }
   CpuDevice cpu;
-  std::printf("%-22s %-8s %-18s %-12s %10s %10s\n", "kernel", "target", "device", "check", "median ms", "GB/s");
+  std::printf("%-22s %-8s %-18s %-12s %10s %12s\n", "kernel", "target", "device", "check", "median ms", "rate");
   int failures = 0;
-  for (CpuProgram &p : *programs) {
-    RunResult r = runOnCpu(cpu, p.kernel);
+  auto report = [&](const std::string &fn, const char *target, const RunResult &r) {
     failures += r.check != "bit-exact" && r.check != "within tol";
-    std::printf("%-22s %-8s %-18s %-12s %10.3f %10.1f\n", p.artifact.function.c_str(), "cpu", cpu.name().c_str(),
-                r.check.c_str(), r.ms, r.gbps);
+    std::printf("%-22s %-8s %-18s %-12s %10.3f %7.1f %s\n", fn.c_str(), target, cpu.name().c_str(), r.check.c_str(),
+                r.ms, r.rate, r.unit);
+  };
+  for (CpuProgram &p : *programs) {
+    report(p.artifact.function, "cpu", runOnCpu(cpu, p.kernel));
+    std::string lib = outDir + "/" + p.artifact.function + ".so";
+    RunResult cpp;
+    if (buildCppLibrary(outDir + "/" + p.artifact.function + ".cpp", lib, cpp.check)) {
+      auto kernel = loadCpuLibrary(lib, p.artifact.program);
+      cpp = kernel.ok() ? runOnCpu(cpu, *kernel) : RunResult{"load: " + kernel.message()};
+    }
+    report(p.artifact.function, "cpp", cpp);
   }
   std::printf("\ngenerated sources (%zu files) in %s:\n", written.size(), outDir.c_str());
   for (auto &f : written) std::printf("  %s\n", f.c_str());
