@@ -1,13 +1,15 @@
 // matmul -> one kernel of BLIS-style loops over the flat buffers.
 //
-// The grid is (batch..., M-block, N-block). Each grid item walks K in blocks of KC; per block it
-// packs its slice of B into NR-wide panels and its slice of A into MR-wide panels (converting to
-// the accumulator type and undoing transposes while packing), then runs an MR x NR
-// register-blocked micro-kernel for every (B panel, A panel) pair: the B panel stays in L1 while
-// the A block streams from L2. Packed panels are zero-padded to whole panels and, in K, to a
-// multiple of the unroll factor, so one micro-kernel serves every tile; only the write-back tells
-// edge tiles apart. Results in a dtype narrower than the accumulator are summed in an f32 block
-// and rounded once at the end, so partial sums never lose precision.
+// The grid is (batch..., M-block, N-block). Each grid item walks K in spans; per span it packs
+// its slice of B into NR-wide panels (one KC-deep set per K block of the span), then for each
+// block of MC rows packs A into MR-wide panels per K block (converting to the accumulator type
+// and undoing transposes while packing) and runs an MR x NR register-blocked micro-kernel for
+// every (B panel, A panel) pair: the B panel stays in L1, the A block in L2, and the rows' C
+// tile stays in cache over the whole span instead of being re-read from memory per K block.
+// Packed panels are zero-padded to whole panels and, in K, to a multiple of the unroll factor,
+// so one micro-kernel serves every tile; only the write-back tells edge tiles apart. Results in
+// a dtype narrower than the accumulator are summed in an f32 block and rounded once at the end,
+// so partial sums never lose precision.
 #include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -29,6 +31,10 @@ constexpr int64_t kVectorsPerRow = 2;
 // Rows of A packed at a time: a block of 144 x KC f32 (144 KiB at KC = 256) stays in Zen 3's
 // 512 KiB L2 while B panels of KC x NR (16 KiB) cycle through L1.
 constexpr int64_t kBlockRows = 144;
+// B is packed for as many K blocks as fit this budget (a "K span"), so that each block of C
+// rows is finished over the whole span while it sits in L2, instead of being re-read from
+// memory once per K block.
+constexpr int64_t kPackedBBytes = 2 << 20;
 // Default grid: at least this many items, so a few threads get equal contiguous shares...
 constexpr int64_t kGridItems = 8;
 // ...but no fewer rows per item than this: every item repacks its B block, so short items
@@ -43,6 +49,7 @@ struct Blocking {
   int64_t MT, NT; // rows / columns of one grid item at most (multiples of MR / NR)
   int64_t MC;     // rows of A packed at a time (a multiple of MR, at most MT)
   int64_t KC;     // K block: the depth of a packed panel (a multiple of U)
+  int64_t KS;     // K span: the K blocks whose B is packed at once (a multiple of KC)
   int64_t U;      // unroll of the micro-kernel's k loop
 };
 
@@ -61,8 +68,8 @@ Blocking blockingFor(ScheduleAttr s, const Shape &out, int64_t K, bool narrow) {
   bl.NR = kVectorsPerRow * bl.V;
   int64_t M = out[out.size() - 2], N = out.back(), batch = 1;
   for (size_t d = 0; d + 2 < out.size(); ++d) batch = out[d] == kDynamic ? kGridItems : batch * out[d];
-  // One item spans up to 1024 columns: its packed B block, KC x NT f32, is 1 MiB (L3).
-  int64_t NT = N == kDynamic ? 1024 : std::min<int64_t>(1024, N);
+  // One item spans up to 512 columns: a K span of 1024 fits the packed-B budget.
+  int64_t NT = N == kDynamic ? 512 : std::min<int64_t>(512, N);
   int64_t MT = kMinItemRows;
   if (M != kDynamic) {
     int64_t itemsN = N == kDynamic ? 1 : ceilDiv(N, NT);
@@ -74,6 +81,8 @@ Blocking blockingFor(ScheduleAttr s, const Shape &out, int64_t K, bool narrow) {
   bl.NT = roundUp(tile.size() == 3 ? tile[1] : NT, bl.NR);
   bl.KC = roundUp(tile.size() == 3 ? tile[2] : K == kDynamic ? 256 : std::clamp<int64_t>(K, 1, 256), bl.U);
   bl.MC = std::min(bl.MT, roundUp(kBlockRows, bl.MR));
+  bl.KS = bl.KC * std::max<int64_t>(1, kPackedBBytes / (4 * bl.KC * bl.NT));
+  if (K != kDynamic) bl.KS = std::min(bl.KS, roundUp(std::max<int64_t>(K, 1), bl.KC));
   return bl;
 }
 
@@ -152,49 +161,67 @@ struct Operand {
   bool unitP; // strideP is 1: a panel row is contiguous in memory
 };
 
-// Packs rows/columns [first, first + count) x k in [pc, pc + kc) of `src` into `dst` as
-// ceil(count / W) panels of KC x W (panel p, step k, lane w at p*KC*W + k*W + w). Lanes past
-// `count` and steps in [kc, kcp) are zero.
-void pack(Emit &e, const Operand &src, Value dst, Type acc, Value first, Value count, Value pc, Value kc,
-          Value kcp, int64_t W, int64_t KC, int64_t V) {
-  Value cW = e.c(W), zero = zeroOf(e, acc);
-  e.loop(e.c(0), e.divCeil(count, cW), e.c(1), [&](Emit &e, Value p) {
-    Value valid = e.min(cW, e.sub(count, e.mul(p, cW)));
-    Value from = e.add(src.base, e.add(e.mul(e.add(first, e.mul(p, cW)), src.strideP), e.mul(pc, src.strideK)));
-    Value to = e.mul(p, e.c(KC * W));
-    // Lane by lane, k innermost: follows memory when the operand is contiguous in k (A, or B
-    // transposed); also handles the partial panel at the block's edge.
-    auto byLane = [&](Emit &e) {
-      e.loop(e.c(0), cW, e.c(1), [&](Emit &e, Value w) {
-        Value laneFrom = e.add(from, e.mul(w, src.strideP)), laneTo = e.add(to, w);
+// Packs rows/columns [first, first + count) x k in [pc, pc + kc) of `src` into `dst` from
+// `dstBase` on, as ceil(count / W) panels of KC x W (panel p, step k, lane w at
+// p*KC*W + k*W + w). Lanes past `count` and steps in [kc, kcp) are zero.
+void pack(Emit &e, const Operand &src, Value dst, Value dstBase, Type acc, Value first, Value count, Value pc,
+          Value kc, Value kcp, int64_t W, int64_t KC, int64_t V) {
+  Value cW = e.c(W), zero = zeroOf(e, acc), one = e.c(1);
+  Value panels = e.divCeil(count, cW);
+  Value from = e.add(src.base, e.add(e.mul(first, src.strideP), e.mul(pc, src.strideK)));
+  auto srcAt = [&](Emit &e, Value lane, Value k) {
+    return e.add(from, e.add(e.mul(lane, src.strideP), e.mul(k, src.strideK)));
+  };
+  auto dstAt = [&](Emit &e, Value p, Value k) { return e.add(dstBase, e.add(e.mul(p, e.c(KC * W)), e.mul(k, cW))); };
+  if (src.unitP) {
+    // The block's rows in k are contiguous: read each once, in order, and deal it out to the
+    // panels. (Panel by panel would re-read every row's cache line per panel, with a stride of
+    // a whole row: B's rows, A's when transposed.)
+    Value full = e.divFloor(count, cW);
+    e.loop(e.c(0), kc, one, [&](Emit &e, Value k) {
+      e.loop(e.c(0), full, one, [&](Emit &e, Value p) {
+        Value f = srcAt(e, e.mul(p, cW), k), t = dstAt(e, p, k);
+        if (V > 1 && W % V == 0) {
+          VectorType in = VectorType::get({V}, src.elem);
+          for (int64_t v = 0; v < W; v += V)
+            e.vstore(widen(e, e.vload(in, src.buf, e.add(f, e.c(v))), acc), dst, e.add(t, e.c(v)));
+        } else {
+          for (int64_t w = 0; w < W; ++w)
+            e.store(widen(e, e.load(src.buf, e.add(f, e.c(w))), acc), dst, e.add(t, e.c(w)));
+        }
+      });
+      // The partial panel at the block's edge: lanes past `count` read the last lane (in
+      // bounds) and store zero.
+      e.loop(full, panels, one, [&](Emit &e, Value p) {
+        Value last = e.sub(count, one), t = dstAt(e, p, k);
+        for (int64_t w = 0; w < W; ++w) {
+          Value lane = e.add(e.mul(p, cW), e.c(w));
+          Value x = widen(e, e.load(src.buf, srcAt(e, e.min(lane, last), k)), acc);
+          e.store(arith::SelectOp::create(e.b, e.loc, e.lt(lane, count), x, zero), dst, e.add(t, e.c(w)));
+        }
+      });
+    });
+  } else {
+    // Each lane is contiguous in k (A's rows, B's when transposed): lane by lane, k innermost.
+    e.loop(e.c(0), panels, one, [&](Emit &e, Value p) {
+      Value valid = e.min(cW, e.sub(count, e.mul(p, cW)));
+      e.loop(e.c(0), cW, one, [&](Emit &e, Value w) {
+        Value lane = e.add(e.mul(p, cW), w);
         auto copyOrZero = [&](bool copy) {
           return [&, copy](Emit &e) {
-            e.loop(e.c(0), kc, e.c(1), [&](Emit &e, Value k) {
-              Value v = copy ? widen(e, e.load(src.buf, e.add(laneFrom, e.mul(k, src.strideK))), acc) : zero;
-              e.store(v, dst, e.add(laneTo, e.mul(k, cW)));
+            e.loop(e.c(0), kc, one, [&](Emit &e, Value k) {
+              Value v = copy ? widen(e, e.load(src.buf, srcAt(e, lane, k)), acc) : zero;
+              e.store(v, dst, e.add(dstAt(e, p, k), w));
             });
           };
         };
         e.ifElse(e.lt(w, valid), copyOrZero(true), copyOrZero(false));
       });
-    };
-    if (src.unitP && V > 1 && W % V == 0) {
-      // Full panels of an operand contiguous along the panel: whole vectors, converted in
-      // registers (B not transposed, the operand packed once per item and M-block).
-      e.ifElse(e.eq(valid, cW),
-               [&](Emit &e) {
-                 VectorType in = VectorType::get({V}, src.elem);
-                 e.loop(e.c(0), kc, e.c(1), [&](Emit &e, Value k) {
-                   Value rowFrom = e.add(from, e.mul(k, src.strideK)), rowTo = e.add(to, e.mul(k, cW));
-                   for (int64_t v = 0; v < W; v += V)
-                     e.vstore(widen(e, e.vload(in, src.buf, e.add(rowFrom, e.c(v))), acc), dst, e.add(rowTo, e.c(v)));
-                 });
-               },
-               byLane);
-    } else {
-      byLane(e);
-    }
-    e.loop(e.mul(kc, cW), e.mul(kcp, cW), e.c(1), [&](Emit &e, Value i) { e.store(zero, dst, e.add(to, i)); });
+    });
+  }
+  // Steps [kc, kcp) of every panel are zero: the micro-kernel runs whole unrolled steps.
+  e.loop(e.c(0), panels, one, [&](Emit &e, Value p) {
+    e.loop(e.mul(kc, cW), e.mul(kcp, cW), one, [&](Emit &e, Value i) { e.store(zero, dst, e.add(dstAt(e, p, e.c(0)), i)); });
   });
 }
 
@@ -280,11 +307,12 @@ LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, c
     const bool direct = oT == acc;
     const int64_t staticK = tA ? a.type.shape[a.rank() - 2] : a.type.shape.back();
     const Blocking bl = blockingFor(scheduleOf(op), out.type.shape, staticK, !direct);
-    const int64_t scratch = 4 * (bl.MC * bl.KC + bl.NT * bl.KC + bl.MR * bl.NR + (direct ? 0 : bl.MT * bl.NT));
+    const int64_t scratch = 4 * (bl.MC * bl.KC + bl.NT * bl.KS + bl.MR * bl.NR + (direct ? 0 : bl.MT * bl.NT));
     if (scratch > kMaxScratchBytes)
       return op.emitOpError() << "schedule tile = [" << bl.MT << ", " << bl.NT << ", " << bl.KC << "] needs "
                               << scratch << " bytes of scratch per thread (rule: at most " << kMaxScratchBytes
-                              << ": 4*(min(M, 144)*K + N*K), plus 4*M*N for an f16/bf16 result)";
+                              << ": A and B packed as f32, min(M, 144) x K and at least N x K, plus an f32 M x N "
+                                 "block for an f16/bf16 result)";
 
     const int64_t ro = out.rank(), nbo = ro - 2;
     Value M = kb.extent(out, ro - 2), N = kb.extent(out, ro - 1), K = kb.extent(a, tA ? a.rank() - 2 : a.rank() - 1);
@@ -338,30 +366,42 @@ LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, c
       auto scratchOf = [&](int64_t n) {
         return memref::AllocaOp::create(gb, loc, MemRefType::get({n}, acc), gb.getI64IntegerAttr(64)).getResult();
       };
-      Value Ap = scratchOf(bl.MC * bl.KC), Bp = scratchOf(bl.NT * bl.KC), T = scratchOf(bl.MR * bl.NR);
+      Value Ap = scratchOf(bl.MC * bl.KC), Bp = scratchOf(bl.NT * bl.KS), T = scratchOf(bl.MR * bl.NR);
       Value C = direct ? bufOut : scratchOf(bl.MT * bl.NT);
       Value ld = direct ? N : g.c(bl.NT);
       Value cBase = direct ? g.add(outBase, g.add(g.mul(m0, N), n0)) : g.c(0);
 
-      // BLIS order: K blocks; the item's B block packed once per K block; A in blocks of MC
-      // rows; B panels (L1) outside A panels (L2). At least one K block, so K = 0 writes zeros.
-      g.loop(g.c(0), g.max(K, one), g.c(bl.KC), [&](Emit &e, Value pc) {
-        Value kc = e.min(e.c(bl.KC), e.sub(K, pc));
-        Value kcp = e.mul(e.divCeil(kc, e.c(bl.U)), e.c(bl.U));
-        Value first = e.eq(pc, e.c(0));
-        pack(e, B, Bp, acc, n0, nt, pc, kc, kcp, bl.NR, bl.KC, bl.V);
+      // BLIS order with K spans: per span the item's B is packed once (K block j of the span
+      // at j*KC*NT); then per block of MC rows of A, the span's K blocks (A packed per block),
+      // B panels (L1) outside A panels (L2). The rows' C tile stays in cache over the span.
+      // Every K loop runs at least once, so K = 0 writes zeros.
+      auto kBlocks = [&](Emit &e, Value span, function_ref<void(Emit &, Value, Value, Value)> body) {
+        e.loop(e.c(0), e.max(span, one), e.c(bl.KC), [&](Emit &e, Value pc) {
+          Value kc = e.min(e.c(bl.KC), e.sub(span, pc));
+          body(e, pc, kc, e.mul(e.divCeil(kc, e.c(bl.U)), e.c(bl.U)));
+        });
+      };
+      g.loop(g.c(0), g.max(K, one), g.c(bl.KS), [&](Emit &e, Value ks) {
+        Value span = e.min(e.c(bl.KS), e.sub(K, ks));
+        kBlocks(e, span, [&](Emit &e, Value pc, Value kc, Value kcp) {
+          pack(e, B, Bp, e.mul(pc, e.c(bl.NT)), acc, n0, nt, e.add(ks, pc), kc, kcp, bl.NR, bl.KC, bl.V);
+        });
         e.loop(e.c(0), mt, e.c(bl.MC), [&](Emit &e, Value ic) {
           Value mc = e.min(e.c(bl.MC), e.sub(mt, ic));
-          pack(e, A, Ap, acc, e.add(m0, ic), mc, pc, kc, kcp, bl.MR, bl.KC, bl.V);
-          e.loop(e.c(0), e.divCeil(nt, e.c(bl.NR)), one, [&](Emit &e, Value jp) {
-            Value nr = e.min(e.c(bl.NR), e.sub(nt, e.mul(jp, e.c(bl.NR))));
-            e.loop(e.c(0), e.divCeil(mc, e.c(bl.MR)), one, [&](Emit &e, Value ip) {
-              Value mr = e.min(e.c(bl.MR), e.sub(mc, e.mul(ip, e.c(bl.MR))));
-              SmallVector<Value> accs = microKernel(e, bl, Ap, e.mul(ip, e.c(bl.KC * bl.MR)), Bp,
-                                                    e.mul(jp, e.c(bl.KC * bl.NR)), kcp, acc);
-              Value row = e.add(ic, e.mul(ip, e.c(bl.MR)));
-              Value cOff = e.add(cBase, e.add(e.mul(row, ld), e.mul(jp, e.c(bl.NR))));
-              writeTile(e, bl, accs, C, cOff, ld, mr, nr, first, T);
+          kBlocks(e, span, [&](Emit &e, Value pc, Value kc, Value kcp) {
+            Value first = e.eq(e.add(ks, pc), e.c(0));
+            pack(e, A, Ap, e.c(0), acc, e.add(m0, ic), mc, e.add(ks, pc), kc, kcp, bl.MR, bl.KC, bl.V);
+            e.loop(e.c(0), e.divCeil(nt, e.c(bl.NR)), one, [&](Emit &e, Value jp) {
+              Value nr = e.min(e.c(bl.NR), e.sub(nt, e.mul(jp, e.c(bl.NR))));
+              Value bPanel = e.add(e.mul(pc, e.c(bl.NT)), e.mul(jp, e.c(bl.KC * bl.NR)));
+              e.loop(e.c(0), e.divCeil(mc, e.c(bl.MR)), one, [&](Emit &e, Value ip) {
+                Value mr = e.min(e.c(bl.MR), e.sub(mc, e.mul(ip, e.c(bl.MR))));
+                SmallVector<Value> accs =
+                    microKernel(e, bl, Ap, e.mul(ip, e.c(bl.KC * bl.MR)), Bp, bPanel, kcp, acc);
+                Value row = e.add(ic, e.mul(ip, e.c(bl.MR)));
+                Value cOff = e.add(cBase, e.add(e.mul(row, ld), e.mul(jp, e.c(bl.NR))));
+                writeTile(e, bl, accs, C, cOff, ld, mr, nr, first, T);
+              });
             });
           });
         });

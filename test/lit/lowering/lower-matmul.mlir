@@ -1,23 +1,25 @@
 // RUN: weft-opt %s -split-input-file --weft-lower-to-loops -verify-diagnostics | FileCheck %s
-// matmul: one kernel; grid items own a block of rows x columns; per K block the item packs B into
-// 16-wide panels and A into 6-row panels, then a 6 x 16 micro-kernel keeps 12 vector<8xf32>
-// accumulators in registers (scf.for iter_args) over the packed panels.
+// matmul: one kernel; grid items own a block of rows x columns; per K span the item packs B into
+// 16-wide panels, then per block of rows and K block packs A into 6-row panels, and a 6 x 16
+// micro-kernel keeps 12 vector<8xf32> accumulators in registers (scf.for iter_args).
 
-// Default blocking for 1000 x 300 . 300 x 2000: two column items of up to 1024, so four row items
-// of 258 (a multiple of 6 rows) make 8 items; the K block is 256.
-// CHECK: launch f32 1000/258 2000/1024
+// Default blocking for 1000 x 300 . 300 x 2000: four column items of up to 512, so two row items
+// of 504 (a multiple of 6 rows) make 8 items; K blocks of 256 in one span of 512.
+// CHECK: launch f32 1000/504 2000/512
 // CHECK-LABEL: func.func @f32(
 // CHECK-SAME: %[[A:.*]]: memref<?xf32>, %[[B:.*]]: memref<?xf32>, %[[C:.*]]: memref<?xf32>, %{{.*}}: memref<?xi64>) attributes {weft.kernel}
 // CHECK: scf.parallel
 // CHECK-DAG: %[[AP:.*]] = memref.alloca() {alignment = 64 : i64} : memref<36864xf32>
 // CHECK-DAG: %[[BP:.*]] = memref.alloca() {alignment = 64 : i64} : memref<262144xf32>
 // CHECK-DAG: %[[T:.*]] = memref.alloca() {alignment = 64 : i64} : memref<96xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c512
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c256
-// B is contiguous along its panels: full panels are copied as vectors.
+// B's rows are contiguous: each read once, full panels copied as vectors.
 // CHECK: vector.load %[[B]][%{{.*}}] : memref<?xf32>, vector<8xf32>
 // CHECK: vector.store %{{.*}}, %[[BP]][%{{.*}}] : memref<262144xf32>, vector<8xf32>
-// A's rows are contiguous in k: packed lane by lane.
+// A's rows are contiguous in k: packed lane by lane, per block of 144 rows and K block.
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c144
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c256
 // CHECK: memref.load %[[A]]
 // CHECK: memref.store %{{.*}}, %[[AP]]
 // The micro-kernel: 12 accumulators, k unrolled by 4.
@@ -106,11 +108,12 @@ func.func @bcast(%a: tensor<2x9x11xf32>, %b: tensor<4x11x20xf32>) -> tensor<4x9x
 // -----
 
 // An explicit schedule: tile = [rows per item, columns per item, K block], vector width and unroll.
-// Scratch: A 12 x 8, B 32 x 8 (panels of 2 x 4 columns), tile 6 x 8.
+// Scratch: A 12 x 8, B 32 x 96 (panels of 2 x 4 columns, the whole K rounded to blocks of 8),
+// tile 6 x 8.
 // CHECK: launch sched 100/12 70/32
 // CHECK-LABEL: func.func @sched(
 // CHECK-DAG: memref.alloca() {alignment = 64 : i64} : memref<96xf32>
-// CHECK-DAG: memref.alloca() {alignment = 64 : i64} : memref<256xf32>
+// CHECK-DAG: memref.alloca() {alignment = 64 : i64} : memref<3072xf32>
 // CHECK-DAG: memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK: scf.for %{{.*}} step %c2{{.*}} iter_args({{.*}}) -> (vector<4xf32>,
 // CHECK: vector.fma %{{.*}} : vector<4xf32>
@@ -122,7 +125,7 @@ func.func @sched(%a: tensor<100x90xf32>, %b: tensor<90x70xf32>) -> tensor<100x70
 // -----
 
 // Dynamic extents come from the parameter block; the grid factors name their slots.
-// CHECK: launch dyn $8/258 $9/1024
+// CHECK: launch dyn $8/258 $9/512
 // CHECK-LABEL: func.func @dyn(
 // CHECK-SAME: %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %[[P:.*]]: memref<?xi64>
 // CHECK: memref.load %[[P]]
