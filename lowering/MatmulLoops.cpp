@@ -202,9 +202,19 @@ void pack(Emit &e, const Operand &src, Value dst, Value dstBase, Type acc, Value
       });
     });
   } else {
-    // Each lane is contiguous in k (A's rows, B's when transposed): lane by lane, k innermost.
-    e.loop(e.c(0), panels, one, [&](Emit &e, Value p) {
-      Value valid = e.min(cW, e.sub(count, e.mul(p, cW)));
+    // Each lane is contiguous in k (A's rows, B's when transposed). Full panels: all W lanes per
+    // step, k innermost (W read streams, one write stream, which LLVM vectorizes as an
+    // interleaved store group); the partial panel lane by lane, lanes past `count` zero.
+    Value full = e.divFloor(count, cW);
+    e.loop(e.c(0), full, one, [&](Emit &e, Value p) {
+      e.loop(e.c(0), kc, one, [&](Emit &e, Value k) {
+        Value t = dstAt(e, p, k);
+        for (int64_t w = 0; w < W; ++w)
+          e.store(widen(e, e.load(src.buf, srcAt(e, e.add(e.mul(p, cW), e.c(w)), k)), acc), dst, e.add(t, e.c(w)));
+      });
+    });
+    e.loop(full, panels, one, [&](Emit &e, Value p) {
+      Value valid = e.sub(count, e.mul(p, cW));
       e.loop(e.c(0), cW, one, [&](Emit &e, Value w) {
         Value lane = e.add(e.mul(p, cW), w);
         auto copyOrZero = [&](bool copy) {
