@@ -4,9 +4,9 @@
 // that starts at +0 and rounds once, so all three give the same bits:
 //   bounded: per output, only the t_in that reach it (no modulo); one output per inner thread.
 //   scan:    per output, every tap k from K-1 down to 0 (ascending t_in), kept when s divides a-k.
-//   sweep:   CPU row sweep; per grid item a scratch tile [C channels][L times] in f32: the cols
-//            rows that reach the tile are walked once in ascending t_in, each channel's K-run is
-//            added as contiguous vectors, then the tile is rounded to y once.
+//   sweep:   CPU row sweep; per grid item a scratch tile [C channels][L times + halo] in f32: the
+//            cols rows that reach the tile are walked once in ascending t_in, each channel's
+//            K-run is added as contiguous vectors, then the tile is rounded to y once.
 #include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -23,6 +23,10 @@ namespace {
 constexpr int64_t kSweepTileFloats = 32 * 1024; // 128 KiB
 constexpr int64_t kDefaultTimeTile = 256;
 constexpr int64_t kDefaultChannelTile = 8;
+// An output at least this large (static shapes) is written with streaming (nontemporal) vector
+// stores: it would not stay in cache for a consumer anyway, and they skip the read for ownership
+// of every output line.
+constexpr int64_t kStreamBytes = 16 << 20;
 
 // Index arithmetic that folds constants, so static shapes leave constants in the IR.
 struct Ix {
@@ -55,24 +59,24 @@ struct Ix {
     b.setInsertionPointToStart(par.getBody());
     body(par.getInductionVars()[0]);
   }
-  void ifElse(Value cond, function_ref<void()> then, function_ref<void()> otherwise) {
-    scf::IfOp::create(
-        b, loc, cond,
-        [&](OpBuilder &, Location) {
-          then();
-          scf::YieldOp::create(b, loc);
-        },
-        [&](OpBuilder &, Location) {
-          otherwise();
-          scf::YieldOp::create(b, loc);
-        });
-  }
 };
+
+// Calls `piece(offset, width)` over [0, K) in static pieces: full vectors of `vec` (an scf.for),
+// then the remainder in halving powers of two (K = 7, vec = 8: 4 + 2 + 1). Width 1 is a scalar.
+void forEachPiece(int64_t K, int64_t vec, Ix &ix, function_ref<void(Value, int64_t)> piece) {
+  int64_t full = K / vec * vec;
+  if (full) ix.loop(ix.c(0), ix.c(full), ix.c(vec), [&](Value k) { piece(k, vec); });
+  for (int64_t k = full, w = vec / 2; k < K; w /= 2)
+    if (K - k >= w) {
+      piece(ix.c(k), w);
+      k += w;
+    }
+}
 
 struct Col2Im {
   Ix ix;
   int64_t K, s, p, OC, vec;
-  bool batched;
+  bool batched, stream;
   Type elem;
   Value cols, y, Tin, Tout;
 
@@ -91,7 +95,9 @@ struct Col2Im {
   void storeY(Value acc, Value n, Value oc, Value t) {
     memref::StoreOp::create(ix.b, ix.loc, fromF32(ix.b, ix.loc, acc, elem), y, ValueRange{yAt(n, oc, t)});
   }
-  Value loadColsF32(Value at) { return toF32(ix.b, ix.loc, memref::LoadOp::create(ix.b, ix.loc, cols, ValueRange{at})); }
+  Value loadColsF32(Value at) {
+    return toF32(ix.b, ix.loc, memref::LoadOp::create(ix.b, ix.loc, cols, ValueRange{at}));
+  }
 
   // Ascending t_in over [max(0, ceil((a-K+1)/s)), min(T_in-1, floor(a/s))], a = t + p.
   Value gatherBounded(Value n, Value oc, Value t) {
@@ -136,72 +142,53 @@ struct Col2Im {
     return scan ? gatherScan(n, oc, t) : gatherBounded(n, oc, t);
   }
 
-  // The sweep over one tile: channels [oc0, oc0+nc) x times [t0, t0+nt), nc <= C, nt <= L.
+  // The sweep over one tile: channels [oc0, oc0+nc) x times [t0, t0+nt), nc <= C, nt <= L. The
+  // tile keeps K-1 halo columns on each side, so every row that reaches [t0, t0+nt) adds its whole
+  // K-run (static vector pieces, no clipping) and the halo is dropped when the tile is rounded.
   void sweepTile(Value tile, int64_t C, int64_t L, Value n, Value oc0, Value nc, Value t0, Value nt) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
-    auto vt = [&](int64_t w, Type e) { return VectorType::get({w}, e); };
     Type f32 = b.getF32Type();
+    const int64_t halo = K - 1, width = L + 2 * halo;
 
     // Zero the whole tile: static bounds, vectors then a scalar tail.
-    int64_t zeroVecs = C * L / vec;
-    Value zeroVec = vector::BroadcastOp::create(b, loc, vt(vec, f32), zeroF32());
-    ix.loop(ix.c(0), ix.c(zeroVecs * vec), ix.c(vec),
+    int64_t zeroed = C * width / vec * vec;
+    Value zeroVec = vector::BroadcastOp::create(b, loc, VectorType::get({vec}, f32), zeroF32());
+    ix.loop(ix.c(0), ix.c(zeroed), ix.c(vec),
             [&](Value i) { vector::StoreOp::create(b, loc, zeroVec, tile, ValueRange{i}); });
-    for (int64_t i = zeroVecs * vec; i < C * L; ++i) memref::StoreOp::create(b, loc, zeroF32(), tile, ValueRange{ix.c(i)});
+    for (int64_t i = zeroed; i < C * width; ++i) memref::StoreOp::create(b, loc, zeroF32(), tile, ValueRange{ix.c(i)});
 
     // Rows whose K-run [t_in*s - p, t_in*s - p + K) meets [t0, t0+nt), ascending.
     Value a0 = ix.add(t0, p);
-    Value lo = ix.max(ix.c(0), ix.ceilDiv(ix.sub(a0, ix.c(K - 1)), s));
+    Value lo = ix.max(ix.c(0), ix.ceilDiv(ix.sub(a0, ix.c(halo)), s));
     Value hi = ix.min(Tin, ix.add(ix.floorDiv(ix.add(a0, ix.sub(nt, ix.c(1))), s), 1));
-    // Widest power of two <= K within the vector width: K-runs are short.
-    int64_t w = 1;
-    while (w * 2 <= std::min(K, vec)) w *= 2;
     ix.loop(lo, hi, [&](Value tIn) {
-      Value base = ix.sub(ix.mul(tIn, s), a0); // tile position of tap 0; < 0 at the front edge
+      Value base = ix.add(ix.sub(ix.mul(tIn, s), a0), ix.c(halo)); // tile column of tap 0, in [0, nt+halo)
       Value row = colsAt(n, tIn, oc0, ix.c(0));
-      Value whole = ix.both(ix.cmp(arith::CmpIPredicate::sge, base, ix.c(0)),
-                            ix.cmp(arith::CmpIPredicate::sle, ix.add(base, K), nt));
-      auto addAt = [&](Value src, Value dst, int64_t width) {
-        if (width == 1) {
-          Value v = add(memref::LoadOp::create(b, loc, tile, ValueRange{dst}), loadColsF32(src));
-          memref::StoreOp::create(b, loc, v, tile, ValueRange{dst});
-          return;
-        }
-        Value in = toF32(b, loc, vector::LoadOp::create(b, loc, vt(width, elem), cols, ValueRange{src}));
-        Value acc = vector::LoadOp::create(b, loc, vt(width, f32), tile, ValueRange{dst});
-        vector::StoreOp::create(b, loc, add(acc, in), tile, ValueRange{dst});
-      };
-      ix.ifElse(
-          whole,
-          [&] { // interior row: the whole K-run lands in the tile, static vector pieces
-            ix.loop(ix.c(0), nc, [&](Value c) {
-              Value src = ix.add(row, ix.mul(c, K));
-              Value dst = ix.add(ix.mul(c, L), base);
-              ix.loop(ix.c(0), ix.c(K / w * w), ix.c(w),
-                      [&](Value k) { addAt(ix.add(src, k), ix.add(dst, k), w); });
-              for (int64_t k = K / w * w; k < K; ++k) addAt(ix.add(src, k), ix.add(dst, k), 1);
-            });
-          },
-          [&] { // edge row: the taps that land in [0, nt)
-            Value kLo = ix.max(ix.c(0), ix.sub(ix.c(0), base));
-            Value kHi = ix.min(ix.c(K), ix.sub(nt, base));
-            ix.loop(ix.c(0), nc, [&](Value c) {
-              Value src = ix.add(row, ix.mul(c, K));
-              Value dst = ix.add(ix.mul(c, L), base);
-              ix.loop(kLo, kHi, [&](Value k) { addAt(ix.add(src, k), ix.add(dst, k), 1); });
-            });
-          });
+      ix.loop(ix.c(0), nc, [&](Value c) {
+        Value src = ix.add(row, ix.mul(c, K)), dst = ix.add(ix.mul(c, width), base);
+        forEachPiece(K, vec, ix, [&](Value k, int64_t w) {
+          Value from = ix.add(src, k), to = ix.add(dst, k);
+          if (w == 1) {
+            Value v = add(memref::LoadOp::create(b, loc, tile, ValueRange{to}), loadColsF32(from));
+            memref::StoreOp::create(b, loc, v, tile, ValueRange{to});
+            return;
+          }
+          Value in = toF32(b, loc, vector::LoadOp::create(b, loc, VectorType::get({w}, elem), cols, ValueRange{from}));
+          Value acc = vector::LoadOp::create(b, loc, VectorType::get({w}, f32), tile, ValueRange{to});
+          vector::StoreOp::create(b, loc, add(acc, in), tile, ValueRange{to});
+        });
+      });
     });
 
     // Round the tile into y once: each channel's times are contiguous in both.
     Value nv = ix.mul(ix.floorDiv(nt, vec), vec);
     ix.loop(ix.c(0), nc, [&](Value c) {
-      Value src = ix.mul(c, L);
+      Value src = ix.add(ix.mul(c, width), ix.c(halo));
       Value dst = yAt(n, ix.add(oc0, c), t0);
       ix.loop(ix.c(0), nv, ix.c(vec), [&](Value t) {
-        Value v = vector::LoadOp::create(b, loc, vt(vec, f32), tile, ValueRange{ix.add(src, t)});
-        vector::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)});
+        Value v = vector::LoadOp::create(b, loc, VectorType::get({vec}, f32), tile, ValueRange{ix.add(src, t)});
+        vector::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)}, stream);
       });
       ix.loop(nv, nt, [&](Value t) {
         Value v = memref::LoadOp::create(b, loc, tile, ValueRange{ix.add(src, t)});
@@ -211,7 +198,8 @@ struct Col2Im {
   }
 };
 
-int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+int64_t ceilDiv(int64_t x, int64_t m) { return (x + m - 1) / m; }
+int64_t roundUp(int64_t x, int64_t m) { return ceilDiv(x, m) * m; }
 
 } // namespace
 
@@ -227,6 +215,8 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
   const bool batched = in.rank() == 3;
   const unsigned ocDim = batched ? 1 : 0, tDim = ocDim + 1;
   const int64_t staticTout = out.type.shape[tDim];
+  int64_t outBytes = dtypeSize(out.type.dtype);
+  for (int64_t e : out.type.shape) outBytes = e == kDynamic ? 0 : outBytes * e;
 
   return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
     OpBuilder &b = kb.builder();
@@ -237,6 +227,7 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
              OC,
              vec,
              batched,
+             outBytes >= kStreamBytes,
              kb.elementType(in),
              kb.buffer(in),
              kb.buffer(out),
@@ -252,21 +243,26 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
       int64_t C, L;
       if (byChannel) {
         C = std::min(OC, tileGiven.value_or(kDefaultChannelTile));
-        L = std::max(vec, kSweepTileFloats / C / vec * vec);
+        L = std::max(vec, (kSweepTileFloats / C - 2 * (K - 1)) / vec * vec);
         if (staticTout != kDynamic) L = std::min(L, roundUp(staticTout, vec));
       } else {
         L = tileGiven.value_or(kDefaultTimeTile);
-        C = std::clamp<int64_t>(kSweepTileFloats / L, 1, OC);
+        // As many channels as fit, spread evenly over the blocks.
+        int64_t fit = std::clamp<int64_t>(kSweepTileFloats / (L + 2 * (K - 1)), 1, OC);
+        C = ceilDiv(OC, ceilDiv(OC, fit));
       }
       grid.push_back(GridDim::of(out, ocDim, C));
       if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
         auto [n, rest] = split(ids);
         Ix &ix = g.ix;
-        auto tile = memref::AllocaOp::create(b, loc, MemRefType::get({C * L}, b.getF32Type()), b.getI64IntegerAttr(64));
+        auto tileType = MemRefType::get({C * (L + 2 * (K - 1))}, b.getF32Type());
+        auto tile = memref::AllocaOp::create(b, loc, tileType, b.getI64IntegerAttr(64));
         Value oc0 = ix.mul(rest[0], C);
         Value nc = ix.min(ix.c(C), ix.sub(ix.c(OC), oc0));
-        auto sweepFrom = [&](Value t0) { g.sweepTile(tile, C, L, n, oc0, nc, t0, ix.min(ix.c(L), ix.sub(g.Tout, t0))); };
+        auto sweepFrom = [&](Value t0) {
+          g.sweepTile(tile, C, L, n, oc0, nc, t0, ix.min(ix.c(L), ix.sub(g.Tout, t0)));
+        };
         if (byChannel) ix.loop(ix.c(0), g.Tout, ix.c(L), sweepFrom);
         else sweepFrom(ix.mul(rest[1], L));
       });

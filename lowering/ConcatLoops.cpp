@@ -24,6 +24,11 @@ namespace {
 
 // Output elements per grid item when the schedule names no tile.
 constexpr int64_t kElementsPerItem = 32 * 1024;
+// An output at least this large (static shapes) is written with streaming (nontemporal) vector
+// stores: it would not stay in cache for a consumer anyway, and they skip the read for ownership
+// of every output line, a third of a plain copy's memory traffic. Only where every contiguous run
+// is whole vectors: a plain store into a line being streamed costs far more than it saves.
+constexpr int64_t kStreamBytes = 16 << 20;
 
 // Index arithmetic that folds constants, so static shapes leave constants in the IR.
 struct Ix {
@@ -72,6 +77,7 @@ struct Input {
 struct Concat {
   Ix ix;
   int64_t axis, vec;
+  bool stream; // nontemporal vector stores
   Type elem;
   Input a, b;
   Value out;
@@ -88,7 +94,7 @@ struct Concat {
       auto vt = VectorType::get({vec}, elem);
       ix.loop(ix.c(0), nv, ix.c(vec), [&](Value i) {
         Value v = vector::LoadOp::create(bb, loc, vt, src, ValueRange{ix.add(from, i)});
-        vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, i)});
+        vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, i)}, stream);
       });
       ix.loop(nv, len, [&](Value i) {
         Value v = memref::LoadOp::create(bb, loc, src, ValueRange{ix.add(from, i)});
@@ -189,6 +195,12 @@ LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, c
   bool flat = sched && sched.getCopy() == "flat" && axis == 0 && staticShape && rank > 1;
   int64_t total = 1;
   for (int64_t e : out.type.shape) total *= e;
+  // Runs end where an input's last dim ends (row form) or at chunk and a/b boundaries (chunks).
+  SmallVector<int64_t> runEnds = {a.type.shape.back(), b.type.shape.back()};
+  int64_t T = tileGiven.value_or(kElementsPerItem);
+  if (flat || rank == 1) runEnds.append({T, a.type.shape[0] * total / out.type.shape[0]});
+  bool stream = staticShape && total * int64_t(dtypeSize(out.type.dtype)) >= kStreamBytes &&
+                llvm::all_of(runEnds, [&](int64_t e) { return e % vec == 0; });
 
   return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
     auto input = [&](const View &v) {
@@ -199,13 +211,13 @@ LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, c
       }
       return in;
     };
-    Concat g{Ix{kb.builder(), kb.loc()}, axis, vec, kb.elementType(out), input(a), input(b), kb.buffer(out), {}};
+    Concat g{Ix{kb.builder(), kb.loc()}, axis, vec, stream, kb.elementType(out), input(a), input(b),
+             kb.buffer(out), {}};
     for (unsigned d = 0; d < rank; ++d) g.outExtents.push_back(kb.extent(out, d));
     Ix &ix = g.ix;
 
     if (flat || rank == 1) {
       // Element chunks of the whole output.
-      int64_t T = tileGiven.value_or(kElementsPerItem);
       GridDim dim = flat ? GridDim::fixed(total, T) : GridDim::of(out, 0, T);
       Value size = flat ? ix.c(total) : g.outExtents[0];
       Value aSize = ix.c(1);
@@ -218,19 +230,19 @@ LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, c
       return success();
     }
 
-    // Row form: items of T rows along dim rank-2; the dims before it are grid factors.
+    // Row form: items of R rows along dim rank-2; the dims before it are grid factors.
     int64_t E = out.type.shape.back();
-    int64_t T = tileGiven.value_or(E == kDynamic ? 64 : std::max<int64_t>(1, kElementsPerItem / E));
+    int64_t R = tileGiven.value_or(E == kDynamic ? 64 : std::max<int64_t>(1, kElementsPerItem / E));
     SmallVector<GridDim> grid;
     for (unsigned d = 0; d + 2 < rank; ++d) grid.push_back(GridDim::of(out, d));
-    grid.push_back(GridDim::of(out, rank - 2, T));
+    grid.push_back(GridDim::of(out, rank - 2, R));
     kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
-      Value r0 = ix.mul(ids.back(), T);
+      Value r0 = ix.mul(ids.back(), R);
       Value rows = g.outExtents[rank - 2];
       // Linear number of row (ids..., r0): the leading ids are fixed for the item.
       Value lead = ix.c(0);
       for (unsigned d = 0; d + 2 < rank; ++d) lead = ix.add(ix.mul(lead, g.outExtents[d]), ids[d]);
-      ix.loop(r0, ix.min(rows, ix.add(r0, ix.c(T))), [&](Value r) {
+      ix.loop(r0, ix.min(rows, ix.add(r0, ix.c(R))), [&](Value r) {
         SmallVector<Value> idx(ids.drop_back());
         idx.push_back(r);
         g.copyRow(idx, ix.add(ix.mul(lead, rows), r), ix.c(0), g.outExtents.back());

@@ -3,6 +3,7 @@
 // the parameter block): vectors when it is 1, an element loop at that stride otherwise.
 
 // Row copy, axis = last dim: each output row is a's run then b's run; the grid tiles the rows.
+// The 128 MiB output takes streaming (nontemporal) vector stores.
 // CHECK: launch rows 65536/64
 // CHECK-LABEL: func.func @rows(
 // CHECK-SAME: %[[A:.*]]: memref<?xf32>, %[[B:.*]]: memref<?xf32>, %[[OUT:.*]]: memref<?xf32>, %[[P:.*]]: memref<?xi64>
@@ -13,7 +14,7 @@
 // CHECK: arith.cmpi eq, %{{.*}}, %c1
 // CHECK: scf.if
 // CHECK: vector.load %[[A]][%{{.*}}] : memref<?xf32>, vector<8xf32>
-// CHECK: vector.store %{{.*}}, %[[OUT]][%{{.*}}] : memref<?xf32>, vector<8xf32>
+// CHECK: vector.store %{{.*}}, %[[OUT]][%{{.*}}] {nontemporal = true} : memref<?xf32>, vector<8xf32>
 // CHECK: } else {
 // CHECK: memref.load %[[A]]
 // CHECK: vector.load %[[B]][%{{.*}}] : memref<?xf32>, vector<8xf32>
@@ -49,6 +50,7 @@ func.func @rows3(%a: tensor<?x3x?xi8>, %b: tensor<?x?x?xi8>) -> tensor<?x?x?xi8>
 // CHECK: scf.parallel
 // CHECK: arith.andi
 // CHECK: scf.if
+// CHECK-NOT: nontemporal
 // CHECK: vector<16xbf16>
 // CHECK: } else {
 // CHECK: scf.for
