@@ -28,8 +28,8 @@ namespace {
 // and a broadcast, fit AVX2's 16 registers.
 constexpr int64_t kMicroRows = 6;
 constexpr int64_t kVectorsPerRow = 2;
-// Rows of A packed at a time: a block of 144 x KC f32 (144 KiB at KC = 256) stays in Zen 3's
-// 512 KiB L2 while B panels of KC x NR (16 KiB) cycle through L1.
+// Rows of A packed at a time: a block of 144 x KC f32 (144 KiB at KC = 256) stays in an L2 of
+// 512 KiB (Zen 3) or more while B panels of KC x NR (16 KiB) cycle through L1.
 constexpr int64_t kBlockRows = 144;
 // B is packed for as many K blocks as fit this budget (a "K span"), so that each block of C
 // rows is finished over the whole span while it sits in L2, instead of being re-read from
