@@ -33,6 +33,10 @@ double median(std::vector<double> v);
 /// caller runs the first chunk). What the naive peers and the limit probes use.
 void parallelChunks(int64_t n, int threads, const std::function<void(int64_t, int64_t)> &fn);
 
+/// Copies `bytes` from `src` to `dst` (64-byte aligned) split over `threads` std::threads, with
+/// glibc memcpy or, when `stream`, an AVX2 loop with streaming stores.
+void parallelCopy(char *dst, const char *src, size_t bytes, int threads, bool stream);
+
 /// 64-byte aligned, page-touched memory.
 struct AlignedBuffer {
   std::shared_ptr<void> mem;
@@ -44,9 +48,13 @@ AlignedBuffer allocAligned(size_t bytes);
 
 /// The measured limits every row is compared with.
 struct Limits {
-  double copyGBs1 = 0, copyGBs2 = 0;  ///< memcpy of large buffers, bytes read + written / s
-  double copyGBsSmall = 0;            ///< the same with `threads` threads on 48 MiB buffers (L3-sized)
-  size_t copyBytes = 0, smallBytes = 0;
+  /// Copies of `copyBytes`-sized buffers, bytes read + written / s: glibc memcpy, and a loop with
+  /// streaming (non-temporal) stores; with 1 and `threads` threads.
+  double memcpyGBs1 = 0, memcpyGBs2 = 0, streamGBs1 = 0, streamGBs2 = 0;
+  double copyGBs1 = 0, copyGBs2 = 0;  ///< the better of the two: the limit every row is held to
+  double copyGBsSmall = 0;            ///< streaming copy, `threads` threads, 48 MiB buffers (fits L3)
+  double copyGBsBig = 0;              ///< streaming copy, `threads` threads, 1 GiB buffers (beyond L3)
+  size_t copyBytes = 0, smallBytes = 0, bigBytes = 0;
   double fmaAvx2 = 0, fmaAvx512 = 0;  ///< f32 GFLOP/s of an FMA loop with `threads` threads (0: not run)
 };
 /// Copy bandwidth with 1 and `threads` threads over `bytes`-sized buffers, median of `reps`.

@@ -273,14 +273,19 @@ int main(int argc, char **argv) {
     Limits l = measureLimits(threads, bytes, opt.quick ? 5 : 15, opt.quick);
     opt.copyGBs = l.copyGBs2;
     std::printf("\n== Measured limits\n");
-    std::printf("   copy bandwidth (memcpy, 2 x %zu MiB buffers, read + written): 1 thread %.1f GB/s, %d threads %.1f "
-                "GB/s\n",
-                bytes >> 20, l.copyGBs1, threads, l.copyGBs2);
-    std::printf("   copy bandwidth, %zu MiB buffers (L3-sized working set), %d threads: %.1f GB/s\n", l.smallBytes >> 20,
-                threads, l.copyGBsSmall);
-    if (l.fmaAvx2 > 0) std::printf("   f32 FMA loop, AVX2 (8 lanes), %d threads: %.0f GFLOP/s\n", threads, l.fmaAvx2);
+    std::printf("   copy bandwidth, 2 x %zu MiB buffers, bytes read + written / s:\n", bytes >> 20);
+    std::printf("     glibc memcpy:                     1 thread %5.1f GB/s, %d threads %5.1f GB/s\n", l.memcpyGBs1,
+                threads, l.memcpyGBs2);
+    std::printf("     AVX2 loop with streaming stores:  1 thread %5.1f GB/s, %d threads %5.1f GB/s\n", l.streamGBs1,
+                threads, l.streamGBs2);
+    std::printf("     => copy BW used below (the better, %d threads): %.1f GB/s\n", threads, l.copyGBs2);
+    std::printf("   streaming copy, %d threads, 2 x %zu MiB (fits the L3): %.1f GB/s; 2 x %zu MiB (beyond it): %.1f GB/s\n",
+                threads, l.smallBytes >> 20, l.copyGBsSmall, l.bigBytes >> 20, l.copyGBsBig);
+    if (l.fmaAvx2 > 0)
+      std::printf("   f32 FMA loop (independent chains), AVX2 (8 lanes), %d threads: %.0f GFLOP/s\n", threads, l.fmaAvx2);
     if (l.fmaAvx512 > 0)
-      std::printf("   f32 FMA loop, AVX-512 (16 lanes), %d threads: %.0f GFLOP/s\n", threads, l.fmaAvx512);
+      std::printf("   f32 FMA loop (independent chains), AVX-512 (16 lanes), %d threads: %.0f GFLOP/s\n", threads,
+                  l.fmaAvx512);
     std::printf("   matmul limit: the OpenBLAS sgemm rows of the matmul cases\n");
     opt.limits = l;
   }
