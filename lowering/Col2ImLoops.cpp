@@ -22,6 +22,10 @@ namespace {
 // The sweep's scratch tile stays in L2 next to the cols rows streaming through it.
 constexpr int64_t kSweepTileFloats = 32 * 1024; // 128 KiB
 constexpr int64_t kDefaultTimeTile = 256;
+// Time tiles of whole cols rows (parallel = time, the tile not set): at least this long, or the
+// halo work and re-read rows cost more than the contiguous reads save; at most this long.
+constexpr int64_t kMinWholeRowTile = 128;
+constexpr int64_t kMaxTimeTile = 2048;
 constexpr int64_t kDefaultChannelTile = 8;
 // An output at least this large (static shapes) is written with streaming (nontemporal) vector
 // stores: it would not stay in cache for a consumer anyway, and they skip the read for ownership
@@ -60,6 +64,17 @@ struct Ix {
     body(par.getInductionVars()[0]);
   }
 };
+
+int64_t ceilDiv(int64_t x, int64_t m) { return (x + m - 1) / m; }
+int64_t roundUp(int64_t x, int64_t m) { return ceilDiv(x, m) * m; }
+
+// The sweep tile's row stride in floats: L times and K-1 halo columns on each side, rounded to
+// 8-float groups and made an odd multiple of 8, so the channels' rows spread over the L1 sets (a
+// stride of whole kilobytes maps them to a few sets: measured 1.6x slower on a whole tile).
+int64_t tileStride(int64_t L, int64_t K) {
+  int64_t w = roundUp(L + 2 * (K - 1), 8);
+  return w % 16 ? w : w + 8;
+}
 
 // Calls `piece(offset, width)` over [0, K) in static pieces: full vectors of `vec` (an scf.for),
 // then the remainder in halving powers of two (K = 7, vec = 8: 4 + 2 + 1). Width 1 is a scalar.
@@ -145,11 +160,12 @@ struct Col2Im {
   // The sweep over one tile: channels [oc0, oc0+nc) x times [t0, t0+nt), nc <= C, nt <= L. The
   // tile keeps K-1 halo columns on each side, so every row that reaches [t0, t0+nt) adds its whole
   // K-run (static vector pieces, no clipping) and the halo is dropped when the tile is rounded.
-  void sweepTile(Value tile, int64_t C, int64_t L, Value n, Value oc0, Value nc, Value t0, Value nt) {
+  // Channel c's row starts at c * width (tileStride).
+  void sweepTile(Value tile, int64_t C, int64_t width, Value n, Value oc0, Value nc, Value t0, Value nt) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
     Type f32 = b.getF32Type();
-    const int64_t halo = K - 1, width = L + 2 * halo;
+    const int64_t halo = K - 1;
 
     // Zero the whole tile: static bounds, vectors then a scalar tail.
     int64_t zeroed = C * width / vec * vec;
@@ -198,9 +214,6 @@ struct Col2Im {
   }
 };
 
-int64_t ceilDiv(int64_t x, int64_t m) { return (x + m - 1) / m; }
-int64_t roundUp(int64_t x, int64_t m) { return ceilDiv(x, m) * m; }
-
 } // namespace
 
 LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in, const View &out) {
@@ -227,7 +240,7 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
              OC,
              vec,
              batched,
-             outBytes >= kStreamBytes,
+             outBytes >= kStreamBytes, // sweeps with tiles of whole vectors only (below)
              kb.elementType(in),
              kb.buffer(in),
              kb.buffer(out),
@@ -243,25 +256,33 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
       int64_t C, L;
       if (byChannel) {
         C = std::min(OC, tileGiven.value_or(kDefaultChannelTile));
-        L = std::max(vec, (kSweepTileFloats / C - 2 * (K - 1)) / vec * vec);
+        L = std::max(vec, (kSweepTileFloats / C - 2 * (K - 1) - 8) / vec * vec);
         if (staticTout != kDynamic) L = std::min(L, roundUp(staticTout, vec));
       } else {
-        L = tileGiven.value_or(kDefaultTimeTile);
-        // As many channels as fit, spread evenly over the blocks.
-        int64_t fit = std::clamp<int64_t>(kSweepTileFloats / (L + 2 * (K - 1)), 1, OC);
+        // Whole cols rows (all channels: one contiguous read per tile) when a tile of at least
+        // kMinWholeRowTile times fits; otherwise channel blocks, as many channels as fit, spread
+        // evenly over the blocks.
+        int64_t whole = std::min(kMaxTimeTile, kSweepTileFloats / OC) / vec * vec;
+        if (staticTout != kDynamic) whole = std::min(whole, roundUp(staticTout, vec));
+        while (whole > 0 && OC * tileStride(whole, K) > kSweepTileFloats) whole -= vec;
+        L = tileGiven.value_or(whole >= kMinWholeRowTile ? whole : kDefaultTimeTile);
+        int64_t fit = std::clamp<int64_t>(kSweepTileFloats / tileStride(L, K), 1, OC);
         C = ceilDiv(OC, ceilDiv(OC, fit));
       }
+      const int64_t width = tileStride(L, K);
+      // A time tile of whole vectors leaves plain (tail) stores only at the ends of y's rows.
+      g.stream = g.stream && L % vec == 0;
       grid.push_back(GridDim::of(out, ocDim, C));
       if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
         auto [n, rest] = split(ids);
         Ix &ix = g.ix;
-        auto tileType = MemRefType::get({C * (L + 2 * (K - 1))}, b.getF32Type());
+        auto tileType = MemRefType::get({C * width}, b.getF32Type());
         auto tile = memref::AllocaOp::create(b, loc, tileType, b.getI64IntegerAttr(64));
         Value oc0 = ix.mul(rest[0], C);
         Value nc = ix.min(ix.c(C), ix.sub(ix.c(OC), oc0));
         auto sweepFrom = [&](Value t0) {
-          g.sweepTile(tile, C, L, n, oc0, nc, t0, ix.min(ix.c(L), ix.sub(g.Tout, t0)));
+          g.sweepTile(tile, C, width, n, oc0, nc, t0, ix.min(ix.c(L), ix.sub(g.Tout, t0)));
         };
         if (byChannel) ix.loop(ix.c(0), g.Tout, ix.c(L), sweepFrom);
         else sweepFrom(ix.mul(rest[1], L));

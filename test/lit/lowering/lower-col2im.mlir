@@ -4,12 +4,13 @@
 // Row sweep over time tiles: an f32 scratch tile with K-1 halo columns per side, rows walked in
 // ascending t_in, every K-run added whole as vectors (K = 16: two vector<8> pieces, no edge
 // branch), the tile rounded to f16 once and streamed out (nontemporal stores: a 16 MiB output).
-// Grid: 5 blocks of 103 channels x ceil(16392/256) time tiles; tile 103 x (256 + 2*15 halo).
+// Grid: 5 blocks of 103 channels x ceil(16392/256) time tiles; tile rows of 296 floats (256 times,
+// 2*15 halo, padded to an odd multiple of 8).
 // CHECK: launch sweep_time 512/103 16392/256
 // CHECK-LABEL: func.func @sweep_time(
 // CHECK-SAME: %[[COLS:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?xf16>, %{{.*}}: memref<?xi64>) attributes {weft.kernel}
 // CHECK: scf.parallel
-// CHECK: %[[TILE:.*]] = memref.alloca() {alignment = 64 : i64} : memref<29458xf32>
+// CHECK: %[[TILE:.*]] = memref.alloca() {alignment = 64 : i64} : memref<30488xf32>
 // CHECK: vector.store %{{.*}}, %[[TILE]]
 // CHECK: scf.for %[[TIN:.*]] = %{{.*}} to %{{.*}} step %c1
 // CHECK-NOT: scf.if
@@ -34,15 +35,28 @@ func.func @sweep_time(%x: tensor<2048x8192xf16>) -> tensor<512x16392xf16> {
 // CHECK: launch sweep_channel 128/16
 // CHECK-LABEL: func.func @sweep_channel(
 // CHECK: scf.parallel
-// CHECK: memref.alloca() {alignment = 64 : i64} : memref<32768xf32>
-// CHECK: scf.for %{{.*}} = %c0{{.*}} to %{{.*}} step %c2040
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<32640xf32>
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %{{.*}} step %c2032
 // CHECK: vector.load %{{.*}} : memref<?xf32>, vector<4xf32>
-// CHECK: vector.store %{{.*}} : memref<32768xf32>, vector<4xf32>
+// CHECK: vector.store %{{.*}} : memref<32640xf32>, vector<4xf32>
 // CHECK: memref.load %{{.*}} : memref<?xf32>
-// CHECK: memref.store %{{.*}} : memref<32768xf32>
+// CHECK: memref.store %{{.*}} : memref<32640xf32>
 func.func @sweep_channel(%x: tensor<?x640xf32>) -> tensor<128x?xf32> {
   %y = weft.col2im_1d %x {stride = 2, channels = 128, schedule = #weft.schedule<parallel = channel, gather = sweep, tile = [16]>} : tensor<?x640xf32> -> tensor<128x?xf32>
   return %y : tensor<128x?xf32>
+}
+
+// -----
+
+// No tile given and all 128 channels fit a tile of 240 times (rows of 248 floats): one block of
+// whole cols rows per tile, read contiguously.
+// CHECK: launch sweep_whole_rows 128/128 131074/240
+// CHECK-LABEL: func.func @sweep_whole_rows(
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<31744xf32>
+// CHECK: vector.store %{{.*}} {nontemporal = true} : memref<?xf32>, vector<8xf32>
+func.func @sweep_whole_rows(%x: tensor<65536x512xf32>) -> tensor<128x131074xf32> {
+  %y = weft.col2im_1d %x {stride = 2, channels = 128, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8>} : tensor<65536x512xf32> -> tensor<128x131074xf32>
+  return %y : tensor<128x131074xf32>
 }
 
 // -----
