@@ -9,7 +9,9 @@
 #include <fstream>
 #include <immintrin.h>
 #include <sstream>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
 namespace weft::bench {
 
@@ -191,6 +193,29 @@ Limits measureLimits(int threads, size_t bytes, int reps, bool quick) {
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) l.fmaAvx2 = fmaPeak(threads, false, iters);
   if (__builtin_cpu_supports("avx512f")) l.fmaAvx512 = fmaPeak(threads, true, iters);
   return l;
+}
+
+CpuSample sampleCpu() {
+  CpuSample c;
+  c.wall = nowSeconds();
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  unsigned long long user = 0, nice = 0, sys = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  in >> cpu >> user >> nice >> sys >> idle >> iowait >> irq >> softirq >> steal;
+  double hz = double(sysconf(_SC_CLK_TCK));
+  c.busy = double(user + nice + sys + irq + softirq + steal) / hz;
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  c.self = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1e-6 * double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+  return c;
+}
+
+double othersBusy(const CpuSample &from, const CpuSample &to) {
+  double wall = to.wall - from.wall;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (wall <= 0 || cpus <= 0) return 0;
+  double others = (to.busy - from.busy) - (to.self - from.self);
+  return std::clamp(others / (wall * double(cpus)), 0.0, 1.0);
 }
 
 std::string cpuModel() {

@@ -60,6 +60,16 @@ struct Limits {
 /// Copy bandwidth with 1 and `threads` threads over `bytes`-sized buffers, median of `reps`.
 Limits measureLimits(int threads, size_t bytes, int reps, bool quick);
 
+/// The machine's busy CPU time (/proc/stat, steal included) and this process's own CPU time
+/// (getrusage, all threads) at one moment.
+struct CpuSample {
+  double busy = 0, self = 0, wall = 0;
+};
+CpuSample sampleCpu();
+/// The share of all CPUs kept busy by anything but this process between two samples (0 to 1):
+/// how much the other tenants of a shared machine took while a row was timed.
+double othersBusy(const CpuSample &from, const CpuSample &to);
+
 /// The CPU model from /proc/cpuinfo, and its vendor and ISA flags of interest.
 std::string cpuModel();
 std::string cpuIsa();

@@ -95,17 +95,18 @@ public:
     std::printf("\n== %s  [%s]\n", sum.title.c_str(), sum.id.c_str());
     if (metric == CaseSummary::Metric::bandwidth)
       std::printf("   moves %.1f MiB (read + written); ratio = implementation's median / weft default's "
-                  "(> 1: weft is faster)\n\n",
+                  "(> 1: weft is faster)\n",
                   amount / (1 << 20));
     else
-      std::printf("   %.2f GFLOP; ratio = implementation's median / weft default's (> 1: weft is faster)\n\n",
+      std::printf("   %.2f GFLOP; ratio = implementation's median / weft default's (> 1: weft is faster)\n",
                   amount / 1e9);
+    std::printf("   others = share of all CPUs that other processes kept busy while the row ran (/proc/stat)\n\n");
     if (metric == CaseSummary::Metric::bandwidth)
-      std::printf("| implementation | median ms | min ms | runs | GB/s | of copy BW | ratio | check | notes |\n"
-                  "|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+      std::printf("| implementation | median ms | min ms | runs | GB/s | of copy BW | ratio | others | check | notes |\n"
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
     else
-      std::printf("| implementation | median ms | min ms | runs | GFLOP/s | of OpenBLAS | ratio | check | notes |\n"
-                  "|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+      std::printf("| implementation | median ms | min ms | runs | GFLOP/s | of OpenBLAS | ratio | others | check | notes |\n"
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
     std::fflush(stdout);
   }
 
@@ -113,6 +114,7 @@ public:
   void naive(const std::function<void()> &run, const void *out, size_t bytes) {
     RowResult r{"naive loop (-O2, std::thread)", "naive"};
     settle(opt);
+    rowStart = sampleCpu();
     double t0 = nowSeconds();
     run();
     double first = nowSeconds() - t0;
@@ -145,6 +147,7 @@ public:
     std::vector<Buffer *> args(inputs);
     args.push_back(&*out);
     settle(opt);
+    rowStart = sampleCpu();
     double t0 = nowSeconds();
     Status st = device.dispatch(kernel, args);
     double first = nowSeconds() - t0;
@@ -159,6 +162,7 @@ public:
     if (!p.ok()) return fail(r, p.error);
     std::memset(out, 0xA5, bytes);
     settle(opt);
+    rowStart = sampleCpu();
     double t0 = nowSeconds();
     p.run();
     double first = nowSeconds() - t0;
@@ -192,11 +196,12 @@ private:
   CaseSummary sum;
   std::vector<char> ref;
   bool refF32 = false;
+  CpuSample rowStart; // taken before a row's first run
 
   // The line the parent process reads back for the summary.
   void emit(const RowResult &r) {
-    std::printf("@@row\t%s\t%s\t%d\t%.17g\t%s\t%s\n", clean(r.label).c_str(), clean(r.peer).c_str(),
-                int(r.weftDefault), r.ms, clean(r.check).c_str(), clean(r.error.substr(0, 300)).c_str());
+    std::printf("@@row\t%s\t%s\t%d\t%.17g\t%s\t%s\t%.4f\n", clean(r.label).c_str(), clean(r.peer).c_str(),
+                int(r.weftDefault), r.ms, clean(r.check).c_str(), clean(r.error.substr(0, 300)).c_str(), r.others);
     std::fflush(stdout);
   }
 
@@ -205,7 +210,7 @@ private:
     std::string w = why.size() > 240 ? why.substr(0, 240) + "..." : why;
     for (char &c : w)
       if (c == '\n' || c == '|') c = ' ';
-    std::printf("| %s | n/a | | | | | | | %s |\n", r.label.c_str(), w.c_str());
+    std::printf("| %s | n/a | | | | | | | | %s |\n", r.label.c_str(), w.c_str());
     sum.rows.push_back(r);
     emit(r);
   }
@@ -262,8 +267,14 @@ private:
     std::string n = notes;
     for (char &c : n)
       if (c == '\n' || c == '|') c = ' ';
-    std::printf("| %s | %.3f | %.3f | %d | %s | %s | %s | %s | %s |\n", r.label.c_str(), t.medianMs, t.minMs, t.reps,
-                rate.c_str(), frac.c_str(), ratio.c_str(), r.check.c_str(), n.c_str());
+    // /proc/stat counts in clock ticks (10 ms): a row shorter than 0.25 s gets no figure.
+    CpuSample rowEnd = sampleCpu();
+    double others = othersBusy(rowStart, rowEnd);
+    bool longEnough = rowEnd.wall - rowStart.wall >= 0.25;
+    sum.rows.back().others = longEnough ? others : 0;
+    std::string othersTxt = longEnough ? format("%.0f%%", 100 * others) : "-";
+    std::printf("| %s | %.3f | %.3f | %d | %s | %s | %s | %s | %s | %s |\n", r.label.c_str(), t.medianMs, t.minMs,
+                t.reps, rate.c_str(), frac.c_str(), ratio.c_str(), othersTxt.c_str(), r.check.c_str(), n.c_str());
     emit(r);
   }
 };
@@ -477,6 +488,7 @@ bool parseBenchLine(const std::string &line, std::vector<CaseSummary> &cases) {
     r.ms = std::atof(f[4].c_str());
     r.check = field(f[5]);
     r.error = field(f[6]);
+    if (f.size() >= 8) r.others = std::atof(f[7].c_str());
     cases.back().rows.push_back(r);
   }
   return true;
@@ -496,6 +508,9 @@ void printSummary(const BenchOptions &opt, const std::vector<CaseSummary> &cases
       continue;
     }
     std::string bestTxt = best && best != w ? format(" [%s: %.2f ms]", best->label.c_str(), best->ms) : "";
+    double noise = 0;
+    for (const RowResult &r : c.rows) noise = std::max(noise, r.others);
+    if (noise > 0.1) bestTxt += format(" (other processes took up to %.0f%% of the CPUs during this case)", 100 * noise);
     if (data) {
       if (opt.copyGBs <= 0) continue;
       double gbs = c.amount / (w->ms * 1e6), frac = gbs / opt.copyGBs;

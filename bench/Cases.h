@@ -26,6 +26,7 @@ struct RowResult {
   double ms = -1;     ///< median; -1 when it did not run
   std::string check;  ///< "exact", "ok (rel 3e-7)", "MISMATCH ...", "-"
   std::string error;
+  double others = 0;  ///< share of the CPUs other processes used while the row ran
 };
 
 struct CaseSummary {
