@@ -35,22 +35,6 @@ TO_LLVM = ("builtin.module(convert-vector-to-scf,convert-scf-to-cf,expand-stride
            "convert-math-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-cf-to-llvm,"
            "convert-func-to-llvm,reconcile-unrealized-casts)")
 
-# weft-cpu-grid-to-range leaves a grid item's static scratch allocas inside the loop over the
-# items, where each one takes new stack (and cold cache lines) per item. Until the CPU path
-# hoists them, WEFTCHECK_HOIST=1 moves them to the kernel's entry block (what it would do).
-HOIST_ALLOCAS = os.environ.get("WEFTCHECK_HOIST") == "1"
-
-
-def hoist_allocas(path):
-    lines = open(path).read().split("\n")
-    allocas = [i for i, l in enumerate(lines) if re.match(r"\s*%\S+ = memref.alloca\(\)", l)]
-    for i in allocas:
-        line = lines.pop(i)
-        entry = max(j for j in range(i) if "func.func @" in lines[j])
-        lines.insert(entry + 1, line)
-    open(path, "w").write("\n".join(lines))
-
-
 # weft dtype -> (numpy storage dtype, MLIR element type). bf16 is stored as its uint16 bits.
 DTYPES = {
     "f32": (np.float32, "f32"), "f16": (np.float16, "f16"), "bf16": (np.uint16, "bf16"),
@@ -97,15 +81,13 @@ class Program:
     """One compiled source function: its kernels in launch order."""
 
     def __init__(self, source, func_name):
-        key = hashlib.sha256((source + str(HOIST_ALLOCAS) + FRONT + TO_LLVM + WEFT_OPT + str(os.path.getmtime(WEFT_OPT))).encode()).hexdigest()[:24]
+        key = hashlib.sha256((source + FRONT + TO_LLVM + WEFT_OPT + str(os.path.getmtime(WEFT_OPT))).encode()).hexdigest()[:24]
         os.makedirs(CACHE, exist_ok=True)
         base = os.path.join(CACHE, key)
         if not os.path.exists(base + ".so"):
             with open(base + ".mlir", "w") as f:
                 f.write(source)
             run([WEFT_OPT, base + ".mlir", "--pass-pipeline=" + FRONT, "-o", base + ".loops.mlir"])
-            if HOIST_ALLOCAS:
-                hoist_allocas(base + ".loops.mlir")
             run([f"{LLVM_BIN}/mlir-opt", base + ".loops.mlir", "--pass-pipeline=" + TO_LLVM, "-o", base + ".llvm.mlir"])
             run([f"{LLVM_BIN}/mlir-translate", "--mlir-to-llvmir", base + ".llvm.mlir", "-o", base + ".ll"])
             run([f"{LLVM_BIN}/clang", "-O3", "-march=x86-64-v3", "-Wno-override-module", "-shared", "-fPIC",
