@@ -7,6 +7,7 @@
 //   sweep:   CPU row sweep; per grid item a scratch tile [C channels][L times + halo] in f32: the
 //            cols rows that reach the tile are walked once in ascending t_in, each channel's
 //            K-run is added as contiguous vectors, then the tile is rounded to y once.
+#include "lowering/LoopHelpers.h"
 #include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -27,43 +28,6 @@ constexpr int64_t kDefaultTimeTile = 256;
 constexpr int64_t kMinWholeRowTile = 128;
 constexpr int64_t kMaxTimeTile = 2048;
 constexpr int64_t kDefaultChannelTile = 8;
-// An output at least this large (static shapes) is written with streaming (nontemporal) vector
-// stores: it would not stay in cache for a consumer anyway, and they skip the read for ownership
-// of every output line.
-constexpr int64_t kStreamBytes = 16 << 20;
-
-// Index arithmetic that folds constants, so static shapes leave constants in the IR.
-struct Ix {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
-  Value add(Value x, int64_t y) { return add(x, c(y)); }
-  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
-  Value mul(Value x, int64_t y) { return mul(x, c(y)); }
-  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
-  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
-  Value ceilDiv(Value x, int64_t y) { return b.createOrFold<arith::CeilDivSIOp>(loc, x, c(y)); }
-  Value floorDiv(Value x, int64_t y) { return b.createOrFold<arith::FloorDivSIOp>(loc, x, c(y)); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) { return b.createOrFold<arith::CmpIOp>(loc, p, x, y); }
-  Value both(Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); }
-
-  void loop(Value lb, Value ub, Value step, function_ref<void(Value)> body) {
-    scf::ForOp::create(b, loc, lb, ub, step, {}, [&](OpBuilder &, Location, Value iv, ValueRange) {
-      body(iv);
-      scf::YieldOp::create(b, loc);
-    });
-  }
-  void loop(Value lb, Value ub, function_ref<void(Value)> body) { loop(lb, ub, c(1), body); }
-  // Independent iterations: GPU threads, a plain loop on the CPU.
-  void parallel(Value lb, Value ub, function_ref<void(Value)> body) {
-    auto par = scf::ParallelOp::create(b, loc, ValueRange{lb}, ValueRange{ub}, ValueRange{c(1)});
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(par.getBody());
-    body(par.getInductionVars()[0]);
-  }
-};
 
 int64_t ceilDiv(int64_t x, int64_t m) { return (x + m - 1) / m; }
 int64_t roundUp(int64_t x, int64_t m) { return ceilDiv(x, m) * m; }
@@ -74,18 +38,6 @@ int64_t roundUp(int64_t x, int64_t m) { return ceilDiv(x, m) * m; }
 int64_t tileStride(int64_t L, int64_t K) {
   int64_t w = roundUp(L + 2 * (K - 1), 8);
   return w % 16 ? w : w + 8;
-}
-
-// Calls `piece(offset, width)` over [0, K) in static pieces: full vectors of `vec` (an scf.for),
-// then the remainder in halving powers of two (K = 7, vec = 8: 4 + 2 + 1). Width 1 is a scalar.
-void forEachPiece(int64_t K, int64_t vec, Ix &ix, function_ref<void(Value, int64_t)> piece) {
-  int64_t full = K / vec * vec;
-  if (full) ix.loop(ix.c(0), ix.c(full), ix.c(vec), [&](Value k) { piece(k, vec); });
-  for (int64_t k = full, w = vec / 2; k < K; w /= 2)
-    if (K - k >= w) {
-      piece(ix.c(k), w);
-      k += w;
-    }
 }
 
 struct Col2Im {

@@ -10,6 +10,7 @@
 //                owns `tile` consecutive output elements; contiguous inputs (checked at run time)
 //                copy them as at most two ranges, anything else walks the rows they cover.
 // Rank 1 is one row, split into element chunks whatever the copy form.
+#include "lowering/LoopHelpers.h"
 #include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -24,49 +25,6 @@ namespace {
 
 // Output elements per grid item when the schedule names no tile.
 constexpr int64_t kElementsPerItem = 32 * 1024;
-// An output at least this large (static shapes) is written with streaming (nontemporal) vector
-// stores: it would not stay in cache for a consumer anyway, and they skip the read for ownership
-// of every output line, a third of a plain copy's memory traffic. Only where every contiguous run
-// is whole vectors: a plain store into a line being streamed costs far more than it saves.
-constexpr int64_t kStreamBytes = 16 << 20;
-
-// Index arithmetic that folds constants, so static shapes leave constants in the IR.
-struct Ix {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
-  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
-  Value mul(Value x, int64_t y) { return mul(x, c(y)); }
-  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
-  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
-  Value div(Value x, Value y) { return b.createOrFold<arith::DivSIOp>(loc, x, y); }
-  Value rem(Value x, Value y) { return b.createOrFold<arith::RemSIOp>(loc, x, y); }
-  Value ceilDiv(Value x, Value y) { return b.createOrFold<arith::CeilDivSIOp>(loc, x, y); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) { return b.createOrFold<arith::CmpIOp>(loc, p, x, y); }
-  Value both(Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); }
-
-  void loop(Value lb, Value ub, Value step, function_ref<void(Value)> body) {
-    scf::ForOp::create(b, loc, lb, ub, step, {}, [&](OpBuilder &, Location, Value iv, ValueRange) {
-      body(iv);
-      scf::YieldOp::create(b, loc);
-    });
-  }
-  void loop(Value lb, Value ub, function_ref<void(Value)> body) { loop(lb, ub, c(1), body); }
-  void ifElse(Value cond, function_ref<void()> then, function_ref<void()> otherwise) {
-    scf::IfOp::create(
-        b, loc, cond,
-        [&](OpBuilder &, Location) {
-          then();
-          scf::YieldOp::create(b, loc);
-        },
-        [&](OpBuilder &, Location) {
-          otherwise();
-          scf::YieldOp::create(b, loc);
-        });
-  }
-};
 
 // One input: its buffer, extents and element strides.
 struct Input {

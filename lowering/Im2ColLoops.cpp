@@ -7,6 +7,7 @@
 // padding take a checked scalar path (a clamped load and a select, no branch per element).
 // The pieces are plain stores: nontemporal ones would share output lines with the scalar pieces,
 // and mixing the two kinds within a line was measured some fifty times slower than either.
+#include "lowering/LoopHelpers.h"
 #include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -23,61 +24,6 @@ namespace {
 // item, small enough to leave many items for the threads.
 constexpr int64_t kElementsPerItem = 16 * 1024;
 constexpr int64_t kDefaultChannelTile = 64;
-
-// Index arithmetic that folds constants, so static shapes leave constants in the IR.
-struct Ix {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
-  Value add(Value x, int64_t y) { return add(x, c(y)); }
-  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
-  Value mul(Value x, int64_t y) { return mul(x, c(y)); }
-  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
-  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) { return b.createOrFold<arith::CmpIOp>(loc, p, x, y); }
-  Value both(Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); }
-
-  void loop(Value lb, Value ub, Value step, function_ref<void(Value)> body) {
-    scf::ForOp::create(b, loc, lb, ub, step, {}, [&](OpBuilder &, Location, Value iv, ValueRange) {
-      body(iv);
-      scf::YieldOp::create(b, loc);
-    });
-  }
-  void loop(Value lb, Value ub, function_ref<void(Value)> body) { loop(lb, ub, c(1), body); }
-  // Independent iterations: GPU threads, a plain loop on the CPU.
-  void parallel(Value lb, Value ub, function_ref<void(Value)> body) {
-    auto par = scf::ParallelOp::create(b, loc, ValueRange{lb}, ValueRange{ub}, ValueRange{c(1)});
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(par.getBody());
-    body(par.getInductionVars()[0]);
-  }
-  void ifElse(Value cond, function_ref<void()> then, function_ref<void()> otherwise) {
-    scf::IfOp::create(
-        b, loc, cond,
-        [&](OpBuilder &, Location) {
-          then();
-          scf::YieldOp::create(b, loc);
-        },
-        [&](OpBuilder &, Location) {
-          otherwise();
-          scf::YieldOp::create(b, loc);
-        });
-  }
-};
-
-// Calls `piece(offset, width)` over [0, K) in static pieces: full vectors of `vec` (an scf.for),
-// then the remainder in halving powers of two (K = 7, vec = 8: 4 + 2 + 1). Width 1 is a scalar.
-void forEachPiece(int64_t K, int64_t vec, Ix &ix, function_ref<void(Value, int64_t)> piece) {
-  int64_t full = K / vec * vec;
-  if (full) ix.loop(ix.c(0), ix.c(full), ix.c(vec), [&](Value k) { piece(k, vec); });
-  for (int64_t k = full, w = vec / 2; k < K; w /= 2)
-    if (K - k >= w) {
-      piece(ix.c(k), w);
-      k += w;
-    }
-}
 
 struct Im2Col {
   Ix ix;

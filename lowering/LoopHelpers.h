@@ -1,0 +1,81 @@
+// Helpers the per-op loop builders share: index arithmetic that folds constants (static shapes
+// leave constants in the IR), structured loops and branches, and the static split of a run into
+// vector pieces.
+#pragma once
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+
+namespace weft::lowering {
+
+struct Ix {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  using Value = mlir::Value;
+  Value c(int64_t v) { return mlir::arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return b.createOrFold<mlir::arith::AddIOp>(loc, x, y); }
+  Value add(Value x, int64_t y) { return add(x, c(y)); }
+  Value sub(Value x, Value y) { return b.createOrFold<mlir::arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.createOrFold<mlir::arith::MulIOp>(loc, x, y); }
+  Value mul(Value x, int64_t y) { return mul(x, c(y)); }
+  Value min(Value x, Value y) { return b.createOrFold<mlir::arith::MinSIOp>(loc, x, y); }
+  Value max(Value x, Value y) { return b.createOrFold<mlir::arith::MaxSIOp>(loc, x, y); }
+  Value div(Value x, Value y) { return b.createOrFold<mlir::arith::DivSIOp>(loc, x, y); }
+  Value rem(Value x, Value y) { return b.createOrFold<mlir::arith::RemSIOp>(loc, x, y); }
+  Value ceilDiv(Value x, Value y) { return b.createOrFold<mlir::arith::CeilDivSIOp>(loc, x, y); }
+  Value ceilDiv(Value x, int64_t y) { return ceilDiv(x, c(y)); }
+  Value floorDiv(Value x, int64_t y) { return b.createOrFold<mlir::arith::FloorDivSIOp>(loc, x, c(y)); }
+  Value cmp(mlir::arith::CmpIPredicate p, Value x, Value y) {
+    return b.createOrFold<mlir::arith::CmpIOp>(loc, p, x, y);
+  }
+  Value both(Value x, Value y) { return b.createOrFold<mlir::arith::AndIOp>(loc, x, y); }
+
+  void loop(Value lb, Value ub, Value step, llvm::function_ref<void(Value)> body) {
+    mlir::scf::ForOp::create(b, loc, lb, ub, step, {},
+                             [&](mlir::OpBuilder &, mlir::Location, Value iv, mlir::ValueRange) {
+                               body(iv);
+                               mlir::scf::YieldOp::create(b, loc);
+                             });
+  }
+  void loop(Value lb, Value ub, llvm::function_ref<void(Value)> body) { loop(lb, ub, c(1), body); }
+  /// Independent iterations: GPU threads, a plain loop on the CPU.
+  void parallel(Value lb, Value ub, llvm::function_ref<void(Value)> body) {
+    auto par = mlir::scf::ParallelOp::create(b, loc, mlir::ValueRange{lb}, mlir::ValueRange{ub},
+                                             mlir::ValueRange{c(1)});
+    mlir::OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(par.getBody());
+    body(par.getInductionVars()[0]);
+  }
+  void ifElse(Value cond, llvm::function_ref<void()> then, llvm::function_ref<void()> otherwise) {
+    mlir::scf::IfOp::create(
+        b, loc, cond,
+        [&](mlir::OpBuilder &, mlir::Location) {
+          then();
+          mlir::scf::YieldOp::create(b, loc);
+        },
+        [&](mlir::OpBuilder &, mlir::Location) {
+          otherwise();
+          mlir::scf::YieldOp::create(b, loc);
+        });
+  }
+};
+
+/// Calls `piece(offset, width)` over [0, K) in static pieces: full vectors of `vec` (an scf.for),
+/// then the remainder in halving powers of two (K = 7, vec = 8: 4 + 2 + 1). Width 1 is a scalar.
+inline void forEachPiece(int64_t K, int64_t vec, Ix &ix, llvm::function_ref<void(mlir::Value, int64_t)> piece) {
+  int64_t full = K / vec * vec;
+  if (full) ix.loop(ix.c(0), ix.c(full), ix.c(vec), [&](mlir::Value k) { piece(k, vec); });
+  for (int64_t k = full, w = vec / 2; k < K; w /= 2)
+    if (K - k >= w) {
+      piece(ix.c(k), w);
+      k += w;
+    }
+}
+
+/// Outputs at least this large (static shapes) are written with streaming (nontemporal) vector
+/// stores where every contiguous run is whole vectors: they would not stay in cache for a consumer
+/// anyway, and streaming skips the read for ownership of every output line.
+constexpr int64_t kStreamBytes = 16 << 20;
+
+} // namespace weft::lowering
