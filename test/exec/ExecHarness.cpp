@@ -99,7 +99,7 @@ void checkCppAgainstJit(const std::string &family, std::vector<Ran> &ran) {
 } // namespace
 
 void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
-  CpuDevice device;
+  CpuDevice device(2), oddSplit(5);
   std::vector<Ran> ran;
   uint64_t seed = 1;
   for (const ExecCase &c : cases) {
@@ -147,6 +147,16 @@ void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
     ASSERT_TRUE(refSt.ok()) << refSt.message();
     Status cmp = c.tolerance == 0 ? expectBitExact(*out, *want) : expectClose(*out, *want, c.tolerance);
     EXPECT_TRUE(cmp.ok()) << "JIT vs reference: " << cmp.message();
+
+    // Another split of the grid (5 chunks: boundaries where 2 threads never put them) must give
+    // the same bits: grid items are independent.
+    auto again = Buffer::allocate(out->dtype(), out->shape());
+    ASSERT_TRUE(again.ok());
+    args.back() = &*again;
+    Status st5 = oddSplit.dispatch(prog.kernel, args);
+    ASSERT_TRUE(st5.ok()) << st5.message();
+    Status same = expectBitExact(*again, *out);
+    EXPECT_TRUE(same.ok()) << "5-way grid split differs from the 2-thread run: " << same.message();
 
     auto cpp = compile(Source{*text, c.name}, "cpp", options);
     ASSERT_TRUE(cpp.ok()) << cpp.message();
