@@ -275,7 +275,7 @@ private:
     std::string othersTxt = longEnough ? format("%.0f%%", 100 * others) : "-";
     std::printf("| %s | %.3f | %.3f | %d | %s | %s | %s | %s | %s | %s |\n", r.label.c_str(), t.medianMs, t.minMs,
                 t.reps, rate.c_str(), frac.c_str(), ratio.c_str(), othersTxt.c_str(), r.check.c_str(), n.c_str());
-    emit(r);
+    emit(sum.rows.back());
   }
 };
 

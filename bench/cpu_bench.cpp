@@ -4,7 +4,7 @@
 // output against the naive loop's), then the JIT compile times and a summary against the bars.
 // docs/bench-cpu.md holds a run and its reading.
 //
-//   weft-bench-cpu [--quick] [--filter=SUBSTR] [--threads=N] [--no-jit] [--no-limits]
+//   weft-bench-cpu [--quick] [--filter=SUBSTR] [--threads=N] [--retries=N] [--no-jit] [--no-limits]
 //
 // Threads: --threads, else WEFT_NUM_THREADS, else 2, for weft and every peer alike.
 #include "bench/BenchUtil.h"
@@ -152,10 +152,12 @@ JitSummary runJitSection(const std::string &self, bool quick) {
 }
 
 void printUsage() {
-  std::printf("usage: weft-bench-cpu [--quick] [--filter=SUBSTR] [--threads=N] [--no-jit] [--no-limits]\n"
+  std::printf("usage: weft-bench-cpu [--quick] [--filter=SUBSTR] [--threads=N] [--retries=N] [--no-jit] [--no-limits]\n"
               "  --quick       fewer repetitions (a smoke run)\n"
               "  --filter=S    only the cases whose id contains S (ids are printed in brackets)\n"
               "  --threads=N   threads for weft and every peer (default: WEFT_NUM_THREADS, else 2)\n"
+              "  --retries=N   run a case up to N more times while other processes disturb it (default 2;\n"
+              "                0 with --quick); the least disturbed attempt is shown\n"
               "  --no-jit      skip the JIT compile-time section\n"
               "  --no-limits   skip the bandwidth / FMA probes (fractions of the limit are then omitted)\n");
 }
@@ -163,13 +165,14 @@ void printUsage() {
 } // namespace
 
 // Runs one case in a fresh process (`--case=ID`): a kernel that crashes costs that case, not the
-// run, and every case starts without the previous one's library threads or caches. Streams the
-// child's table through and reads back its "@@" lines.
-CaseSummary runCaseProcess(const std::string &self, const std::string &id, const BenchOptions &opt) {
+// run, and every case starts without the previous one's library threads or caches. Keeps the
+// child's table in `text` and reads back its "@@" lines.
+CaseSummary runCaseProcess(const std::string &self, const std::string &id, const BenchOptions &opt, std::string &text) {
   std::vector<CaseSummary> parsed;
   std::string cmd = "'" + self + "' --case=" + id + " --threads=" + std::to_string(opt.threads) +
                     format(" --copy-gbs=%.6f", opt.copyGBs) + (opt.quick ? " --quick" : "") + " 2>&1";
   std::fflush(stdout);
+  text.clear();
   FILE *p = popen(cmd.c_str(), "r");
   if (!p) {
     CaseSummary c;
@@ -182,13 +185,10 @@ CaseSummary runCaseProcess(const std::string &self, const std::string &id, const
   while (std::fgets(buf, sizeof buf, p)) {
     line += buf;
     if (line.empty() || line.back() != '\n') continue;
-    if (!parseBenchLine(line, parsed)) {
-      std::fputs(line.c_str(), stdout);
-      std::fflush(stdout);
-    }
+    if (!parseBenchLine(line, parsed)) text += line;
     line.clear();
   }
-  if (!line.empty() && !parseBenchLine(line, parsed)) std::fputs(line.c_str(), stdout);
+  if (!line.empty() && !parseBenchLine(line, parsed)) text += line + "\n";
   int status = pclose(p);
   CaseSummary c;
   if (!parsed.empty()) c = parsed.back();
@@ -201,14 +201,61 @@ CaseSummary runCaseProcess(const std::string &self, const std::string &id, const
     c.crashed = code > 128 ? format("was killed by signal %d (%s)", code - 128, strsignal(code - 128))
                            : format("exited with status %d", code);
   }
-  if (!c.crashed.empty()) std::printf("\n** case %s: the process %s; its remaining rows are missing\n", id.c_str(), c.crashed.c_str());
+  if (!c.crashed.empty())
+    text += format("\n** case %s: the process %s; its remaining rows are missing\n", id.c_str(), c.crashed.c_str());
   return c;
+}
+
+// The most any row of a case saw other processes take of the CPUs.
+double caseNoise(const CaseSummary &c) {
+  double n = 0;
+  for (const RowResult &r : c.rows) n = std::max(n, r.others);
+  return n;
+}
+
+// A case on a shared machine: when other processes took more than 10% of the CPUs during some
+// row, the case runs again (up to `retries` more times, while the run is under its time budget)
+// and the least disturbed attempt is the one printed, with a line saying so.
+CaseSummary runCaseQuietest(const std::string &self, const std::string &id, const BenchOptions &opt, int retries,
+                            double deadline) {
+  std::string text, bestText;
+  CaseSummary best;
+  double bestNoise = 2;
+  int attempts = 0;
+  std::vector<double> noises;
+  for (int a = 0; a <= retries; ++a) {
+    if (a > 0) {
+      if (nowSeconds() > deadline) break;
+      std::fprintf(stderr, "weft-bench-cpu: %s: other processes took up to %.0f%% of the CPUs; running it again\n",
+                   id.c_str(), 100 * bestNoise);
+      sleep(3); // a moment for the neighbour's burst to pass
+    }
+    CaseSummary c = runCaseProcess(self, id, opt, text);
+    ++attempts;
+    double noise = caseNoise(c);
+    noises.push_back(noise);
+    if (noise < bestNoise || !c.crashed.empty()) {
+      best = c;
+      bestText = text;
+      bestNoise = noise;
+    }
+    if (noise <= 0.10 || !c.crashed.empty()) break;
+  }
+  std::fputs(bestText.c_str(), stdout);
+  if (attempts > 1) {
+    std::string list;
+    for (double n : noises) list += format("%s%.0f%%", list.empty() ? "" : ", ", 100 * n);
+    std::printf("   (shown: the least disturbed of %d attempts; other processes' peak share of the CPUs per attempt: %s)\n",
+                attempts, list.c_str());
+  }
+  std::fflush(stdout);
+  return best;
 }
 
 int main(int argc, char **argv) {
   BenchOptions opt;
   bool jit = true, limits = true;
-  int threads = 0;
+  int threads = 0, retries = -1;
   std::string caseId;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -218,6 +265,7 @@ int main(int argc, char **argv) {
     else if (a.rfind("--threads=", 0) == 0) threads = std::atoi(a.c_str() + 10);
     else if (a.rfind("--case=", 0) == 0) caseId = a.substr(7);
     else if (a.rfind("--copy-gbs=", 0) == 0) opt.copyGBs = std::atof(a.c_str() + 11);
+    else if (a.rfind("--retries=", 0) == 0) retries = std::atoi(a.c_str() + 10);
     else if (a == "--no-jit") jit = false;
     else if (a == "--no-limits") limits = false;
     else if (a == "--help" || a == "-h") {
@@ -233,6 +281,7 @@ int main(int argc, char **argv) {
     if (const char *env = std::getenv("WEFT_NUM_THREADS")) threads = std::atoi(env);
   if (threads <= 0) threads = 2;
   opt.threads = threads;
+  if (retries < 0) retries = opt.quick ? 0 : 2;
   setPeerThreads(threads);
   if (!caseId.empty()) return runCase(opt, caseId);
 
@@ -270,7 +319,9 @@ int main(int argc, char **argv) {
   // ---- 1. Measured limits ----
   if (limits) {
     size_t bytes = size_t(256) << 20;
+    CpuSample before = sampleCpu();
     Limits l = measureLimits(threads, bytes, opt.quick ? 5 : 15, opt.quick);
+    double limitsNoise = othersBusy(before, sampleCpu());
     opt.copyGBs = l.copyGBs2;
     std::printf("\n== Measured limits\n");
     std::printf("   copy bandwidth, 2 x %zu MiB buffers, bytes read + written / s:\n", bytes >> 20);
@@ -287,18 +338,25 @@ int main(int argc, char **argv) {
       std::printf("   f32 FMA loop (independent chains), AVX-512 (16 lanes), %d threads: %.0f GFLOP/s\n", threads,
                   l.fmaAvx512);
     std::printf("   matmul limit: the OpenBLAS sgemm rows of the matmul cases\n");
+    std::printf("   other processes kept %.0f%% of the CPUs busy during these probes\n", 100 * limitsNoise);
     opt.limits = l;
   }
 
   // ---- 2. The cases ----
   std::vector<CaseSummary> summaries;
+  double deadline = start + (opt.quick ? 0 : 240);
   for (const std::string &id : caseIds())
     if (opt.filter.empty() || id.find(opt.filter) != std::string::npos)
-      summaries.push_back(runCaseProcess(self, id, opt));
+      summaries.push_back(runCaseQuietest(self, id, opt, retries, deadline));
 
   // ---- 3. JIT compile time ----
   JitSummary js;
-  if (jit) js = runJitSection(self, opt.quick);
+  if (jit) {
+    CpuSample before = sampleCpu();
+    js = runJitSection(self, opt.quick);
+    std::printf("   other processes kept %.0f%% of the CPUs busy during the compiles\n",
+                100 * othersBusy(before, sampleCpu()));
+  }
 
   // ---- Summary against the bars ----
   printSummary(opt, summaries);
