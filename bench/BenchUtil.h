@@ -61,7 +61,7 @@ struct Limits {
 Limits measureLimits(int threads, size_t bytes, int reps, bool quick);
 
 /// The machine's busy CPU time (/proc/stat, steal included) and this process's own CPU time
-/// (getrusage, all threads) at one moment.
+/// (getrusage, all threads, plus its waited-for children) at one moment.
 struct CpuSample {
   double busy = 0, self = 0, wall = 0;
 };
