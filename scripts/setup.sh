@@ -19,16 +19,21 @@ packages=(
   zlib1g-dev libzstd-dev libxml2-dev libedit-dev libcurl4-openssl-dev
 )
 
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+# Package lists first, so what is installed is current; offline with everything present is fine.
+update_ok=1
+$SUDO apt-get update -qq || update_ok=0
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
+  [ "$update_ok" -eq 1 ] || { echo "weft setup: apt-get update failed and ${missing[*]} are missing" >&2; exit 1; }
   echo "weft setup: installing ${missing[*]}"
-  $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 else
   echo "weft setup: all packages present"
