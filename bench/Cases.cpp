@@ -90,6 +90,7 @@ public:
     sum.title = std::move(title);
     sum.metric = metric;
     sum.amount = amount;
+    caseStart = sampleCpu();
     std::printf("@@case\t%s\t%s\t%d\t%.17g\n", clean(sum.id).c_str(), clean(sum.title).c_str(),
                 metric == CaseSummary::Metric::flops, amount);
     std::printf("\n== %s  [%s]\n", sum.title.c_str(), sum.id.c_str());
@@ -124,9 +125,12 @@ public:
     time(r, run, "", first);
   }
 
+  /// A weft kernel; `tag` "weft" marks the op under test (others: a part of it, timed alone),
+  /// `checked` whether its output is the case's output (else it is not compared).
   void weft(const std::string &label, const OpSpec &spec, const std::string &schedule,
-            const std::vector<Buffer *> &inputs, bool isDefault) {
-    RowResult r{label, "weft"};
+            const std::vector<Buffer *> &inputs, bool isDefault, const std::string &tag = "weft",
+            bool checked = true) {
+    RowResult r{label, tag};
     r.weftDefault = isDefault;
     auto text = opSource(spec, "bench");
     if (!text) return fail(r, text.message());
@@ -152,7 +156,7 @@ public:
     Status st = device.dispatch(kernel, args);
     double first = nowSeconds() - t0;
     if (!st) return fail(r, "dispatch: " + st.message());
-    r.check = check(out->data(), out->bytes());
+    r.check = checked ? check(out->data(), out->bytes()) : "-";
     time(r, [&] { (void)device.dispatch(kernel, args); }, "schedule " + cap.text(), first);
   }
 
@@ -187,7 +191,14 @@ public:
     }
   }
 
-  CaseSummary finish() { return std::move(sum); }
+  CaseSummary finish() {
+    double noise = othersBusy(caseStart, sampleCpu());
+    sum.noise = noise;
+    std::printf("\n   other processes kept %.0f%% of the CPUs busy during this case\n", 100 * noise);
+    std::printf("@@noise\t%.4f\n", noise);
+    std::fflush(stdout);
+    return std::move(sum);
+  }
 
 private:
   const BenchOptions &opt;
@@ -196,7 +207,8 @@ private:
   CaseSummary sum;
   std::vector<char> ref;
   bool refF32 = false;
-  CpuSample rowStart; // taken before a row's first run
+  CpuSample rowStart;  // taken before a row's first run
+  CpuSample caseStart; // taken when the case began
 
   // The line the parent process reads back for the summary.
   void emit(const RowResult &r) {
@@ -257,7 +269,7 @@ private:
       double gbs = sum.amount / (r.ms * 1e6);
       rate = format("%.1f", gbs);
       if (opt.copyGBs > 0) frac = format("%.0f%%", 100 * gbs / opt.copyGBs);
-    } else {
+    } else if (r.peer != "weft part (no flops)") {
       double gf = sum.amount / (r.ms * 1e6);
       rate = format("%.1f", gf);
       const RowResult *blas = sum.find("OpenBLAS");
@@ -402,6 +414,22 @@ CaseSummary convTransposeCase(const BenchOptions &opt, CpuDevice &dev, int64_t I
   // cols[T_in][OC*K] = x^T . W'[IC][OC*K]: the GEMM of the composite, alone and with a naive col2im.
   PeerRun gemm = blasSgemm(xp, wp, cols.as<float>(), T_in, OC * K, IC, true);
   c.peer("OpenBLAS GEMM alone (cols = x^T W')", "OpenBLAS GEMM alone", gemm, cols.data(), cols.bytes, false);
+  // The same GEMM as weft's matmul (transpose_a), to split the composite's time into its parts.
+  auto wFlat = Buffer::wrap(w.data(), w.bytes(), DType::f32, {IC, OC * K});
+  if (wFlat) {
+    OpSpec mm{"matmul", {{"transpose_a", 1}}, {{DType::f32, {IC, T_in}}, {DType::f32, {IC, OC * K}}}, DType::f32};
+    std::vector<Buffer *> mmIn{&x, &*wFlat};
+    c.weft("weft matmul alone (cols = x^T W')", mm, "", mmIn, false, "weft part", false);
+    c.weft("weft matmul alone, vector=16", mm, "vector = 16", mmIn, false, "weft part", false);
+  }
+  // ...and weft's col2im on those columns (what OpenBLAS left in `cols`).
+  auto colsBuf = Buffer::wrap(cols.data(), cols.bytes, DType::f32, {T_in, OC * K});
+  if (colsBuf) {
+    OpSpec ci{"col2im_1d", {{"stride", s}, {"channels", OC}, {"padding", p}}, {{DType::f32, {T_in, OC * K}}},
+              std::nullopt};
+    std::vector<Buffer *> ciIn{&*colsBuf};
+    c.weft("weft col2im alone (on cols)", ci, "", ciIn, false, "weft part (no flops)", false);
+  }
   PeerRun composite;
   if (gemm.ok()) {
     composite.run = [=, &cols, &out] {
@@ -480,6 +508,8 @@ bool parseBenchLine(const std::string &line, std::vector<CaseSummary> &cases) {
     c.metric = f[3] == "1" ? CaseSummary::Metric::flops : CaseSummary::Metric::bandwidth;
     c.amount = std::atof(f[4].c_str());
     cases.push_back(c);
+  } else if (f[0] == "@@noise" && f.size() >= 2 && !cases.empty()) {
+    cases.back().noise = std::atof(f[1].c_str());
   } else if (f[0] == "@@row" && f.size() >= 7 && !cases.empty()) {
     RowResult r;
     r.label = field(f[1]);
@@ -508,7 +538,7 @@ void printSummary(const BenchOptions &opt, const std::vector<CaseSummary> &cases
       continue;
     }
     std::string bestTxt = best && best != w ? format(" [%s: %.2f ms]", best->label.c_str(), best->ms) : "";
-    double noise = 0;
+    double noise = c.noise;
     for (const RowResult &r : c.rows) noise = std::max(noise, r.others);
     if (noise > 0.1) bestTxt += format(" (other processes took up to %.0f%% of the CPUs during this case)", 100 * noise);
     if (data) {

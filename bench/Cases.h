@@ -35,6 +35,7 @@ struct CaseSummary {
   double amount = 0; ///< bytes read + written, or flops
   std::vector<RowResult> rows;
   std::string crashed; ///< how the case's process ended, when not normally
+  double noise = 0;    ///< share of the CPUs other processes used during the whole case
   const RowResult *find(const std::string &peer) const;
   const RowResult *weftDefault() const;
   const RowResult *bestWeft() const;

@@ -208,7 +208,7 @@ CaseSummary runCaseProcess(const std::string &self, const std::string &id, const
 
 // The most any row of a case saw other processes take of the CPUs.
 double caseNoise(const CaseSummary &c) {
-  double n = 0;
+  double n = c.noise;
   for (const RowResult &r : c.rows) n = std::max(n, r.others);
   return n;
 }
