@@ -113,8 +113,10 @@ __attribute__((target("avx2,fma"))) double fmaLoopAvx2(int64_t iters) {
   __m256 acc[kChains2];
   for (int i = 0; i < kChains2; ++i) acc[i] = _mm256_set1_ps(float(i) * 1e-3f);
   const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
-  for (int64_t it = 0; it < iters; ++it)
+  for (int64_t it = 0; it < iters; ++it) {
+#pragma GCC unroll 32
     for (int i = 0; i < kChains2; ++i) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+  }
   __m256 s = acc[0];
   for (int i = 1; i < kChains2; ++i) s = _mm256_add_ps(s, acc[i]);
   float out[8];
@@ -126,8 +128,10 @@ __attribute__((target("avx512f"))) double fmaLoopAvx512(int64_t iters) {
   __m512 acc[kChains512];
   for (int i = 0; i < kChains512; ++i) acc[i] = _mm512_set1_ps(float(i) * 1e-3f);
   const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
-  for (int64_t it = 0; it < iters; ++it)
+  for (int64_t it = 0; it < iters; ++it) {
+#pragma GCC unroll 32 // all chains in registers: a loop over `acc` would keep them in memory
     for (int i = 0; i < kChains512; ++i) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+  }
   __m512 s = acc[0];
   for (int i = 1; i < kChains512; ++i) s = _mm512_add_ps(s, acc[i]);
   float out[16];
