@@ -11,6 +11,7 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <chrono>
 #include <mutex>
@@ -88,8 +89,19 @@ std::string targetNames() {
   return llvm::join(names, ", ");
 }
 
+/// The host's vector register size: the CPU targets' vector widths follow it (the JIT compiles for
+/// the host; generated C++ is meant to be built with -march=native where it runs).
+int64_t hostVectorBytes() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f")) return 64;
+  if (features.lookup("avx")) return 32;
+  return 16;
+}
+
 std::vector<Stage> frontendStages(std::string_view scheduleDevice) {
-  std::string resolve = "weft-resolve-schedule{target=" + std::string(scheduleDevice) + "}";
+  std::string resolve = "weft-resolve-schedule{target=" + std::string(scheduleDevice);
+  if (scheduleDevice == "cpu") resolve += " vector-bytes=" + std::to_string(hostVectorBytes());
+  resolve += "}";
   // No canonicalization here: it would fold a one-item grid loop into the kernel's body, and
   // each target's first stage needs that loop to map the grid (threads, workgroups).
   return {

@@ -26,6 +26,8 @@ def WeftResolveSchedule : Pass<"weft-resolve-schedule", "mlir::func::FuncOp"> {
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
            "Target whose defaults apply: cpu, vulkan, cuda or metal">,
+    Option<"vectorBytes", "vector-bytes", "int64_t", /*default=*/"32",
+           "CPU vector register size in bytes (16, 32: AVX2, 64: AVX-512); the compiler passes the host's">,
   ];
 }
 

@@ -15,6 +15,11 @@ struct ResolveSchedulePass : impl::WeftResolveScheduleBase<ResolveSchedulePass> 
   using Base::Base;
   void runOnOperation() override {
     auto t = lowering::parseTarget(target);
+    if (vectorBytes != 16 && vectorBytes != 32 && vectorBytes != 64) {
+      getOperation().emitError() << "weft-resolve-schedule: vector-bytes = " << vectorBytes
+                                 << " is not one of 16, 32, 64";
+      return signalPassFailure();
+    }
     if (!t) {
       getOperation().emitError() << "weft-resolve-schedule: target = '" << target
                                  << "' is not one of cpu, vulkan, cuda, metal";
@@ -25,7 +30,7 @@ struct ResolveSchedulePass : impl::WeftResolveScheduleBase<ResolveSchedulePass> 
       if (op->getDialect() != op->getContext()->getLoadedDialect("weft") || isa<Conv1dOp, ConvTranspose1dOp>(op))
         return WalkResult::advance();
       auto given = op->getAttrOfType<ScheduleAttr>("schedule");
-      ScheduleAttr s = lowering::defaultSchedule(op, *t, given);
+      ScheduleAttr s = lowering::defaultSchedule(op, *t, given, vectorBytes);
       std::string err = checkScheduleFor(ruleName(op), s);
       if (!err.empty()) {
         op->emitOpError() << err;

@@ -23,15 +23,15 @@ struct Fields {
   SmallVector<int64_t> workgroup;
 };
 
-// Elements per vector: one 256-bit AVX2 register on the CPU; GPUs vectorise across threads.
-int64_t cpuVectorWidth(Operation *op) {
+// Elements per vector: one vector register of the CPU (`vectorBytes`: 32 for AVX2, 64 for
+// AVX-512); GPUs vectorise across threads.
+int64_t cpuVectorWidth(Operation *op, int64_t vectorBytes) {
   auto dt = tensorTypeOf(op->getResult(0).getType());
-  if (!dt) return 8;
-  if (isa<ConcatOp>(op)) return 32 / int64_t(dtypeSize(dt->dtype)); // a pure copy: bytes decide
-  return 8;                                                         // f32 lanes; f16/bf16 compute in f32
+  if (dt && isa<ConcatOp>(op)) return vectorBytes / int64_t(dtypeSize(dt->dtype)); // a copy: bytes decide
+  return vectorBytes / 4; // f32 lanes; f16/bf16 compute in f32
 }
 
-Fields defaultsFor(Operation *op, Target target) {
+Fields defaultsFor(Operation *op, Target target, int64_t vectorBytes) {
   Fields f;
   bool gpu = target != Target::cpu;
   if (isa<Col2Im1dOp>(op)) {
@@ -47,14 +47,14 @@ Fields defaultsFor(Operation *op, Target target) {
   } else if (isa<MatmulOp>(op)) {
     f.parallel = "rows";
   }
-  f.vector = gpu ? 1 : cpuVectorWidth(op);
+  f.vector = gpu ? 1 : cpuVectorWidth(op, vectorBytes);
   if (gpu) f.workgroup = {256};
   return f;
 }
 } // namespace
 
-ScheduleAttr defaultSchedule(Operation *op, Target target, ScheduleAttr given) {
-  Fields d = defaultsFor(op, target);
+ScheduleAttr defaultSchedule(Operation *op, Target target, ScheduleAttr given, int64_t vectorBytes) {
+  Fields d = defaultsFor(op, target, vectorBytes);
   auto pick = [](StringRef g, const std::string &dflt) { return g.empty() ? StringRef(dflt) : g; };
   StringRef parallel = given ? pick(given.getParallel(), d.parallel) : StringRef(d.parallel);
   StringRef gather = given ? pick(given.getGather(), d.gather) : StringRef(d.gather);

@@ -8,7 +8,8 @@ namespace weft::lowering {
 enum class Target { cpu, vulkan, cuda, metal };
 std::optional<Target> parseTarget(llvm::StringRef name);
 
-/// `given` (possibly null) with every unset field the target decides filled in.
-ScheduleAttr defaultSchedule(mlir::Operation *op, Target target, ScheduleAttr given);
+/// `given` (possibly null) with every unset field the target decides filled in. `vectorBytes` is
+/// the CPU's vector register size (32: AVX2, 64: AVX-512), from which CPU vector widths follow.
+ScheduleAttr defaultSchedule(mlir::Operation *op, Target target, ScheduleAttr given, int64_t vectorBytes = 32);
 
 } // namespace weft::lowering
