@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <variant>
 #include <vector>
@@ -147,6 +148,8 @@ public:
 
 private:
   ThreadPool threadPool;
+  std::mutex scratchMutex;     ///< guards `scratch`: dispatch may be called from several threads
+  std::vector<Buffer> scratch; ///< temporaries' memory, reused by later dispatches
 };
 
 /// The checks dispatch makes, for any device: dtypes, ranks, static extents, the op's shape rule,
