@@ -15,8 +15,9 @@ struct ResolveSchedulePass : impl::WeftResolveScheduleBase<ResolveSchedulePass> 
   using Base::Base;
   void runOnOperation() override {
     auto t = lowering::parseTarget(target);
-    if (vectorBytes != 16 && vectorBytes != 32 && vectorBytes != 64) {
-      getOperation().emitError() << "weft-resolve-schedule: vector-bytes = " << vectorBytes
+    int64_t bytes = vectorBytes;
+    if (bytes != 16 && bytes != 32 && bytes != 64) {
+      getOperation().emitError() << "weft-resolve-schedule: vector-bytes = " << bytes
                                  << " is not one of 16, 32, 64";
       return signalPassFailure();
     }
@@ -30,7 +31,7 @@ struct ResolveSchedulePass : impl::WeftResolveScheduleBase<ResolveSchedulePass> 
       if (op->getDialect() != op->getContext()->getLoadedDialect("weft") || isa<Conv1dOp, ConvTranspose1dOp>(op))
         return WalkResult::advance();
       auto given = op->getAttrOfType<ScheduleAttr>("schedule");
-      ScheduleAttr s = lowering::defaultSchedule(op, *t, given, vectorBytes);
+      ScheduleAttr s = lowering::defaultSchedule(op, *t, given, bytes);
       std::string err = checkScheduleFor(ruleName(op), s);
       if (!err.empty()) {
         op->emitOpError() << err;

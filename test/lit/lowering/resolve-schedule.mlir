@@ -1,6 +1,8 @@
 // RUN: weft-opt %s -split-input-file --weft-resolve-schedule | FileCheck %s --check-prefix=CPU
 // RUN: weft-opt %s -split-input-file --weft-resolve-schedule=target=vulkan | FileCheck %s --check-prefix=GPU
 // RUN: not weft-opt %s -split-input-file --weft-resolve-schedule=target=tpu 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: weft-opt %s -split-input-file --weft-resolve-schedule="vector-bytes=64" | FileCheck %s --check-prefix=AVX512
+// RUN: not weft-opt %s -split-input-file --weft-resolve-schedule="vector-bytes=48" 2>&1 | FileCheck %s --check-prefix=BADBYTES
 
 // Missing fields get the target's defaults; fields the user set are kept.
 // CPU-LABEL: func @col2im
@@ -10,6 +12,10 @@
 // GPU: schedule = #weft.schedule<parallel = time, gather = bounded, vector = 1, workgroup = [256]>
 // GPU: schedule = #weft.schedule<parallel = channel, gather = bounded, vector = 1, tile = [64], workgroup = [256]>
 // BAD: weft-resolve-schedule: target = 'tpu' is not one of cpu, vulkan, cuda, metal
+// BADBYTES: weft-resolve-schedule: vector-bytes = 48 is not one of 16, 32, 64
+// With 64-byte vector registers (AVX-512) the CPU widths double.
+// AVX512-LABEL: func @col2im
+// AVX512: schedule = #weft.schedule<parallel = time, gather = sweep, vector = 16>
 func.func @col2im(%x: tensor<7x12xf32>) -> (tensor<3x16xf32>, tensor<3x16xf32>) {
   %a = weft.col2im_1d %x {stride = 2, channels = 3} : tensor<7x12xf32> -> tensor<3x16xf32>
   %b = weft.col2im_1d %x {stride = 2, channels = 3, schedule = #weft.schedule<parallel = channel, gather = bounded, tile = [64]>} : tensor<7x12xf32> -> tensor<3x16xf32>
@@ -21,6 +27,8 @@ func.func @col2im(%x: tensor<7x12xf32>) -> (tensor<3x16xf32>, tensor<3x16xf32>) 
 // CPU-LABEL: func @concat
 // CPU: schedule = #weft.schedule<parallel = rows, copy = row, vector = 32>
 // CPU: schedule = #weft.schedule<parallel = rows, copy = row, vector = 4>
+// AVX512-LABEL: func @concat
+// AVX512: schedule = #weft.schedule<parallel = rows, copy = row, vector = 64>
 func.func @concat(%a: tensor<4x3xi8>, %b: tensor<4x3xi64>) -> (tensor<8x3xi8>, tensor<8x3xi64>) {
   %x = weft.concat %a, %a {axis = 0} : tensor<4x3xi8>, tensor<4x3xi8> -> tensor<8x3xi8>
   %y = weft.concat %b, %b {axis = 0} : tensor<4x3xi64>, tensor<4x3xi64> -> tensor<8x3xi64>
