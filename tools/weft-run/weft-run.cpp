@@ -12,6 +12,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "tools/common/OpFlags.h"
+
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -19,20 +21,13 @@
 #include <chrono>
 
 namespace cl = llvm::cl;
+using namespace weft::tools;
 
 namespace {
 
 cl::OptionCategory category("weft-run options");
 
 cl::list<std::string> positional(cl::Positional, cl::desc("[kernel.mlir] input.npy..."), cl::cat(category));
-cl::opt<std::string> opName("op", cl::desc("Run one op: im2col_1d, col2im_1d, concat, matmul, conv1d or "
-                                           "conv_transpose_1d (instead of an .mlir file)"),
-                            cl::value_desc("name"), cl::cat(category));
-cl::list<std::string> attrFlags("attr", cl::desc("An attribute of --op (repeatable), e.g. --attr stride=8"),
-                                cl::value_desc("name=value"), cl::cat(category));
-cl::opt<std::string> resultDType("result-dtype",
-                                 cl::desc("Result dtype of --op, where the op lets you choose (e.g. matmul)"),
-                                 cl::value_desc("dtype"), cl::cat(category));
 cl::list<std::string> outputs("o", cl::desc("Output .npy path, one per op result (repeatable)"),
                               cl::value_desc("out.npy"), cl::cat(category));
 cl::opt<std::string> device("device", cl::desc("Device to run on (default cpu; the only one weft-run has yet)"),
@@ -165,7 +160,7 @@ int run() {
   bool fromFile = !paths.empty() && llvm::StringRef(paths[0]).ends_with(".mlir");
   if (fromFile == !opName.empty())
     return fail(fromFile ? "give an .mlir file or --op, not both" : "give --op or an .mlir file (see --help)");
-  if (fromFile && (!attrFlags.empty() || !resultDType.empty()))
+  if (fromFile && anyOpDetail())
     return fail("--attr and --result-dtype describe an --op; an .mlir file carries its own");
   std::string mlirPath = fromFile ? paths[0] : "";
   if (fromFile)
@@ -179,20 +174,18 @@ int run() {
   auto start = std::chrono::steady_clock::now();
   Result<weft::CpuKernel> kernel = Status::error("not compiled");
   if (!fromFile) {
-    weft::OpSpec spec{opName, {}, {}, std::nullopt};
-    for (const std::string &a : attrFlags)
-      if (Status s = weft::parseAttr(a, spec.attrs); !s)
-        return fail(s.message());
-    if (!resultDType.empty() && !(spec.resultDType = weft::parseDType(resultDType)))
-      return fail("--result-dtype '" + resultDType + "' is not a dtype (known: f32, f16, bf16, i8, i16, i32, i64)");
+    std::vector<weft::TensorType> types;
     for (const std::string &p : paths) {
       auto b = readOpInput(p);
       if (!b)
         return fail(b.message());
-      spec.inputs.push_back(b->tensorType());
+      types.push_back(b->tensorType());
       inputs.push_back(std::move(*b));
     }
-    auto text = weft::opSource(spec, opName);
+    auto spec = opSpecFromFlags(std::move(types));
+    if (!spec)
+      return fail(spec.message());
+    auto text = weft::opSource(*spec, opName);
     if (!text)
       return fail(text.message());
     start = std::chrono::steady_clock::now();
@@ -269,7 +262,7 @@ int run() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &opFlagsCategory});
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "weft-run: run a weft op on .npy inputs\n\n"
                                    "  weft-run --op=col2im_1d --attr stride=8 --attr channels=512 cols.npy -o y.npy\n"

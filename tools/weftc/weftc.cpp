@@ -9,6 +9,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "tools/common/OpFlags.h"
+
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -16,24 +18,17 @@
 #include <map>
 
 namespace cl = llvm::cl;
+using namespace weft::tools;
 
 namespace {
 
 cl::OptionCategory category("weftc options");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("[input.mlir]"), cl::cat(category));
-cl::opt<std::string> opName("op", cl::desc("Compile one op instead of a file: im2col_1d, col2im_1d, concat, "
-                                           "matmul, conv1d or conv_transpose_1d"),
-                            cl::value_desc("name"), cl::cat(category));
-cl::list<std::string> attrFlags("attr", cl::desc("An attribute of --op (repeatable), e.g. --attr stride=8"),
-                                cl::value_desc("name=value"), cl::cat(category));
 cl::list<std::string> inputTypes("input",
                                  cl::desc("An input of --op, in operand order (repeatable): DTYPE:SHAPE, e.g. "
                                           "f32:2048x8192; '?' for a dynamic extent"),
                                  cl::value_desc("dtype:shape"), cl::cat(category));
-cl::opt<std::string> resultDType("result-dtype",
-                                 cl::desc("Result dtype of --op, where the op lets you choose (e.g. matmul)"),
-                                 cl::value_desc("dtype"), cl::cat(category));
 cl::opt<std::string> functionName("name", cl::desc("Function name for --op (default: the op's name)"),
                                   cl::value_desc("name"), cl::cat(category));
 cl::list<std::string> targetList("target", cl::desc("Targets, comma-separated (default cpp): cpp = C++ source, "
@@ -60,28 +55,22 @@ weft::Result<weft::Source> readSource() {
   if (!opName.empty()) {
     if (!inputFile.empty())
       return weft::Status::error("give an input file or --op, not both");
-    weft::OpSpec spec{opName, {}, {}, std::nullopt};
-    for (const std::string &a : attrFlags)
-      if (weft::Status s = weft::parseAttr(a, spec.attrs); !s)
-        return s;
+    std::vector<weft::TensorType> types;
     for (const std::string &t : inputTypes) {
       auto type = weft::parseTensorType(t);
       if (!type)
         return type.status();
-      spec.inputs.push_back(*type);
+      types.push_back(*type);
     }
-    if (!resultDType.empty()) {
-      spec.resultDType = weft::parseDType(resultDType);
-      if (!spec.resultDType)
-        return weft::Status::error("--result-dtype '" + resultDType +
-                                   "' is not a dtype (known: f32, f16, bf16, i8, i16, i32, i64)");
-    }
-    auto text = weft::opSource(spec, functionName.empty() ? opName : functionName);
+    auto spec = opSpecFromFlags(std::move(types));
+    if (!spec)
+      return spec.status();
+    auto text = weft::opSource(*spec, functionName.empty() ? std::string(opName) : functionName);
     if (!text)
       return text.status();
     return weft::Source{*text, "<--op " + opName + ">"};
   }
-  if (!attrFlags.empty() || !inputTypes.empty() || !resultDType.empty() || !functionName.empty())
+  if (anyOpDetail() || !inputTypes.empty() || !functionName.empty())
     return weft::Status::error("--attr, --input, --result-dtype and --name describe an --op; give --op");
   if (inputFile.empty())
     return weft::Status::error("give an input .mlir file or --op (see --help)");
@@ -110,7 +99,7 @@ weft::Status writeFile(const std::string &name, const std::string &contents) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &opFlagsCategory});
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "weftc: compile weft ops to artifacts\n\n"
                                    "  weftc input.mlir --target=cpp,cpu -o outdir\n"

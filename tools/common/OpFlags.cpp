@@ -1,0 +1,27 @@
+#include "tools/common/OpFlags.h"
+
+namespace cl = llvm::cl;
+
+namespace weft::tools {
+
+cl::OptionCategory opFlagsCategory("One op instead of an .mlir file");
+cl::opt<std::string> opName("op", cl::desc("The op: im2col_1d, col2im_1d, concat, matmul, conv1d or conv_transpose_1d"),
+                            cl::value_desc("name"), cl::cat(opFlagsCategory));
+cl::list<std::string> attrFlags("attr", cl::desc("An attribute of --op (repeatable), e.g. --attr stride=8"),
+                                cl::value_desc("name=value"), cl::cat(opFlagsCategory));
+cl::opt<std::string> resultDType("result-dtype",
+                                 cl::desc("Result dtype of --op, where the op lets you choose (e.g. matmul)"),
+                                 cl::value_desc("dtype"), cl::cat(opFlagsCategory));
+
+bool anyOpDetail() { return !attrFlags.empty() || !resultDType.empty(); }
+
+Result<OpSpec> opSpecFromFlags(std::vector<TensorType> inputs) {
+  OpSpec spec{opName, {}, std::move(inputs), std::nullopt};
+  for (const std::string &a : attrFlags)
+    if (Status s = parseAttr(a, spec.attrs); !s) return s;
+  if (!resultDType.empty() && !(spec.resultDType = parseDType(resultDType)))
+    return Status::error("--result-dtype '" + resultDType + "' is not a dtype (known: f32, f16, bf16, i8, i16, i32, i64)");
+  return spec;
+}
+
+} // namespace weft::tools
