@@ -16,7 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#if defined(__FMA__) || defined(__F16C__)
+#if defined(__FMA__) || defined(__F16C__) || defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
@@ -87,6 +87,7 @@ inline Vec<float, 8> fma(Vec<float, 8> a, Vec<float, 8> b, Vec<float, 8> c) {
 }
 #endif
 
+
 // f16/bf16 <-> f32 conversions of weft_half.h, lane by lane; F16C converts 4 or 8 lanes at once.
 template <int N> Vec<float, N> f16_to_f32(Vec<f16, N> h) {
   Vec<float, N> r;
@@ -122,6 +123,21 @@ inline Vec<f16, 4> f32_to_f16(Vec<float, 4> x) {
 inline Vec<f16, 8> f32_to_f16(Vec<float, 8> x) {
   __m128i bits = _mm256_cvtps_ph(x.v, _MM_FROUND_TO_NEAREST_INT);
   Vec<f16, 8> r;
+  std::memcpy(&r.v, &bits, sizeof r.v);
+  return r;
+}
+#endif
+#if defined(__AVX512F__)
+// 16 lanes, one AVX-512 register. The masked forms with a zero source: GCC 12's unmasked ones start
+// from an "undefined" register that -Wmaybe-uninitialized flags.
+inline Vec<float, 16> f16_to_f32(Vec<f16, 16> h) {
+  __m256i bits;
+  std::memcpy(&bits, &h.v, sizeof h.v);
+  return {_mm512_mask_cvtph_ps(_mm512_setzero_ps(), __mmask16(0xffff), bits)};
+}
+inline Vec<f16, 16> f32_to_f16(Vec<float, 16> x) {
+  __m256i bits = _mm512_mask_cvtps_ph(_mm256_setzero_si256(), __mmask16(0xffff), x.v, _MM_FROUND_TO_NEAREST_INT);
+  Vec<f16, 16> r;
   std::memcpy(&r.v, &bits, sizeof r.v);
   return r;
 }
