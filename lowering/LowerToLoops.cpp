@@ -212,7 +212,7 @@ struct LowerToLoopsPass : impl::WeftLowerToLoopsBase<LowerToLoopsPass> {
     for (auto fn : module.getOps<func::FuncOp>())
       if (!fn->hasAttr("weft.kernel") && !fn.isExternal()) sources.push_back(fn);
     SmallVector<NamedAttribute> programs;
-    if (auto existing = module->getAttrOfType<DictionaryAttr>("weft.programs"))
+    if (auto existing = module->getAttrOfType<DictionaryAttr>(kProgramsAttrName))
       programs.append(existing.begin(), existing.end());
     for (func::FuncOp fn : sources) {
       if (!fn.getBody().hasOneBlock()) {
@@ -230,9 +230,31 @@ struct LowerToLoopsPass : impl::WeftLowerToLoopsBase<LowerToLoopsPass> {
       programs.emplace_back(StringAttr::get(&getContext(), name), StringAttr::get(&getContext(), l.desc.toText()));
       fn.erase();
     }
-    module->setAttr("weft.programs", DictionaryAttr::get(&getContext(), programs));
+    module->setAttr(kProgramsAttrName, DictionaryAttr::get(&getContext(), programs));
   }
 };
 
 } // namespace
+
+// The reader of what weft-lower-to-loops writes, for the back ends.
+FailureOr<std::vector<std::pair<std::string, ProgramDesc>>> readPrograms(ModuleOp module) {
+  auto dict = module->getAttrOfType<DictionaryAttr>(kProgramsAttrName);
+  if (!dict)
+    return module.emitError() << "the module has no '" << kProgramsAttrName
+                              << "' dictionary (function name -> program description)";
+  std::vector<std::pair<std::string, ProgramDesc>> programs;
+  for (NamedAttribute entry : dict) {
+    auto text = dyn_cast<StringAttr>(entry.getValue());
+    if (!text)
+      return module.emitError() << kProgramsAttrName << "['" << entry.getName().getValue()
+                                << "'] is not a string (rule: ProgramDesc::toText())";
+    ProgramDesc program;
+    std::string err = ProgramDesc::fromText(text.getValue(), program);
+    if (!err.empty())
+      return module.emitError() << kProgramsAttrName << "['" << entry.getName().getValue() << "']: " << err;
+    programs.emplace_back(entry.getName().getValue().str(), std::move(program));
+  }
+  return programs;
+}
+
 } // namespace weft

@@ -18,26 +18,6 @@ using namespace mlir;
 
 namespace weft {
 
-FailureOr<std::vector<std::pair<std::string, ProgramDesc>>> readPrograms(ModuleOp module) {
-  auto dict = module->getAttrOfType<DictionaryAttr>(kProgramsAttrName);
-  if (!dict)
-    return module.emitError() << "the module has no '" << kProgramsAttrName
-                              << "' dictionary (function name -> program description)";
-  std::vector<std::pair<std::string, ProgramDesc>> programs;
-  for (NamedAttribute entry : dict) {
-    auto text = dyn_cast<StringAttr>(entry.getValue());
-    if (!text)
-      return module.emitError() << kProgramsAttrName << "['" << entry.getName().getValue()
-                                << "'] is not a string (rule: ProgramDesc::toText())";
-    ProgramDesc program;
-    std::string err = ProgramDesc::fromText(text.getValue(), program);
-    if (!err.empty())
-      return module.emitError() << kProgramsAttrName << "['" << entry.getName().getValue() << "']: " << err;
-    programs.emplace_back(entry.getName().getValue().str(), std::move(program));
-  }
-  return programs;
-}
-
 namespace {
 
 /// What convert-func-to-llvm makes of one memref<?xT> argument: allocated and aligned pointers,
