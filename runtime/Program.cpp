@@ -59,6 +59,12 @@ std::string ProgramDesc::toText() const {
   for (auto &l : launches) {
     os << "launch " << l.entry;
     for (auto &g : l.grid) os << ' ' << extentText(g.extent) << '/' << g.tile;
+    if (l.group != 1 || l.items != 1) os << " group=" << l.group << " items=" << l.items;
+    os << '\n';
+  }
+  if (!requires.empty()) {
+    os << "requires";
+    for (auto &r : requires) os << ' ' << r;
     os << '\n';
   }
   return os.str();
@@ -117,6 +123,13 @@ std::string ProgramDesc::fromText(std::string_view text, ProgramDesc &out) {
       if (toks.empty()) return fail("expected 'launch ENTRY FACTORS...'");
       LaunchDesc l{toks[0], {}};
       for (size_t i = 1; i < toks.size(); ++i) {
+        std::string_view tok = toks[i];
+        if (tok.rfind("group=", 0) == 0 || tok.rfind("items=", 0) == 0) {
+          int64_t v;
+          if (!parseInt(tok.substr(6), v) || v <= 0) return fail("bad '" + toks[i] + "' (expected a count > 0)");
+          (tok[0] == 'g' ? l.group : l.items) = v;
+          continue;
+        }
         size_t slash = toks[i].find('/');
         GridFactor g;
         Extent tile;
@@ -126,7 +139,11 @@ std::string ProgramDesc::fromText(std::string_view text, ProgramDesc &out) {
         g.tile = tile.value;
         l.grid.push_back(g);
       }
+      if (l.items != 1 && l.items != l.group)
+        return fail("items=" + std::to_string(l.items) + " must be 1 or the group size " + std::to_string(l.group));
       out.launches.push_back(l);
+    } else if (key == "requires") {
+      for (auto &t : toks) out.requires.push_back(t);
     } else {
       return fail("unknown key '" + key + "'");
     }

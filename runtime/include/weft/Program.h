@@ -28,6 +28,11 @@ struct GridFactor {
 struct LaunchDesc {
   std::string entry;               ///< kernel symbol / entry point name
   std::vector<GridFactor> grid;    ///< grid size = product of the factors
+  /// GPU targets (weft-gpu-map-grid): threads per workgroup, and grid items per workgroup: 1
+  /// when a workgroup runs one item (its threads share the item's inner parallel loop), `group`
+  /// when each thread runs one item. CPU kernels keep 1 and 1.
+  int64_t group = 1;
+  int64_t items = 1;
 };
 
 /// A program temporary: contiguous, dims known once the arguments are.
@@ -44,6 +49,10 @@ struct ProgramDesc {
   std::vector<TensorType> outputs;
   std::vector<TempDesc> temps;
   std::vector<LaunchDesc> launches;
+  /// Device capabilities the kernels need beyond the target's baseline (GPU targets: "int8",
+  /// "int16", "int64", "float64", "storage8", "storage16"); a device lacking one refuses the
+  /// program with a message naming it.
+  std::vector<std::string> requires;
 
   size_t numBuffers() const { return inputs.size() + outputs.size() + temps.size(); }
   size_t bufferRank(size_t b) const;

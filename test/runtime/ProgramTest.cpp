@@ -1,0 +1,56 @@
+// The program description's text form: a round trip keeps every field, including the GPU
+// launch shape and the device requirements, and malformed lines are errors naming the line.
+#include "TestUtil.h"
+
+using namespace weft;
+
+namespace {
+
+ProgramDesc gpuProgram() {
+  ProgramDesc p;
+  p.op = "col2im_1d";
+  p.attrs.set("stride", 2);
+  p.attrs.set("channels", 4);
+  p.inputs = {{DType::f16, {kDynamic, 16}}};
+  p.outputs = {{DType::f16, {4, kDynamic}}};
+  p.launches = {{"fold", {{Extent::constant(4), 1}, {Extent::slot(3), 256}}, 256, 1},
+                {"tail", {{Extent::slot(0), 1}}, 128, 128}};
+  p.requires = {"int64", "storage16"};
+  return p;
+}
+
+TEST(ProgramText, RoundTripKeepsLaunchShapeAndRequirements) {
+  ProgramDesc in = gpuProgram(), out;
+  ASSERT_EQ(ProgramDesc::fromText(in.toText(), out), "");
+  EXPECT_EQ(out.toText(), in.toText());
+  ASSERT_EQ(out.launches.size(), 2u);
+  EXPECT_EQ(out.launches[0].group, 256);
+  EXPECT_EQ(out.launches[0].items, 1);
+  EXPECT_EQ(out.launches[1].group, 128);
+  EXPECT_EQ(out.launches[1].items, 128);
+  EXPECT_EQ(out.launches[1].grid[0].extent.value, 0);
+  EXPECT_EQ(out.requires, (std::vector<std::string>{"int64", "storage16"}));
+}
+
+TEST(ProgramText, CpuLaunchesPrintNoGroup) {
+  ProgramDesc p = gpuProgram();
+  p.launches = {{"k", {{Extent::constant(7), 2}}}};
+  p.requires.clear();
+  std::string text = p.toText();
+  EXPECT_EQ(text.find("group="), std::string::npos);
+  EXPECT_EQ(text.find("requires"), std::string::npos);
+}
+
+TEST(ProgramText, BadLaunchShapeIsAnErrorNamingTheLine) {
+  ProgramDesc out;
+  std::string head = "weft-program 1\nop concat\nattr axis 0\ninput f32 4\ninput f32 4\noutput f32 8\n";
+  std::string e = ProgramDesc::fromText(head + "launch k 8/1 group=0 items=1\n", out);
+  EXPECT_NE(e.find("line 7"), std::string::npos) << e;
+  EXPECT_NE(e.find("group=0"), std::string::npos) << e;
+  e = ProgramDesc::fromText(head + "launch k 8/1 group=64 items=32\n", out);
+  EXPECT_NE(e.find("items=32 must be 1 or the group size 64"), std::string::npos) << e;
+  e = ProgramDesc::fromText(head + "launch k 8/1 group=x\n", out);
+  EXPECT_NE(e.find("bad 'group=x'"), std::string::npos) << e;
+}
+
+} // namespace
