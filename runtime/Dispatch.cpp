@@ -109,6 +109,15 @@ Status checkArguments(const ProgramDesc &program, const std::vector<Buffer *> &a
     if (!b->isContiguous() && !(isInput && program.op == "concat"))
       return fail(what + " is a strided view " + shapeToString(b->shape()) + " with strides " +
                   shapeToString(b->strides()) + " (rule: only concat's inputs may be strided)");
+    if (program.indexBits == 32) {
+      // The furthest element a kernel may index: sum of (extent - 1) * stride.
+      int64_t furthest = 0;
+      for (size_t d = 0; d < b->shape().size(); ++d)
+        if (b->shape()[d] > 0) furthest += (b->shape()[d] - 1) * b->strides()[d];
+      if (furthest >= (int64_t(1) << 31))
+        return fail(what + " reaches element " + std::to_string(furthest) +
+                    "; the kernel was compiled with 32-bit indices (rule: below 2^31)");
+    }
     (isInput ? inputTypes : outputTypes).push_back(b->tensorType());
   }
   std::vector<TensorType> inferred = outputTypes;

@@ -62,6 +62,7 @@ std::string ProgramDesc::toText() const {
     if (l.group != 1 || l.items != 1) os << " group=" << l.group << " items=" << l.items;
     os << '\n';
   }
+  if (indexBits != 64) os << "index-bits " << indexBits << '\n';
   if (!requires.empty()) {
     os << "requires";
     for (auto &r : requires) os << ' ' << r;
@@ -142,6 +143,9 @@ std::string ProgramDesc::fromText(std::string_view text, ProgramDesc &out) {
       if (l.items != 1 && l.items != l.group)
         return fail("items=" + std::to_string(l.items) + " must be 1 or the group size " + std::to_string(l.group));
       out.launches.push_back(l);
+    } else if (key == "index-bits") {
+      if (toks.size() != 1 || (toks[0] != "32" && toks[0] != "64")) return fail("expected 'index-bits 32' or 'index-bits 64'");
+      out.indexBits = toks[0] == "32" ? 32 : 64;
     } else if (key == "requires") {
       for (auto &t : toks) out.requires.push_back(t);
     } else {

@@ -118,6 +118,20 @@ TEST(CheckArguments, OnlyConcatInputsMayBeStrided) {
   EXPECT_TRUE(failsWith(check(concatProgram(), {&a, &b, &stridedOut}), {"output out (argument 2) is a strided view"}));
 }
 
+TEST(CheckArguments, ThirtyTwoBitIndicesRefuseAViewReachingPast2To31) {
+  // A view of 3 elements 2^30 apart: small, but its last element lies at 2^31 (memory is never
+  // touched: wrap only needs the bytes to be claimed).
+  std::vector<float> mem(4);
+  ProgramDesc p = concatProgram();
+  p.indexBits = 32;
+  Buffer far = take(Buffer::wrap(mem.data(), size_t(1) << 36, DType::f32, {3}, {int64_t(1) << 30}));
+  Buffer b = take(Buffer::allocate(DType::f32, {2})), out = take(Buffer::allocate(DType::f32, {5}));
+  EXPECT_TRUE(failsWith(check(p, {&far, &b, &out}),
+                        {"input a (argument 0) reaches element 2147483648", "32-bit indices"}));
+  p.indexBits = 64;
+  EXPECT_TRUE(isOk(check(p, {&far, &b, &out})));
+}
+
 TEST(CheckArguments, RefusesBadTemporariesAndGrids) {
   Buffer a = take(Buffer::allocate(DType::f32, {2})), b = take(Buffer::allocate(DType::f32, {2}));
   Buffer out = take(Buffer::allocate(DType::f32, {4}));

@@ -16,6 +16,7 @@ ProgramDesc gpuProgram() {
   p.launches = {{"fold", {{Extent::constant(4), 1}, {Extent::slot(3), 256}}, 256, 1},
                 {"tail", {{Extent::slot(0), 1}}, 128, 128}};
   p.requires = {"int64", "storage16"};
+  p.indexBits = 32;
   return p;
 }
 
@@ -30,6 +31,7 @@ TEST(ProgramText, RoundTripKeepsLaunchShapeAndRequirements) {
   EXPECT_EQ(out.launches[1].items, 128);
   EXPECT_EQ(out.launches[1].grid[0].extent.value, 0);
   EXPECT_EQ(out.requires, (std::vector<std::string>{"int64", "storage16"}));
+  EXPECT_EQ(out.indexBits, 32);
 }
 
 TEST(ProgramText, CpuLaunchesPrintNoGroup) {

@@ -53,6 +53,9 @@ struct ProgramDesc {
   /// "int16", "int64", "float64", "storage8", "storage16"); a device lacking one refuses the
   /// program with a message naming it.
   std::vector<std::string> requires;
+  /// 32 when the kernels compute indices in 32 bits (GPU targets, every buffer static and
+  /// smaller than 2^31 elements); dispatch then refuses a buffer that spans more.
+  int indexBits = 64;
 
   size_t numBuffers() const { return inputs.size() + outputs.size() + temps.size(); }
   size_t bufferRank(size_t b) const;
