@@ -10,16 +10,24 @@
 
 namespace weft {
 
+/// One launch's kernel as a GPU target ships it: its readable source (GLSL, MSL) and, where the
+/// target compiles in process, its binary (SPIR-V words as bytes, PTX text).
+struct KernelCode {
+  std::string entry;           ///< the launch's entry (LaunchDesc::entry)
+  std::string source;
+  std::vector<uint8_t> binary;
+};
+
 struct Artifact {
   std::string function; ///< the source function, the key of its program in `weft.programs`
   std::string target;   ///< a name from targets() (compiler/Pipeline.h)
   ProgramDesc program;  ///< buffers, parameter block and launches (docs/abi.md)
-  /// Readable source: C++ for "cpp"; for "cpu" the optimised LLVM IR, when asked for
-  /// (CompileOptions::keepSource). Empty otherwise.
+  /// Readable source of the whole program: C++ for "cpp"; for "cpu" the optimised LLVM IR, when
+  /// asked for (CompileOptions::keepSource). Empty for the GPU targets (see kernels).
   std::string source;
-  /// The kernels as bytes, for targets that ship a payload beside the source (PTX, SPIR-V); the
-  /// CPU targets have none: the JIT keeps its code in memory, the C++ source is compiled by the user.
-  std::vector<uint8_t> binary;
+  /// GPU targets: one entry per launch, in launch order. The CPU targets have none: the JIT keeps
+  /// its code in memory, the C++ source is compiled by the user.
+  std::vector<KernelCode> kernels;
 
   /// The symbol of each launch's entry point, in launch order.
   std::vector<std::string> entries() const {

@@ -6,6 +6,7 @@
 #include "compiler/Pipeline.h"
 #include "dialects/weft/WeftOps.h"
 #include "lowering/Passes.h"
+#include "compiler/vulkan/SpirvCompiler.h"
 #include "lowering/cpu/CppEmitter.h"
 
 #include "mlir/AsmParser/AsmParser.h"
@@ -166,6 +167,11 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const Target &targe
     std::string where = src.name + ", function '" + pm.function + "', target " + target.name;
     if (Status s = runStages(*pm.module, target.stages, hook(pm.function)); !s)
       return diags.error(where + ": " + s.message());
+    // A target's stages may refine the description (weft-gpu-map-grid records workgroups).
+    auto refined = readPrograms(*pm.module);
+    if (failed(refined) || refined->size() != 1)
+      return diags.error(where + ": the target's stages left no single program description");
+    pm.program = refined->front().second;
     Artifact artifact{pm.function, target.name, pm.program, {}, {}};
     std::string text;
     auto start = std::chrono::steady_clock::now();
@@ -218,6 +224,13 @@ Result<std::vector<Artifact>> compile(const Source &src, const std::string &targ
     return Status::error("unknown target '" + target + "' (known: " + targetNames() + ")");
   if (t->name == "cpp")
     return compileWith(src, *t, options, "print", emitCpp);
+  if (t->name == "spirv")
+    return compileWith(src, *t, options, "spirv", [](ProgramModule &pm, Artifact &artifact, std::string *text) {
+      Status s = emitSpirv(*pm.module, artifact);
+      if (s && text)
+        for (const KernelCode &k : artifact.kernels) *text += "// ---- kernel " + k.entry + " ----\n" + k.source;
+      return s;
+    });
   auto programs = compileCpu(src, options);
   if (!programs)
     return programs.status();

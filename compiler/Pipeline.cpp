@@ -40,6 +40,10 @@ Stage cpuLLVM() {
            "reconcile-unrealized-casts"}};
 }
 
+/// GPU targets: the grid onto workgroups and threads (docs/abi.md, GPU launches); the printers
+/// start here.
+Stage gpuLoops() { return {"gpu-loops", {"weft-gpu-map-grid", "canonicalize", "cse"}}; }
+
 /// Registers the passes the stages name, once per process.
 void registerPipelinePasses() {
   static std::once_flag once;
@@ -71,6 +75,7 @@ const std::vector<Target> &targets() {
   static const std::vector<Target> all = {
       {"cpu", "cpu", "ll", {cpuLoops(), cpuLLVM()}}, // then: ORC JIT (CpuJit.cpp)
       {"cpp", "cpu", "cpp", {cpuLoops()}},           // then: the C++ printer (lowering/cpu)
+      {"spirv", "vulkan", "comp", {gpuLoops()}, "spv"}, // then: GLSL, shaderc, SPIRV-Tools (compiler/vulkan)
   };
   return all;
 }
@@ -106,7 +111,7 @@ std::vector<Stage> frontendStages(std::string_view scheduleDevice) {
   // each target's first stage needs that loop to map the grid (threads, workgroups).
   return {
       {"tensor", {"func.func(weft-decompose-composites," + resolve + ")"}},
-      {"loops", {"weft-lower-to-loops"}},
+      {"loops", {"weft-lower-to-loops{target=" + std::string(scheduleDevice) + "}"}},
   };
 }
 

@@ -27,13 +27,16 @@ struct Stage {
   std::string pipelineText() const;
 };
 
-/// A compile target: its name, the device whose schedule defaults apply, the file extension of
-/// its readable source (Artifact::source), and its stages after the per-function split.
+/// A compile target: its name, the device whose schedule defaults apply, the file extensions of
+/// its readable source and (GPU targets) of each kernel's binary, and its stages after the
+/// per-function split.
 struct Target {
   std::string name;
   std::string scheduleDevice;
   std::string sourceExtension;
   std::vector<Stage> stages;
+  std::string binaryExtension; ///< empty for the CPU targets
+  bool gpu() const { return scheduleDevice != "cpu"; }
 };
 
 /// The targets, in the order --help lists them.

@@ -4,6 +4,7 @@
 // that starts at +0 and rounds once, so all three give the same bits:
 //   bounded: per output, only the t_in that reach it (no modulo); one output per inner thread.
 //   scan:    per output, every tap k from K-1 down to 0 (ascending t_in), kept when s divides a-k.
+//   GPU forms put consecutive threads on consecutive times (parallel = time) or channels.
 //   sweep:   CPU row sweep; per grid item a scratch tile [C channels][L times + halo] in f32: the
 //            cols rows that reach the tile are walked once in ascending t_in, each channel's
 //            K-run is added as contiguous vectors, then the tile is rounded to y once.
@@ -28,6 +29,8 @@ constexpr int64_t kDefaultTimeTile = 256;
 constexpr int64_t kMinWholeRowTile = 128;
 constexpr int64_t kMaxTimeTile = 2048;
 constexpr int64_t kDefaultChannelTile = 8;
+// GPU, parallel = channel: output times per thread of an item.
+constexpr int64_t kGpuChannelTimes = 32;
 
 int64_t ceilDiv(int64_t x, int64_t m) { return (x + m - 1) / m; }
 int64_t roundUp(int64_t x, int64_t m) { return ceilDiv(x, m) * m; }
@@ -243,6 +246,21 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
     }
 
     bool scan = gatherName == "scan";
+    if (byChannel && pb.gpu()) {
+      // GPU: each item a block of C channels (the threads) by L times (a loop per thread).
+      int64_t C = tileGiven.value_or(pb.threads()), L = kGpuChannelTimes;
+      grid.push_back(GridDim::of(out, ocDim, C));
+      grid.push_back(GridDim::of(out, tDim, L));
+      kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
+        auto [n, rest] = split(ids);
+        Ix &ix = g.ix;
+        Value oc0 = ix.mul(rest[0], C), t0 = ix.mul(rest[1], L);
+        ix.parallel(oc0, ix.min(ix.c(OC), ix.add(oc0, C)), [&](Value oc) {
+          ix.loop(t0, ix.min(g.Tout, ix.add(t0, L)), [&](Value t) { g.storeY(g.gather(scan, n, oc, t), n, oc, t); });
+        });
+      });
+      return success();
+    }
     if (byChannel) {
       // Each item: a block of channels, all of T_out; channels are the inner threads.
       int64_t C = std::min(OC, tileGiven.value_or(kDefaultChannelTile));
@@ -258,7 +276,7 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
       return success();
     }
     // Each item: one channel, a tile of L output times; times are the inner threads.
-    int64_t L = tileGiven.value_or(kDefaultTimeTile);
+    int64_t L = tileGiven.value_or(pb.gpu() ? pb.threads() : kDefaultTimeTile);
     grid.push_back(GridDim::of(out, ocDim));
     grid.push_back(GridDim::of(out, tDim, L));
     kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {

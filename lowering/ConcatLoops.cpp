@@ -10,6 +10,8 @@
 //                owns `tile` consecutive output elements; contiguous inputs (checked at run time)
 //                copy them as at most two ranges, anything else walks the rows they cover.
 // Rank 1 is one row, split into element chunks whatever the copy form.
+//   GPU:         an item is a chunk of one output row, one element per thread (consecutive
+//                threads on consecutive elements); `copy` does not apply.
 #include "lowering/LoopHelpers.h"
 #include "lowering/ProgramBuilder.h"
 
@@ -25,6 +27,8 @@ namespace {
 
 // Output elements per grid item when the schedule names no tile.
 constexpr int64_t kElementsPerItem = 32 * 1024;
+// GPU: output elements per thread of an item (the item's chunk is this times the workgroup).
+constexpr int64_t kGpuElementsPerThread = 4;
 
 // One input: its buffer, extents and element strides.
 struct Input {
@@ -100,6 +104,29 @@ struct Concat {
         });
   }
 
+  // GPU: out[row][col], the row given by its leading indices `idx` and linear number `row`.
+  void copyElement(ArrayRef<Value> idx, Value row, Value col) {
+    OpBuilder &bb = ix.b;
+    Location loc = ix.loc;
+    Value dst = ix.add(ix.mul(row, outExtents.back()), col);
+    auto from = [&](const Input &in, ArrayRef<Value> at, Value c) {
+      Value v = memref::LoadOp::create(bb, loc, in.buf, ValueRange{ix.add(rowStart(in, at), ix.mul(c, in.strides.back()))});
+      memref::StoreOp::create(bb, loc, v, out, ValueRange{dst});
+    };
+    if (axis == rank() - 1) {
+      Value A = a.extents.back();
+      ix.ifElse(ix.cmp(arith::CmpIPredicate::slt, col, A), [&] { from(a, idx, col); },
+                [&] { from(b, idx, ix.sub(col, A)); });
+      return;
+    }
+    ix.ifElse(ix.cmp(arith::CmpIPredicate::slt, idx[axis], a.extents[axis]), [&] { from(a, idx, col); },
+              [&] {
+                SmallVector<Value> at(idx);
+                at[axis] = ix.sub(idx[axis], a.extents[axis]);
+                from(b, at, col);
+              });
+  }
+
   // Output elements [e0, e1), walking the rows they cover (partial rows at both ends).
   void copyRange(Value e0, Value e1) {
     Value E = outExtents.back();
@@ -173,6 +200,21 @@ LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, c
              kb.buffer(out), {}};
     for (unsigned d = 0; d < rank; ++d) g.outExtents.push_back(kb.extent(out, d));
     Ix &ix = g.ix;
+
+    if (pb.gpu()) {
+      int64_t T = tileGiven.value_or(kGpuElementsPerThread * pb.threads());
+      SmallVector<GridDim> grid;
+      for (unsigned d = 0; d + 1 < rank; ++d) grid.push_back(GridDim::of(out, d));
+      grid.push_back(GridDim::of(out, rank - 1, T));
+      kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
+        Value row = ix.c(0);
+        for (unsigned d = 0; d + 1 < rank; ++d) row = ix.add(ix.mul(row, g.outExtents[d]), ids[d]);
+        Value c0 = ix.mul(ids.back(), T);
+        ix.parallel(c0, ix.min(g.outExtents.back(), ix.add(c0, ix.c(T))),
+                    [&](Value col) { g.copyElement(SmallVector<Value>(ids.drop_back()), row, col); });
+      });
+      return success();
+    }
 
     if (flat || rank == 1) {
       // Element chunks of the whole output.

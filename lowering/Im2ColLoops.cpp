@@ -7,6 +7,10 @@
 // padding take a checked scalar path (a clamped load and a select, no branch per element).
 // The pieces are plain stores: nontemporal ones would share output lines with the scalar pieces,
 // and mixing the two kinds within a line was measured some fifty times slower than either.
+//
+// GPU forms write one element per thread, consecutive threads on consecutive elements of cols
+// (parallel = time: an item is a chunk of one output row) or of one channel's (ow, k) pairs
+// (parallel = channel: an item is a chunk of one channel's taps over all rows).
 #include "lowering/LoopHelpers.h"
 #include "lowering/ProgramBuilder.h"
 
@@ -24,6 +28,8 @@ namespace {
 // item, small enough to leave many items for the threads.
 constexpr int64_t kElementsPerItem = 16 * 1024;
 constexpr int64_t kDefaultChannelTile = 64;
+// GPU: output elements per thread of an item (the item's chunk is this times the workgroup).
+constexpr int64_t kGpuElementsPerThread = 4;
 
 struct Im2Col {
   Ix ix;
@@ -66,6 +72,21 @@ struct Im2Col {
             });
           });
         });
+  }
+
+  // cols[n][ow][ic*K + k]: x at the tap's position, zero in the padding (a clamped load and a
+  // select: no divergent branch).
+  void element(Value n, Value ow, Value ic, Value k) {
+    OpBuilder &b = ix.b;
+    Location loc = ix.loc;
+    using P = arith::CmpIPredicate;
+    Value pos = ix.add(ix.sub(ix.mul(ow, s), ix.c(p)), ix.mul(k, d));
+    Value ok = ix.both(ix.cmp(P::sge, pos, ix.c(0)), ix.cmp(P::slt, pos, IW));
+    Value at = ix.add(ix.mul(ix.add(ix.mul(n, IC), ic), IW), ix.max(ix.c(0), ix.min(pos, ix.sub(IW, ix.c(1)))));
+    Value v = convert(memref::LoadOp::create(b, loc, x, ValueRange{at}));
+    Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(outElem, 0.0));
+    Value to = ix.add(ix.mul(ix.add(ix.mul(n, OW), ow), ix.mul(IC, K)), ix.add(ix.mul(ic, K), k));
+    memref::StoreOp::create(b, loc, arith::SelectOp::create(b, loc, ok, v, zero), cols, ValueRange{to});
   }
 
   // K values from x[src + k*d] to cols[dst + k], all in bounds.
@@ -119,6 +140,32 @@ LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in
              kb.extent(in, 2),
              kb.extent(out, 1)};
     Ix &ix = g.ix;
+    if (pb.gpu()) {
+      int64_t T = tileGiven.value_or(kGpuElementsPerThread * pb.threads());
+      // time: items (n, ow, chunk of the row's IC*K); channel: items (n, ic, chunk of OW*K).
+      SmallVector<GridDim> grid = {GridDim::of(out, 0)};
+      Value width;
+      if (byChannel) {
+        // OW*K is no single dim of a buffer, so its chunk count is a grid constant.
+        if (out.type.shape[1] == kDynamic)
+          return op.emitOpError() << "schedule parallel = channel on a GPU target needs a static output length "
+                                     "(the grid counts chunks of OW*K)";
+        grid.append({GridDim::of(in, 1), GridDim::fixed(out.type.shape[1] * K, T)});
+        width = ix.c(out.type.shape[1] * K);
+      } else {
+        grid.append({GridDim::of(out, 1), GridDim::of(out, 2, T)});
+        width = ix.mul(g.IC, K);
+      }
+      kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
+        Value j0 = ix.mul(ids[2], T);
+        ix.parallel(j0, ix.min(width, ix.add(j0, ix.c(T))), [&](Value j) {
+          Value q = ix.div(j, ix.c(K)), k = ix.sub(j, ix.mul(q, K));
+          if (byChannel) g.element(ids[0], q, ids[1], k);
+          else g.element(ids[0], ids[1], q, k);
+        });
+      });
+      return success();
+    }
     if (byChannel) {
       // Each item: a block of C channels of every output row, rows in order.
       int64_t C = tileGiven.value_or(kDefaultChannelTile);

@@ -6,6 +6,7 @@
 // runtime can size it from the parameter block alone.
 #include "lowering/Passes.h"
 #include "lowering/ProgramBuilder.h"
+#include "lowering/ScheduleDefaults.h"
 
 #include "llvm/ADT/EquivalenceClasses.h"
 
@@ -192,6 +193,11 @@ LogicalResult Lowering::buildKernels(ProgramBuilder &pb) {
   for (Operation &op : fn.front().without_terminator()) {
     // A composite's kernels are named after their parts: up_matmul, up_col2im.
     if (severalParts && isPart(op)) pb.setPart(ruleName(&op).split('_').first);
+    if (ScheduleAttr s = scheduleOf(&op); s && !s.getWorkgroup().empty()) {
+      int64_t threads = 1;
+      for (int64_t e : s.getWorkgroup()) threads *= e;
+      pb.setThreads(threads);
+    }
     auto v = [&](Value x) { return views[x]; };
     LogicalResult r = success();
     if (auto o = dyn_cast<Col2Im1dOp>(op)) r = buildCol2ImLoops(pb, o, v(o.getInput()), v(o.getResult()));
@@ -206,8 +212,14 @@ LogicalResult Lowering::buildKernels(ProgramBuilder &pb) {
 }
 
 struct LowerToLoopsPass : impl::WeftLowerToLoopsBase<LowerToLoopsPass> {
+  using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    std::optional<lowering::Target> t = lowering::parseTarget(target);
+    if (!t) {
+      module.emitError() << "weft-lower-to-loops: target = '" << target << "' is not one of cpu, vulkan, cuda, metal";
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> sources;
     for (auto fn : module.getOps<func::FuncOp>())
       if (!fn->hasAttr("weft.kernel") && !fn.isExternal()) sources.push_back(fn);
@@ -225,7 +237,7 @@ struct LowerToLoopsPass : impl::WeftLowerToLoopsBase<LowerToLoopsPass> {
       std::string name = fn.getName().str();
       // The source function's name moves to its kernels.
       fn.setName((name + ".source").c_str());
-      ProgramBuilder pb(module, name, l.desc, l.bufferTypes);
+      ProgramBuilder pb(module, name, l.desc, l.bufferTypes, *t != lowering::Target::cpu);
       if (failed(l.buildKernels(pb))) return signalPassFailure();
       programs.emplace_back(StringAttr::get(&getContext(), name), StringAttr::get(&getContext(), l.desc.toText()));
       fn.erase();
@@ -255,6 +267,14 @@ FailureOr<std::vector<std::pair<std::string, ProgramDesc>>> readPrograms(ModuleO
     programs.emplace_back(entry.getName().getValue().str(), std::move(program));
   }
   return programs;
+}
+
+void writePrograms(ModuleOp module, const std::vector<std::pair<std::string, ProgramDesc>> &programs) {
+  MLIRContext *ctx = module.getContext();
+  SmallVector<NamedAttribute> entries;
+  for (const auto &[name, program] : programs)
+    entries.emplace_back(StringAttr::get(ctx, name), StringAttr::get(ctx, program.toText()));
+  module->setAttr(kProgramsAttrName, DictionaryAttr::get(ctx, entries));
 }
 
 } // namespace weft

@@ -1,4 +1,5 @@
-// matmul -> one kernel of BLIS-style loops over the flat buffers.
+// matmul -> one kernel of BLIS-style loops over the flat buffers (CPU), or of output tiles with
+// one output per thread (GPU; a first, plain form: no shared-memory blocking yet).
 //
 // The grid is (batch..., M-block, N-block). Each grid item walks K in spans; per span it packs
 // its slice of B into NR-wide panels (one KC-deep set per K block of the span), then for each
@@ -13,6 +14,7 @@
 #include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -40,6 +42,8 @@ constexpr int64_t kGridItems = 8;
 // ...but no fewer rows per item than this: every item repacks its B block, so short items
 // would spend their time copying B.
 constexpr int64_t kMinItemRows = 256;
+// GPU: the C tile of one workgroup, kGpuTile x kGpuTile outputs (256 threads by default).
+constexpr int64_t kGpuTile = 16;
 // Scratch lives on the worker threads' stacks (8 MiB); keep well below.
 constexpr int64_t kMaxScratchBytes = 4 << 20;
 
@@ -236,7 +240,8 @@ void pack(Emit &e, const Operand &src, Value dst, Value dstBase, Type acc, Value
 }
 
 Value multiplyAdd(Emit &e, Value x, Value y, Value acc) {
-  if (isa<FloatType>(getElementTypeOrSelf(acc))) return vector::FMAOp::create(e.b, e.loc, x, y, acc);
+  if (isa<VectorType>(acc.getType())) return vector::FMAOp::create(e.b, e.loc, x, y, acc);
+  if (isa<FloatType>(acc.getType())) return math::FmaOp::create(e.b, e.loc, x, y, acc);
   return arith::AddIOp::create(e.b, e.loc, arith::MulIOp::create(e.b, e.loc, x, y), acc);
 }
 
@@ -318,7 +323,7 @@ LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, c
     const int64_t staticK = tA ? a.type.shape[a.rank() - 2] : a.type.shape.back();
     const Blocking bl = blockingFor(scheduleOf(op), out.type.shape, staticK, !direct);
     const int64_t scratch = 4 * (bl.MC * bl.KC + bl.NT * bl.KS + bl.MR * bl.NR + (direct ? 0 : bl.MT * bl.NT));
-    if (scratch > kMaxScratchBytes)
+    if (!pb.gpu() && scratch > kMaxScratchBytes)
       return op.emitOpError() << "schedule tile = [" << bl.MT << ", " << bl.NT << ", " << bl.KC << "] needs "
                               << scratch << " bytes of scratch per thread (rule: at most " << kMaxScratchBytes
                               << ": A and B packed as f32, min(M, 144) x K and at least N x K, plus an f32 M x N "
@@ -345,6 +350,48 @@ LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, c
     Value bufA = kb.buffer(a), bufB = kb.buffer(b), bufOut = kb.buffer(out);
     // Rows and columns are dealt to grid items as whole micro-panels, as evenly as the item
     // count allows (no item gets more than MT rows / NT columns), so threads finish together.
+    auto offset = [&](Emit &g, ArrayRef<BatchTerm> terms, ValueRange ids) {
+      Value off = g.c(0);
+      for (const BatchTerm &t : terms) off = g.add(off, g.mul(g.divFloor(ids[t.outDim], t.ratio), t.stride));
+      return off;
+    };
+    auto outBaseOf = [&](Emit &g, ValueRange ids) {
+      Value base = g.c(0);
+      for (int64_t d = 0; d < nbo; ++d) base = g.add(base, g.mul(ids[d], outStrides[d]));
+      return base;
+    };
+
+    if (pb.gpu()) {
+      // GPU: an item is a TM x TN tile of C, one output per thread (consecutive threads along
+      // N: B's and C's rows are read and written coalesced), each summing its K products in
+      // the accumulator type and rounding once.
+      ScheduleAttr s = scheduleOf(op);
+      int64_t TM = s && s.getTile().size() == 3 ? s.getTile()[0] : kGpuTile;
+      int64_t TN = s && s.getTile().size() == 3 ? s.getTile()[1] : kGpuTile;
+      SmallVector<GridDim> grid;
+      for (int64_t d = 0; d < nbo; ++d) grid.push_back(GridDim::of(out, d));
+      grid.push_back(GridDim::of(out, ro - 2, TM));
+      grid.push_back(GridDim::of(out, ro - 1, TN));
+      kb.parallelGrid(grid, [&](OpBuilder &gb, Location loc, ValueRange ids) {
+        Emit g{gb, loc};
+        Value m0 = g.mul(ids[nbo], g.c(TM)), n0 = g.mul(ids[nbo + 1], g.c(TN));
+        Value aBase = offset(g, aTerms, ids), bBase = offset(g, bTerms, ids), cBase = outBaseOf(g, ids);
+        auto par = scf::ParallelOp::create(gb, loc, ValueRange{m0, n0},
+                                           ValueRange{g.min(M, g.add(m0, g.c(TM))), g.min(N, g.add(n0, g.c(TN)))},
+                                           ValueRange{g.c(1), g.c(1)});
+        OpBuilder::InsertionGuard guard(gb);
+        gb.setInsertionPointToStart(par.getBody());
+        Value i = par.getInductionVars()[0], j = par.getInductionVars()[1];
+        Value sum = g.loop(g.c(0), K, g.c(1), ValueRange{zeroOf(g, acc)}, [&](Emit &e, Value k, ValueRange s) {
+          Value x = widen(e, e.load(bufA, e.add(aBase, tA ? e.add(e.mul(k, M), i) : e.add(e.mul(i, K), k))), acc);
+          Value y = widen(e, e.load(bufB, e.add(bBase, tB ? e.add(e.mul(j, K), k) : e.add(e.mul(k, N), j))), acc);
+          return SmallVector<Value>{multiplyAdd(e, x, y, s[0])};
+        })[0];
+        g.store(direct ? sum : fromF32(gb, loc, sum, oT), bufOut, g.add(cBase, g.add(g.mul(i, N), j)));
+      });
+      return success();
+    }
+
     Value panelsM = e.divCeil(M, e.c(bl.MR)), itemsM = e.divCeil(M, e.c(bl.MT));
     Value panelsN = e.divCeil(N, e.c(bl.NR)), itemsN = e.divCeil(N, e.c(bl.NT));
 
@@ -362,16 +409,10 @@ LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, c
       };
       auto [m0, mt] = share(ids[nbo], panelsM, itemsM, bl.MR, M);
       auto [n0, nt] = share(ids[nbo + 1], panelsN, itemsN, bl.NR, N);
-      auto offset = [&](ArrayRef<BatchTerm> terms) {
-        Value off = g.c(0);
-        for (const BatchTerm &t : terms) off = g.add(off, g.mul(g.divFloor(ids[t.outDim], t.ratio), t.stride));
-        return off;
-      };
-      Value outBase = g.c(0);
-      for (int64_t d = 0; d < nbo; ++d) outBase = g.add(outBase, g.mul(ids[d], outStrides[d]));
+      Value outBase = outBaseOf(g, ids);
       Value one = g.c(1);
-      Operand A{bufA, aT, offset(aTerms), tA ? one : K, tA ? M : one, tA};
-      Operand B{bufB, bT, offset(bTerms), tB ? K : one, tB ? one : N, !tB};
+      Operand A{bufA, aT, offset(g, aTerms, ids), tA ? one : K, tA ? M : one, tA};
+      Operand B{bufB, bT, offset(g, bTerms, ids), tB ? K : one, tB ? one : N, !tB};
 
       auto scratchOf = [&](int64_t n) {
         return memref::AllocaOp::create(gb, loc, MemRefType::get({n}, acc), gb.getI64IntegerAttr(64)).getResult();

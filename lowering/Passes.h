@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -22,6 +23,9 @@
 namespace mlir::LLVM {
 class LLVMDialect;
 }
+namespace mlir::gpu {
+class GPUDialect;
+}
 
 namespace weft {
 #define GEN_PASS_DECL
@@ -38,4 +42,10 @@ inline constexpr llvm::StringLiteral kProgramsAttrName = "weft.programs";
 /// a value that is not a string, or text that does not parse is emitted as an error on the
 /// module naming the function.
 mlir::FailureOr<std::vector<std::pair<std::string, ProgramDesc>>> readPrograms(mlir::ModuleOp module);
+/// Replaces `module`'s program descriptions (readPrograms' form).
+void writePrograms(mlir::ModuleOp module, const std::vector<std::pair<std::string, ProgramDesc>> &programs);
+
+/// Kernel `fn`'s one top-level scf.parallel over its grid (1-D, from 0, step 1), or an error
+/// naming the kernel and the rule of the loop-level contract (lowering/ProgramBuilder.h) it breaks.
+mlir::FailureOr<mlir::scf::ParallelOp> gridLoop(mlir::func::FuncOp fn);
 } // namespace weft

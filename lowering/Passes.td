@@ -38,10 +38,18 @@ def WeftLowerToLoops : Pass<"weft-lower-to-loops", "mlir::ModuleOp"> {
     the ABI of docs/abi.md: one `memref<?xT>` per program buffer, then the parameter block as
     `memref<?xi64>`. Each kernel's body is one top-level `scf.parallel` over its 1-D grid. The
     module gets `weft.programs`, a dictionary from function name to the program description text
-    (weft::ProgramDesc::toText).
+    (weft::ProgramDesc::toText). CPU targets get the CPU forms (vector rows, the col2im row
+    sweep, packed matmul panels); GPU targets get forms whose inner `scf.parallel` runs one
+    element per thread with consecutive threads on consecutive output elements, and every kernel
+    carries `weft.workgroup` (threads per workgroup, from the op's schedule).
   }];
-  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
-                           "mlir::scf::SCFDialect", "mlir::vector::VectorDialect"];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "Target whose loop forms to build: cpu, vulkan, cuda or metal">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 def WeftExpandBf16 : Pass<"weft-expand-bf16"> {
@@ -55,6 +63,18 @@ def WeftExpandBf16 : Pass<"weft-expand-bf16"> {
     the same bits, so bf16 data moves as 16-bit integers (never widened through f32 by LLVM).
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
+def WeftGpuMapGrid : Pass<"weft-gpu-map-grid", "mlir::ModuleOp"> {
+  let summary = "GPU: a kernel's grid -> workgroups, its inner scf.parallel -> the workgroup's threads";
+  let description = [{
+    Shared by every GPU target. A kernel whose grid loop holds an inner scf.parallel runs one
+    grid item per workgroup of `weft.workgroup` threads, which take the inner loop's iterations
+    round-robin; one without runs one item per thread. Items are numbered from the 2-D workgroup
+    id (y * x_count + x) and the kernel returns past the grid (docs/abi.md, "GPU launches").
+    Each launch of `weft.programs` records its workgroup size and items per workgroup.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
 }
 
 def WeftCpuGridToRange : Pass<"weft-cpu-grid-to-range", "mlir::func::FuncOp"> {

@@ -1,4 +1,5 @@
 #include "lowering/ProgramBuilder.h"
+#include "lowering/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -138,8 +139,9 @@ void KernelBuilder::parallelGrid(ArrayRef<GridDim> dims,
   body(b, location, ids);
 }
 
-ProgramBuilder::ProgramBuilder(ModuleOp module, StringRef name, ProgramDesc &desc, ArrayRef<TensorType> bufferTypes)
-    : module(module), name(name.str()), program(desc), types(bufferTypes.begin(), bufferTypes.end()) {}
+ProgramBuilder::ProgramBuilder(ModuleOp module, StringRef name, ProgramDesc &desc, ArrayRef<TensorType> bufferTypes,
+                               bool gpu)
+    : module(module), name(name.str()), forGpu(gpu), program(desc), types(bufferTypes.begin(), bufferTypes.end()) {}
 
 int64_t ProgramBuilder::extentSlot(unsigned b, unsigned d) const { return program.paramOffset(b) + d; }
 int64_t ProgramBuilder::strideSlot(unsigned b, unsigned d) const {
@@ -159,6 +161,7 @@ LogicalResult ProgramBuilder::addKernel(StringRef suffix, function_ref<LogicalRe
   OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
   auto fn = func::FuncOp::create(mb, module.getLoc(), kname, FunctionType::get(ctx, args, {}));
   fn->setAttr("weft.kernel", UnitAttr::get(ctx));
+  if (forGpu) fn->setAttr("weft.workgroup", IntegerAttr::get(IntegerType::get(ctx, 64), workgroupThreads));
   Block *entry = fn.addEntryBlock();
   OpBuilder b = OpBuilder::atBlockEnd(entry);
   func::ReturnOp::create(b, fn.getLoc());
@@ -193,3 +196,29 @@ Value fromF32(OpBuilder &b, Location loc, Value v, Type elemType) {
 ScheduleAttr scheduleOf(Operation *op) { return op->getAttrOfType<ScheduleAttr>("schedule"); }
 
 } // namespace weft::lowering
+
+namespace weft {
+static bool isConstantIndex(Value v, int64_t expected) {
+  auto c = v.getDefiningOp<arith::ConstantIndexOp>();
+  return c && c.value() == expected;
+}
+
+/// The kernel's one top-level grid loop, or an error naming the kernel and the rule it breaks
+/// (the loop-level contract of lowering/ProgramBuilder.h).
+FailureOr<scf::ParallelOp> gridLoop(func::FuncOp fn) {
+  if (fn.isExternal())
+    return fn.emitError() << "kernel '" << fn.getName() << "' has no body";
+  auto loops = llvm::to_vector(fn.getBody().front().getOps<scf::ParallelOp>());
+  if (loops.size() != 1)
+    return fn.emitError() << "kernel '" << fn.getName() << "' has " << loops.size()
+                          << " top-level scf.parallel loops (rule: exactly one, over the grid)";
+  scf::ParallelOp grid = loops.front();
+  if (grid.getNumLoops() != 1 || grid.getNumResults() != 0 ||
+      !isConstantIndex(grid.getLowerBound()[0], 0) || !isConstantIndex(grid.getStep()[0], 1))
+    return grid.emitError() << "kernel '" << fn.getName()
+                            << "': the grid loop must be a 1-D scf.parallel from 0 with step 1 "
+                               "and no reductions";
+  return grid;
+}
+
+} // namespace weft

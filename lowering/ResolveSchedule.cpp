@@ -33,6 +33,7 @@ struct ResolveSchedulePass : impl::WeftResolveScheduleBase<ResolveSchedulePass> 
       auto given = op->getAttrOfType<ScheduleAttr>("schedule");
       ScheduleAttr s = lowering::defaultSchedule(op, *t, given, bytes);
       std::string err = checkScheduleFor(ruleName(op), s);
+      if (err.empty() && *t != lowering::Target::cpu) err = lowering::checkGpuSchedule(s, target);
       if (!err.empty()) {
         op->emitOpError() << err;
         return WalkResult::interrupt();

@@ -66,4 +66,18 @@ ScheduleAttr defaultSchedule(Operation *op, Target target, ScheduleAttr given, i
   return ScheduleAttr::get(op->getContext(), parallel, gather, copy, vector, tile, wg, unroll);
 }
 
+std::string checkGpuSchedule(ScheduleAttr s, StringRef target) {
+  std::string on = " on target " + target.str();
+  if (s.getGather() == "sweep")
+    return "schedule gather = sweep is the CPU row sweep; use bounded or scan" + on;
+  if (s.getVector() > 4)
+    return "schedule vector = " + std::to_string(s.getVector()) + " is wider than 4" + on +
+           " (GPU vectors have 2 to 4 lanes; threads give the width)";
+  int64_t threads = 1;
+  for (int64_t e : s.getWorkgroup()) threads *= e;
+  if (threads > 1024)
+    return "schedule workgroup has " + std::to_string(threads) + " threads" + on + " (at most 1024)";
+  return "";
+}
+
 } // namespace weft::lowering

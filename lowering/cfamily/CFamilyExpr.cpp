@@ -5,6 +5,7 @@
 #include "lowering/cfamily/CFamilyPrinter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -80,6 +81,8 @@ LogicalResult CFamilyPrinter::printValueOp(Operation *op) {
   return define(op, bindFresh(result, isa<VectorType>(result.getType()) ? "v" : "t"), *e);
 }
 
+static unsigned dimNumber(gpu::Dimension d) { return d == gpu::Dimension::x ? 0 : d == gpu::Dimension::y ? 1 : 2; }
+
 FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
   Type t = op->getResult(0).getType();
   bool onVectors = isa<VectorType>(t) || llvm::any_of(op->getOperandTypes(), llvm::IsaPred<VectorType>);
@@ -117,8 +120,13 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
           return unsupported(op) << "vector.broadcast of a vector";
         return dialect.broadcast(cast<VectorType>(t), expr(b.getSource()));
       })
+      .Case([&](gpu::ThreadIdOp o) { return dialect.gpuIndex(GpuIndex::Thread, dimNumber(o.getDimension())); })
+      .Case([&](gpu::BlockIdOp o) { return dialect.gpuIndex(GpuIndex::Group, dimNumber(o.getDimension())); })
+      .Case([&](gpu::GridDimOp o) { return dialect.gpuIndex(GpuIndex::GroupCount, dimNumber(o.getDimension())); })
+      .Case([&](gpu::BlockDimOp o) { return dialect.gpuIndex(GpuIndex::GroupSize, dimNumber(o.getDimension())); })
       .Default([&](Operation *) -> Result { return unsupported(op) << opName(op); });
 }
+
 
 FailureOr<std::string> CFamilyPrinter::constant(Operation *op, Attribute value, Type t) {
   if (auto vt = dyn_cast<VectorType>(t)) {
@@ -179,6 +187,9 @@ FailureOr<std::string> CFamilyPrinter::intArith(Operation *op) {
     return dialect.cast(t, paren(binary(unsignedCast(t, lhs), sym, r)));
   };
   auto call = [&](Builtin f) { return dialect.builtin(f, t, {a, b}); };
+  // i1 operands are booleans: logical operators, which GLSL requires (C accepts both).
+  if (getElementTypeOrSelf(t).isInteger(1))
+    return binary(a, isa<arith::AndIOp>(op) ? "&&" : isa<arith::OrIOp>(op) ? "||" : "!=", b);
   return llvm::TypeSwitch<Operation *, std::string>(op)
       .Case([&](arith::AddIOp) { return binary(a, "+", b); })
       .Case([&](arith::SubIOp) { return binary(a, "-", b); })
@@ -216,8 +227,10 @@ FailureOr<std::string> CFamilyPrinter::conversion(Operation *op) {
   // Scalars or vectors (i1 vectors have no C type, so i1 is always a scalar here).
   Type fromElem = getElementTypeOrSelf(from), toElem = getElementTypeOrSelf(to);
   std::string x = expr(in);
-  if (fromElem.isIntOrIndex() && toElem.isIntOrIndex() && bitWidth(fromElem) == bitWidth(toElem))
-    return x; // index <-> i64: the same type in C
+  // index <-> i64: the same type in C (not in GLSL with 32-bit indices): no conversion.
+  if (fromElem.isIntOrIndex() && toElem.isIntOrIndex() && bitWidth(fromElem) == bitWidth(toElem) &&
+      dialect.scalarType(fromElem) == dialect.scalarType(toElem))
+    return x;
   auto castTo = [&](const std::string &e) { return dialect.cast(to, e); };
   bool fromBool = fromElem.isInteger(1);
   auto extendSigned = [&] { return fromBool ? negate(castTo(x)) : castTo(x); }; // true -> -1

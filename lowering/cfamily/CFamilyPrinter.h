@@ -53,6 +53,9 @@ enum class Builtin { Fma, RemF, MaximumF, MinimumF, MaxNumF, MinNumF, MaxSI, Min
 /// The MLIR op name a builtin implements, without the dialect: "fma", "maximumf", "ceildivsi".
 llvm::StringRef builtinName(Builtin b);
 
+/// The GPU ids weft-gpu-map-grid uses (gpu.thread_id, gpu.block_id, gpu.grid_dim, gpu.block_dim).
+enum class GpuIndex { Thread, Group, GroupCount, GroupSize };
+
 /// Where a memref lives: a kernel buffer argument, or a local scratch array (memref.alloca).
 enum class Space { Buffer, Scratch };
 
@@ -82,6 +85,9 @@ public:
   virtual std::string intLiteral(mlir::Type t, const llvm::APInt &v);
   /// A call of builtin `b` computing type `t` (scalar or vector) from `args`.
   virtual std::string builtin(Builtin b, mlir::Type t, llvm::ArrayRef<std::string> args) = 0;
+  /// GPU id `which` along `dim` (0: x, 1: y, 2: z) as an `index` expression; empty where the
+  /// language has no threads (C++).
+  virtual std::string gpuIndex(GpuIndex which, unsigned dim) { return ""; }
 
   /// Vectors of type `t`: every lane `scalar`; loaded from / stored to `base` at element `index`.
   virtual std::string broadcast(mlir::VectorType t, llvm::StringRef scalar) = 0;

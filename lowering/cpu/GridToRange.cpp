@@ -16,29 +16,6 @@ using namespace mlir;
 namespace weft {
 namespace {
 
-bool isConstantIndex(Value v, int64_t expected) {
-  auto c = v.getDefiningOp<arith::ConstantIndexOp>();
-  return c && c.value() == expected;
-}
-
-/// The kernel's one top-level grid loop, or an error naming the kernel and the rule it breaks
-/// (the loop-level contract of lowering/ProgramBuilder.h).
-FailureOr<scf::ParallelOp> gridLoop(func::FuncOp fn) {
-  if (fn.isExternal())
-    return fn.emitError() << "kernel '" << fn.getName() << "' has no body";
-  auto loops = llvm::to_vector(fn.getBody().front().getOps<scf::ParallelOp>());
-  if (loops.size() != 1)
-    return fn.emitError() << "kernel '" << fn.getName() << "' has " << loops.size()
-                          << " top-level scf.parallel loops (rule: exactly one, over the grid)";
-  scf::ParallelOp grid = loops.front();
-  if (grid.getNumLoops() != 1 || grid.getNumResults() != 0 ||
-      !isConstantIndex(grid.getLowerBound()[0], 0) || !isConstantIndex(grid.getStep()[0], 1))
-    return grid.emitError() << "kernel '" << fn.getName()
-                            << "': the grid loop must be a 1-D scf.parallel from 0 with step 1 "
-                               "and no reductions";
-  return grid;
-}
-
 struct GridToRange : impl::WeftCpuGridToRangeBase<GridToRange> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();

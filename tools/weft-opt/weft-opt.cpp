@@ -14,11 +14,13 @@
 #include "dialects/weft/WeftOps.h"
 #include "lowering/Passes.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<weft::WeftDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect, mlir::scf::SCFDialect,
                   mlir::memref::MemRefDialect, mlir::vector::VectorDialect, mlir::math::MathDialect,
-                  mlir::tensor::TensorDialect, mlir::LLVM::LLVMDialect>();
+                  mlir::tensor::TensorDialect, mlir::LLVM::LLVMDialect, mlir::gpu::GPUDialect>();
   mlir::registerTransformsPasses();
   weft::registerWeftPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "weft pass driver\n", registry));

@@ -1,6 +1,8 @@
 // weftc: compiles weft functions (an .mlir file, or one op described by flags) into artifacts:
-// per function NAME.program (the program description the runtime loads) and, per target, its
-// source: NAME.cpp for target cpp, NAME.ll (optimised LLVM IR) for target cpu with --emit-source.
+// per function NAME.program (the program description the runtime loads; NAME.spirv.program for
+// the Vulkan target, whose launches carry workgroups) and, per target, its source: NAME.cpp for
+// target cpp, NAME.ll (optimised LLVM IR) for target cpu with --emit-source, and per kernel
+// ENTRY.comp (GLSL) and ENTRY.spv (SPIR-V) for target spirv.
 #include "compiler/Compiler.h"
 #include "compiler/Pipeline.h"
 
@@ -32,7 +34,8 @@ cl::list<std::string> inputTypes("input",
 cl::opt<std::string> functionName("name", cl::desc("Function name for --op (default: the op's name)"),
                                   cl::value_desc("name"), cl::cat(category));
 cl::list<std::string> targetList("target", cl::desc("Targets, comma-separated (default cpp): cpp = C++ source, "
-                                                    "cpu = LLVM ORC JIT for this host"),
+                                                    "cpu = LLVM ORC JIT for this host, spirv = GLSL "
+                                                    "compute shaders and SPIR-V for Vulkan 1.2"),
                                  cl::CommaSeparated, cl::value_desc("t1,t2"), cl::cat(category));
 cl::opt<std::string> outDir("o", cl::desc("Output directory, created if missing (default .)"),
                             cl::value_desc("dir"), cl::init("."), cl::cat(category));
@@ -139,18 +142,27 @@ int main(int argc, char **argv) {
       llvm::errs() << "weftc: target " << target << ": compiled " << artifacts->size() << " function(s) in "
                    << llvm::format("%.1f", ms) << " ms\n";
 
-    const std::string ext = weft::findTarget(target)->sourceExtension;
+    const weft::Target &t = *weft::findTarget(target);
     for (const weft::Artifact &a : *artifacts) {
+      // The CPU targets share one program; a GPU target's launches carry its workgroups.
+      std::string programFile = a.function + (t.gpu() ? "." + target : "") + ".program";
       std::string text = a.program.toText();
-      auto [it, first] = programs.emplace(a.function, text);
+      auto [it, first] = programs.emplace(programFile, text);
       if (!first && it->second != text)
         return fail("targets disagree on the program of function '" + a.function + "'; compile them separately");
       if (first)
-        if (weft::Status s = writeFile(a.function + ".program", text); !s)
+        if (weft::Status s = writeFile(programFile, text); !s)
           return fail(s.message());
       if (!a.source.empty())
-        if (weft::Status s = writeFile(a.function + "." + ext, a.source); !s)
+        if (weft::Status s = writeFile(a.function + "." + t.sourceExtension, a.source); !s)
           return fail(s.message());
+      for (const weft::KernelCode &k : a.kernels) {
+        if (weft::Status s = writeFile(k.entry + "." + t.sourceExtension, k.source); !s)
+          return fail(s.message());
+        std::string bytes(k.binary.begin(), k.binary.end());
+        if (weft::Status s = writeFile(k.entry + "." + t.binaryExtension, bytes); !s)
+          return fail(s.message());
+      }
     }
   }
   return 0;

@@ -1,0 +1,154 @@
+// weft-gpu-map-grid: a kernel's grid and its inner parallel loops -> GPU workgroups and threads
+// (docs/abi.md, "GPU launches"), shared by every GPU target (GLSL, PTX, MSL).
+//
+// The top-level scf.parallel over the grid goes one of two ways:
+//  - it holds an inner scf.parallel: one item per workgroup. The item is the linear workgroup
+//    number; the inner loop's iterations are dealt to the workgroup's threads round-robin
+//    (thread l runs l, l + G, ...: consecutive threads on consecutive iterations, so the loop
+//    builders' innermost dimension is the coalesced one). Parallel loops deeper than that run
+//    serially in each thread.
+//  - it holds none: one item per thread, numbered workgroup * G + thread.
+// Either way the kernel returns past the grid, so the runtime may round the launch up and fold
+// it into a 2-D grid of workgroups (a device's x count may be as small as 65535).
+#include "lowering/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/Builders.h"
+
+namespace weft {
+#define GEN_PASS_DEF_WEFTGPUMAPGRID
+#include "lowering/Passes.h.inc"
+} // namespace weft
+
+using namespace mlir;
+
+namespace weft {
+namespace {
+
+/// scf.parallel -> serial scf.for nest (same bounds and steps), body moved in.
+void serialize(scf::ParallelOp par) {
+  OpBuilder b(par);
+  Location loc = par.getLoc();
+  SmallVector<Value> ivs;
+  for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(), par.getUpperBound(), par.getStep())) {
+    auto loop = scf::ForOp::create(b, loc, lb, ub, step);
+    ivs.push_back(loop.getInductionVar());
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+  }
+  Block *body = par.getBody();
+  body->getTerminator()->erase(); // scf.reduce with no operands
+  b.getInsertionBlock()->getOperations().splice(b.getInsertionPoint(), body->getOperations());
+  for (auto [from, to] : llvm::zip(par.getInductionVars(), ivs)) from.replaceAllUsesWith(to);
+  par.erase();
+}
+
+/// An inner scf.parallel -> a loop of this thread's iterations: thread l of G runs linear
+/// iterations l, l + G, ... of the loop's space, delinearised row-major (the last dim fastest).
+void distribute(scf::ParallelOp par, Value thread, int64_t threads) {
+  OpBuilder b(par);
+  Location loc = par.getLoc();
+  Value G = arith::ConstantIndexOp::create(b, loc, threads);
+  unsigned n = par.getNumLoops();
+  SmallVector<Value> trips;
+  Value total;
+  for (unsigned d = 0; d < n; ++d) {
+    Value span = b.createOrFold<arith::SubIOp>(loc, par.getUpperBound()[d], par.getLowerBound()[d]);
+    Value trip = b.createOrFold<arith::CeilDivSIOp>(loc, span, par.getStep()[d]);
+    trips.push_back(trip);
+    total = total ? b.createOrFold<arith::MulIOp>(loc, total, trip) : trip;
+  }
+  // A 1-D loop with step 1 walks its own indices (no division per iteration).
+  bool direct = n == 1 && matchPattern(par.getStep()[0], m_One());
+  Value from = direct ? b.createOrFold<arith::AddIOp>(loc, par.getLowerBound()[0], thread) : thread;
+  Value to = direct ? par.getUpperBound()[0] : total;
+  auto loop = scf::ForOp::create(b, loc, from, to, G);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  SmallVector<Value> ivs(n);
+  if (direct) {
+    ivs[0] = loop.getInductionVar();
+  } else {
+    Value rest = loop.getInductionVar();
+    for (int d = int(n) - 1; d >= 0; --d) {
+      Value i = d ? b.createOrFold<arith::RemSIOp>(loc, rest, trips[d]) : rest;
+      if (d) rest = b.createOrFold<arith::DivSIOp>(loc, rest, trips[d]);
+      ivs[d] = b.createOrFold<arith::AddIOp>(loc, par.getLowerBound()[d],
+                                             b.createOrFold<arith::MulIOp>(loc, i, par.getStep()[d]));
+    }
+  }
+  Block *body = par.getBody();
+  body->getTerminator()->erase();
+  loop.getBody()->getOperations().splice(Block::iterator(loop.getBody()->getTerminator()), body->getOperations());
+  for (auto [from, to] : llvm::zip(par.getInductionVars(), ivs)) from.replaceAllUsesWith(to);
+  par.erase();
+}
+
+struct MapGrid : impl::WeftGpuMapGridBase<MapGrid> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto programs = readPrograms(module);
+    if (failed(programs)) return signalPassFailure();
+    llvm::StringMap<std::pair<int64_t, int64_t>> shapes; // kernel -> (group, items)
+    for (auto fn : module.getOps<func::FuncOp>()) {
+      if (!fn->hasAttr("weft.kernel")) continue;
+      auto wg = fn->getAttrOfType<IntegerAttr>("weft.workgroup");
+      if (!wg || wg.getInt() < 1 || wg.getInt() > 1024) {
+        fn.emitError() << "kernel '" << fn.getName()
+                       << "' has no weft.workgroup in [1, 1024] (rule: weft-lower-to-loops for a GPU target sets it)";
+        return signalPassFailure();
+      }
+      FailureOr<scf::ParallelOp> grid = gridLoop(fn);
+      if (failed(grid)) return signalPassFailure();
+      shapes[fn.getName()] = {wg.getInt(), map(*grid, wg.getInt())};
+    }
+    for (auto &[name, program] : *programs)
+      for (LaunchDesc &launch : program.launches) {
+        auto it = shapes.find(launch.entry);
+        if (it == shapes.end()) {
+          module.emitError() << "program '" << name << "' launches '" << launch.entry << "', which is no kernel";
+          return signalPassFailure();
+        }
+        std::tie(launch.group, launch.items) = it->second;
+      }
+    writePrograms(module, *programs);
+  }
+
+  /// Maps `grid` onto workgroups of `threads` threads; returns the items per workgroup.
+  int64_t map(scf::ParallelOp grid, int64_t threads) {
+    SmallVector<scf::ParallelOp> inner; // outermost nested parallels first
+    grid.getBody()->walk<WalkOrder::PreOrder>([&](scf::ParallelOp p) {
+      if (p->getParentOfType<scf::ParallelOp>() == grid) inner.push_back(p);
+    });
+    SmallVector<scf::ParallelOp> deeper;
+    for (scf::ParallelOp p : inner)
+      p.getBody()->walk([&](scf::ParallelOp q) { deeper.push_back(q); });
+
+    OpBuilder b(grid);
+    Location loc = grid.getLoc();
+    Value thread = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+    Value xCount = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
+    Value group = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, gpu::BlockIdOp::create(b, loc, gpu::Dimension::y), xCount),
+        gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
+    int64_t items = inner.empty() ? threads : 1;
+    Value item = inner.empty() ? arith::AddIOp::create(b, loc,
+                                                       arith::MulIOp::create(b, loc, group,
+                                                                             arith::ConstantIndexOp::create(b, loc, threads)),
+                                                       thread)
+                               : group;
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, item, grid.getUpperBound()[0]);
+    auto guard = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    Block *body = grid.getBody();
+    body->getTerminator()->erase();
+    Block *then = guard.thenBlock();
+    then->getOperations().splice(Block::iterator(then->getTerminator()), body->getOperations());
+    grid.getInductionVars()[0].replaceAllUsesWith(item);
+    grid.erase();
+
+    for (scf::ParallelOp q : llvm::reverse(deeper)) serialize(q);
+    for (scf::ParallelOp p : inner) distribute(p, thread, threads);
+    return items;
+  }
+};
+
+} // namespace
+} // namespace weft

@@ -1,0 +1,267 @@
+// The GLSL dialect. Language-level choices: 16-bit floats are uint16_t storage converted by
+// integer helpers (bit-exact with the CPU; a driver's own f16 conversion may round toward zero),
+// 8/16/64-bit integers come from GL_EXT_shader_explicit_arithmetic_types, vectors are GLSL's
+// 2-4 lane types, and GPU ids are the gl_ built-ins. Buffer indices are 32-bit in GLSL, so an
+// index is converted at each access.
+#include "lowering/vulkan/GlslEmitter.h"
+
+#include "lowering/Passes.h"
+#include "lowering/cfamily/CFamilyPrinter.h"
+#include "templates/Templates.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <set>
+
+using namespace mlir;
+using namespace weft::cfamily;
+
+namespace weft::lowering {
+namespace {
+
+class GlslDialect : public CFamilyDialect {
+public:
+  explicit GlslDialect(const GlslOptions &o) : options(o) {}
+  const GlslOptions &options;
+  std::set<std::string> helpers; // templates/vulkan files the kernel calls into
+  bool int8 = false, int16 = false;
+
+  std::string scalarType(Type t) override {
+    if (t.isIndex()) return options.index32 ? "int" : "int64_t";
+    if (t.isInteger(1)) return "bool";
+    if (t.isInteger(8)) return int8 = true, "int8_t";
+    if (t.isInteger(16)) return int16 = true, "int16_t";
+    if (t.isInteger(32)) return "int";
+    if (t.isInteger(64)) return "int64_t";
+    if (t.isF32()) return "float";
+    if (t.isF64()) return "double";
+    if (t.isF16() || t.isBF16()) return int16 = true, "uint16_t";
+    return "";
+  }
+
+  std::string unsignedName(Type t) {
+    std::string s = scalarType(t);
+    if (s == "int") return "uint";
+    if (s == "bool" || s.empty()) return s;
+    return "u" + s; // uint8_t, uint16_t, uint64_t
+  }
+
+  std::string vectorType(VectorType t) override {
+    int64_t n = t.getNumElements();
+    if (n < 2 || n > 4) return "";
+    Type e = t.getElementType();
+    std::string prefix = e.isF32() ? "" : e.isF64() ? "d" : e.isInteger(1) ? "b" : e.isInteger(32) ? "i"
+                         : e.isInteger(64) || (e.isIndex() && !options.index32) ? "i64"
+                         : e.isIndex() ? "i" : e.isInteger(16) ? "i16" : e.isInteger(8) ? "i8"
+                         : (e.isF16() || e.isBF16()) ? "u16" : "?";
+    if (prefix == "?") return "";
+    return prefix + "vec" + std::to_string(n);
+  }
+
+  bool hasArithmetic(FloatType t) override { return t.isF32() || t.isF64(); }
+
+  std::string convertFloat(Type from, Type to, StringRef e) override {
+    if (isa<VectorType>(from)) return "";
+    auto call = [&](StringRef fn, StringRef file) {
+      helpers.insert(file.str());
+      return (fn + "(" + e + ")").str();
+    };
+    if (to.isF32() && from.isF16()) return call("weft_f16_to_f32", "vulkan/weft_f16.glsl");
+    if (to.isF32() && from.isBF16()) return call("weft_bf16_to_f32", "vulkan/weft_bf16.glsl");
+    if (from.isF32() && to.isF16()) return call("weft_f32_to_f16", "vulkan/weft_f16.glsl");
+    if (from.isF32() && to.isBF16()) return call("weft_f32_to_bf16", "vulkan/weft_bf16.glsl");
+    if (from.isF32() && to.isF64()) return ("double(" + e + ")").str();
+    return ""; // f64 -> f32 rounds as the device likes; f64 <-> 16-bit would round twice
+  }
+
+  std::string cast(Type to, StringRef e, bool asUnsigned) override {
+    std::string name = isa<VectorType>(to) ? vectorType(llvm::cast<VectorType>(to))
+                                           : asUnsigned ? unsignedName(to) : scalarType(to);
+    if (isa<VectorType>(to) && asUnsigned) return ""; // no unsigned vector casts needed yet
+    return name.empty() ? "" : name + "(" + e.str() + ")";
+  }
+
+  std::string floatLiteral(FloatType t, const APFloat &v) override {
+    std::string s = cFloatLiteral(v, t.isF32() ? "" : "lf");
+    if (!s.empty()) return s;
+    APInt bits = v.bitcastToAPInt();
+    return t.isF32() ? "uintBitsToFloat(0x" + llvm::utohexstr(bits.getZExtValue(), true, 8) + "u)"
+                     : "uint64BitsToDouble(0x" + llvm::utohexstr(bits.getZExtValue(), true, 16) + "ul)";
+  }
+
+  std::string intLiteral(Type t, const APInt &v) override {
+    if (t.isInteger(1)) return v.isZero() ? "false" : "true";
+    int64_t x = v.getSExtValue();
+    if (t.isInteger(64) || (t.isIndex() && !options.index32)) {
+      if (x == INT64_MIN) return "(-9223372036854775807l - 1l)";
+      return std::to_string(x) + "l";
+    }
+    if (t.isInteger(8) || t.isInteger(16)) return scalarType(t) + "(" + std::to_string(x) + ")";
+    return std::to_string(x);
+  }
+
+  std::string builtin(Builtin b, Type t, ArrayRef<std::string> args) override {
+    std::string list = "(" + llvm::join(args, ", ") + ")";
+    auto helper = [&](StringRef fn) {
+      helpers.insert("vulkan/weft_divide.glsl");
+      return (fn + list).str();
+    };
+    switch (b) {
+    case Builtin::Fma: return "fma" + list;
+    case Builtin::MaxSI: return "max" + list;
+    case Builtin::MinSI: return "min" + list;
+    case Builtin::MaxUI:
+    case Builtin::MinUI: {
+      if (isa<VectorType>(t)) return "";
+      std::string u = unsignedName(t);
+      return scalarType(t) + "(" + (b == Builtin::MaxUI ? "max(" : "min(") + u + "(" + args[0] + "), " + u + "(" +
+             args[1] + ")))";
+    }
+    case Builtin::FloorDivSI: return isa<VectorType>(t) ? "" : helper("weft_floordivsi");
+    case Builtin::CeilDivSI: return isa<VectorType>(t) ? "" : helper("weft_ceildivsi");
+    case Builtin::CeilDivUI: {
+      if (isa<VectorType>(t)) return "";
+      std::string u = unsignedName(t);
+      helpers.insert("vulkan/weft_divide.glsl");
+      return scalarType(t) + "(weft_ceildivui(" + u + "(" + args[0] + "), " + u + "(" + args[1] + ")))";
+    }
+    // GLSL's min/max leave NaN operands undefined and it has no fmod: not printed until needed.
+    default: return "";
+    }
+  }
+
+  std::string gpuIndex(GpuIndex which, unsigned dim) override {
+    const char *var = which == GpuIndex::Thread       ? "gl_LocalInvocationID"
+                      : which == GpuIndex::Group      ? "gl_WorkGroupID"
+                      : which == GpuIndex::GroupCount ? "gl_NumWorkGroups"
+                                                      : "gl_WorkGroupSize";
+    return scalarType(IndexType::get(ctx)) + "(" + var + "." + "xyz"[dim] + ")";
+  }
+
+  std::string element(StringRef base, StringRef index) override {
+    // GLSL indexes arrays with 32-bit integers; a 64-bit index converts (storage buffers are
+    // below 4 GiB: Vulkan's maxStorageBufferRange is a uint32_t).
+    if (options.index32 || base == "params") return (base + "[" + index + "]").str();
+    return (base + "[uint(" + index + ")]").str();
+  }
+
+  std::string broadcast(VectorType t, StringRef scalar) override { return vectorType(t) + "(" + scalar.str() + ")"; }
+
+  std::string vectorLoad(VectorType t, Space, StringRef base, StringRef index) override {
+    SmallVector<std::string> lanes;
+    for (int64_t i = 0; i < t.getNumElements(); ++i)
+      lanes.push_back(element(base, i ? ("(" + index + ") + " + std::to_string(i)).str() : index.str()));
+    return vectorType(t) + "(" + llvm::join(lanes, ", ") + ")";
+  }
+
+  std::string vectorStore(VectorType t, StringRef value, Space, StringRef base, StringRef index) override {
+    SmallVector<std::string> lanes;
+    for (int64_t i = 0; i < t.getNumElements(); ++i)
+      lanes.push_back(element(base, i ? ("(" + index + ") + " + std::to_string(i)).str() : index.str()) + " = " +
+                      value.str() + "." + "xyzw"[i]);
+    return llvm::join(lanes, "; ");
+  }
+
+  std::string scratchArray(Type elem, int64_t count, StringRef name) override {
+    return scalarType(elem) + " " + name.str() + "[" + std::to_string(count) + "]";
+  }
+
+  LogicalResult printKernelBegin(func::FuncOp fn, const KernelSignature &k, raw_indented_ostream &os) override {
+    auto wg = fn->getAttrOfType<IntegerAttr>("weft.workgroup");
+    if (!wg || !fn->hasAttr("weft.kernel"))
+      return fn.emitError() << "kernel '" << k.name << "' has no weft.workgroup: run weft-gpu-map-grid first";
+    if (k.args.empty() || k.args.back().kind != KernelArg::Params)
+      return fn.emitError() << "kernel '" << k.name << "' ends with index arguments: a GPU kernel takes buffers "
+                               "and the parameter block only";
+    os << "layout(local_size_x = " << wg.getInt() << ") in;\n\n";
+    for (const KernelArg &a : k.args) {
+      if (a.kind != KernelArg::Buffer || !a.used) continue;
+      std::string elem = scalarType(a.elementType);
+      if (elem.empty())
+        return fn.emitError() << "GLSL printer: unsupported buffer element type " << a.elementType;
+      os << "layout(std430, set = 0, binding = " << a.position << ") restrict " << (a.written ? "" : "readonly ")
+         << "buffer Buffer" << a.position << " { " << elem << " " << a.name << "[]; };\n";
+    }
+    os << "layout(push_constant) uniform Params { int64_t params[" << std::max<int64_t>(1, options.paramSlots)
+       << "]; };\n\nvoid main() {\n";
+    return success();
+  }
+
+  MLIRContext *ctx = nullptr;
+};
+
+} // namespace
+
+GlslOptions glslOptionsFor(const ProgramDesc &program) {
+  GlslOptions o;
+  o.paramSlots = int64_t(program.paramCount());
+  // Static arguments fill the parameter block's extents, from which temporaries are sized.
+  std::vector<int64_t> params(program.paramCount(), 0);
+  auto fits = [](const Shape &shape) {
+    int64_t n = 1;
+    for (int64_t e : shape)
+      if (e < 0 || __builtin_mul_overflow(n, e, &n)) return false;
+    return n < (int64_t(1) << 31);
+  };
+  size_t b = 0;
+  for (const auto *list : {&program.inputs, &program.outputs})
+    for (const TensorType &t : *list) {
+      if (!fits(t.shape)) return o;
+      for (size_t d = 0; d < t.shape.size(); ++d) params[program.paramOffset(b) + d] = t.shape[d];
+      ++b;
+    }
+  for (const TempDesc &t : program.temps) {
+    Shape shape;
+    for (const Extent &e : t.dims) shape.push_back(e.isSlot ? params[size_t(e.value)] : e.value);
+    if (!fits(shape)) return o;
+  }
+  o.index32 = true;
+  return o;
+}
+
+LogicalResult emitGlslKernel(func::FuncOp fn, const GlslOptions &options, std::string &out,
+                             std::set<std::string> &requires) {
+  std::string body;
+  llvm::raw_string_ostream bodyStream(body);
+  GlslDialect dialect(options);
+  dialect.ctx = fn.getContext();
+  CFamilyPrinter printer(dialect, bodyStream);
+  if (failed(printer.printKernel(fn))) return failure();
+
+  llvm::raw_string_ostream os(out);
+  os << "// Generated by weft: GLSL compute shader of kernel " << fn.getName() << " (docs/abi.md, GPU launches).\n"
+     << "#version 450\n"
+     << "#extension GL_EXT_shader_explicit_arithmetic_types : require\n";
+  if (dialect.int16) os << "#extension GL_EXT_shader_16bit_storage : require\n";
+  if (dialect.int8) os << "#extension GL_EXT_shader_8bit_storage : require\n";
+  // Helpers in a fixed order: f16's rounding helper is defined before anything calls it.
+  for (const char *file : {"vulkan/weft_divide.glsl", "vulkan/weft_f16.glsl", "vulkan/weft_bf16.glsl"})
+    if (dialect.helpers.count(file)) os << "\n// ---- templates/" << file << " ----\n" << weft::templates::get(file);
+  os << "\n" << body;
+  requires.insert("int64"); // the parameter block
+  if (dialect.int16) requires.insert({"int16", "storage16"});
+  if (dialect.int8) requires.insert({"int8", "storage8"});
+  if (body.find("double") != std::string::npos) requires.insert("float64");
+  return success();
+}
+
+LogicalResult emitGlslSources(ModuleOp module, llvm::raw_ostream &os) {
+  auto programs = readPrograms(module);
+  if (failed(programs)) return failure();
+  for (const auto &[name, program] : *programs)
+    for (const LaunchDesc &launch : program.launches) {
+      auto fn = module.lookupSymbol<func::FuncOp>(launch.entry);
+      if (!fn) return module.emitError() << "program '" << name << "' launches '" << launch.entry << "', which is no kernel";
+      std::string source;
+      std::set<std::string> requires;
+      if (failed(emitGlslKernel(fn, glslOptionsFor(program), source, requires))) return failure();
+      os << "// ---- kernel " << launch.entry << " (requires";
+      for (const std::string &r : requires) os << " " << r;
+      os << ") ----\n" << source;
+    }
+  return success();
+}
+
+} // namespace weft::lowering
