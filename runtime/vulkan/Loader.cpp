@@ -100,9 +100,11 @@ Result<std::shared_ptr<Instance>> createInstance() {
   auto info = make<VkInstanceCreateInfo>(VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO);
   info.pApplicationInfo = &app;
   auto instance = std::make_shared<Instance>();
-  if (Status s = check(createInstanceFn(&info, nullptr, &instance->handle), "vkCreateInstance"); !s) {
+  if (VkResult r = createInstanceFn(&info, nullptr, &instance->handle); r != VK_SUCCESS) {
     instance->handle = VK_NULL_HANDLE;
-    return s;
+    // The loader's answer when it found no driver (VK_DRIVER_FILES / VK_ICD_FILENAMES choose them).
+    const char *hint = r == VK_ERROR_INCOMPATIBLE_DRIVER ? " (no Vulkan driver found, or none supports 1.2)" : "";
+    return Status::error("vkCreateInstance failed: " + vkResultName(r) + hint);
   }
   std::string missing; // the first entry point not found
 #define WEFT_VK_LOAD(name)                                                                                             \
