@@ -115,9 +115,11 @@ Status VulkanDevice::run(const VulkanProgram &vp, const std::vector<Buffer *> &a
     const std::string what = "temporary '" + program.temps[t].name + "'";
     Result<size_t> bytes = contiguousBytes(program.temps[t].dtype, tempShapes[t]);
     if (!bytes) return fail(what + ": " + bytes.message());
-    size_t pick = scratch.size();
+    size_t pick = scratch.size(); // the smallest free allocation that fits, else a new one
     for (size_t k = 0; k < scratch.size(); ++k)
-      if (!taken[k] && scratch[k].bytes() >= *bytes) pick = k;
+      if (!taken[k] && scratch[k].bytes() >= *bytes &&
+          (pick == scratch.size() || scratch[k].bytes() < scratch[pick].bytes()))
+        pick = k;
     if (pick == scratch.size()) {
       Result<Buffer> fresh = allocate(DType::i8, {int64_t(*bytes)});
       if (!fresh) return fail(what + ": " + fresh.message());
