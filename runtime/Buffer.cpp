@@ -107,6 +107,13 @@ Result<Buffer> Buffer::wrap(void *data, size_t bytes, DType dtype, Shape shape, 
   return b;
 }
 
+Result<Buffer> Buffer::wrap(std::shared_ptr<void> owner, void *data, size_t bytes, DType dtype, Shape shape,
+                            Shape strides) {
+  Result<Buffer> b = wrap(data, bytes, dtype, std::move(shape), std::move(strides));
+  if (b) b->owner = std::move(owner);
+  return b;
+}
+
 int64_t Buffer::numElements() const {
   int64_t n = 1;
   for (int64_t e : type.shape) n *= e; // allocate/wrap checked that this fits

@@ -71,6 +71,14 @@ int64_t computeGrid(const LaunchDesc &launch, const std::vector<int64_t> &params
 
 } // namespace
 
+std::string argumentName(const ProgramDesc &program, size_t i) {
+  const ArgNames names = argNames(program);
+  const bool isInput = i < program.inputs.size();
+  if (!isInput && i - program.inputs.size() >= program.outputs.size()) return "argument " + std::to_string(i);
+  return std::string(isInput ? "input " : "output ") +
+         (isInput ? names.inputs[i] : names.outputs[i - program.inputs.size()]) + " (argument " + std::to_string(i) + ")";
+}
+
 int64_t gridSize(const LaunchDesc &launch, const std::vector<int64_t> &params) {
   return computeGrid(launch, params, nullptr);
 }
@@ -88,9 +96,7 @@ Status checkArguments(const ProgramDesc &program, const std::vector<Buffer *> &a
   for (size_t i = 0; i < args.size(); ++i) {
     const bool isInput = i < nIn;
     const TensorType &want = isInput ? program.inputs[i] : program.outputs[i - nIn];
-    const std::string what = std::string(isInput ? "input " : "output ") +
-                             (isInput ? names.inputs[i] : names.outputs[i - nIn]) + " (argument " +
-                             std::to_string(i) + ")";
+    const std::string what = argumentName(program, i);
     const Buffer *b = args[i];
     if (!b) return fail(what + " is null");
     if (b->dtype() != want.dtype)

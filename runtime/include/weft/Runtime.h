@@ -60,6 +60,10 @@ public:
   /// whose furthest element lies outside [data, data + bytes), negative extents or strides, and a
   /// `data` not aligned to the element size.
   static Result<Buffer> wrap(void *data, size_t bytes, DType dtype, Shape shape, Shape strides = {});
+  /// wrap, keeping `owner` alive as long as the buffer or a copy of it lives: how a device hands
+  /// out its own memory (VulkanDevice::allocate).
+  static Result<Buffer> wrap(std::shared_ptr<void> owner, void *data, size_t bytes, DType dtype, Shape shape,
+                             Shape strides = {});
 
   void *data() const { return ptr; }
   DType dtype() const { return type.dtype; }
@@ -158,6 +162,9 @@ private:
 /// the temporaries' extents.
 Status checkArguments(const ProgramDesc &program, const std::vector<Buffer *> &args,
                       std::vector<int64_t> &params, std::vector<Shape> &tempShapes);
+
+/// How messages name argument `i` of `program`: "input a (argument 0)", "output y (argument 1)".
+std::string argumentName(const ProgramDesc &program, size_t i);
 
 /// A launch's grid size from its factors and a filled parameter block: the product of
 /// ceil(extent / tile). -1 when a factor is invalid (a slot past the block, a negative extent, a

@@ -1,0 +1,105 @@
+// The Vulkan device of the thin runtime (docs/vulkan.md). libvulkan.so.1 is opened with dlopen when
+// a device is first opened, so a binary built with this header runs on machines without Vulkan:
+// open() and list() then return an error saying why. No Vulkan header is needed to use this one.
+#pragma once
+
+#include "weft/Runtime.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace weft {
+
+namespace vk {
+struct Core;      // instance, device, queue and function table (runtime/vulkan/Internal.h)
+struct Pipelines; // a loaded program's layouts and pipelines
+struct Queue;     // the command buffer, fence and pools dispatch records into
+} // namespace vk
+
+/// What a Vulkan device offers, as read at open(); the features listed are enabled when present.
+struct VulkanCaps {
+  std::string deviceName;
+  std::string driverName;     ///< VkPhysicalDeviceDriverProperties::driverName
+  std::string driverInfo;     ///< its driverInfo (e.g. "Mesa 22.3.6")
+  uint32_t driverVersion = 0; ///< vendor-encoded
+  uint32_t apiVersion = 0;    ///< VK_MAKE_API_VERSION-encoded
+  bool cpu = false;           ///< a CPU implementation (lavapipe, SwiftShader)
+  bool shaderInt8 = false, shaderInt16 = false, shaderInt64 = false;
+  bool shaderFloat16 = false, shaderFloat64 = false;
+  bool storageBuffer8BitAccess = false, storageBuffer16BitAccess = false;
+  uint32_t subgroupSize = 0;
+  uint32_t maxPushConstantsSize = 0;
+  uint32_t maxComputeWorkGroupCount[3] = {0, 0, 0};
+  uint32_t maxComputeWorkGroupInvocations = 0;
+  float timestampPeriod = 0;      ///< nanoseconds per timestamp tick
+  bool computeTimestamps = false; ///< the compute queue writes timestamps (dispatchTimed works)
+
+  /// One line: name, kind, API and driver, the features present, the limits.
+  std::string describe() const;
+  /// "" when the device has every capability named (docs/abi.md: int8, int16, int64, float16,
+  /// float64, storage8, storage16), else a message naming the missing and the unknown ones.
+  std::string missing(const std::vector<std::string> &needs) const;
+};
+
+/// A program loaded on one VulkanDevice: one compute pipeline per launch. Copies share the
+/// pipelines, which live as long as any copy (and keep their device's Vulkan objects alive).
+class VulkanProgram {
+public:
+  const ProgramDesc &program() const { return desc; }
+
+private:
+  friend class VulkanDevice;
+  ProgramDesc desc;
+  std::shared_ptr<vk::Pipelines> pipelines;
+};
+
+/// One Vulkan physical device, its compute queue and its memory. Every call may come from any
+/// thread; dispatches are serialized on the queue.
+class VulkanDevice {
+public:
+  /// Opens device `index` of list(). -1: $WEFT_VULKAN_DEVICE when set (an index), else the first
+  /// discrete GPU, then integrated, then virtual, then any (e.g. lavapipe). Devices below
+  /// Vulkan 1.2 are refused (by index) or passed over (automatic choice).
+  static Result<std::unique_ptr<VulkanDevice>> open(int index = -1);
+  /// Every physical device's name, in the order open(index) numbers them.
+  static Result<std::vector<std::string>> list();
+  ~VulkanDevice();
+  VulkanDevice(const VulkanDevice &) = delete;
+  VulkanDevice &operator=(const VulkanDevice &) = delete;
+
+  std::string name() const;
+  const VulkanCaps &caps() const;
+
+  /// A contiguous, zero-filled tensor in this device's memory. data() is a persistent host
+  /// mapping (host-coherent): write inputs and read results through it. Views made of it with
+  /// Buffer::wrap are device memory too, as long as the allocation lives.
+  Result<Buffer> allocate(DType dtype, Shape shape);
+
+  /// Builds one compute pipeline per launch from `spirvPerLaunch[i]` (entry point "main").
+  /// Refuses a program whose `requires` the device lacks, a parameter block larger than the
+  /// push-constant limit, a launch shape outside the device's limits, and SPIR-V that is
+  /// malformed or that the driver rejects, naming the op and the launch.
+  Result<VulkanProgram> load(const ProgramDesc &program, std::vector<std::vector<uint32_t>> spirvPerLaunch);
+
+  /// Checks `args` (inputs, then outputs) with checkArguments, checks that each is memory of this
+  /// device, then runs every launch in order and waits for them. Nothing runs on an error.
+  Status dispatch(const VulkanProgram &program, const std::vector<Buffer *> &args);
+  /// dispatch, returning the GPU time of the launches in microseconds (timestamp queries);
+  /// an error when the queue has no timestamps.
+  Result<double> dispatchTimed(const VulkanProgram &program, const std::vector<Buffer *> &args);
+
+private:
+  VulkanDevice(std::shared_ptr<vk::Core> core, std::unique_ptr<vk::Queue> queue);
+  Status run(const VulkanProgram &program, const std::vector<Buffer *> &args, double *gpuMicros);
+
+  // Destroyed in reverse order: temporaries' memory, then the queue's objects, then (when no
+  // buffer or program holds it any more) the device itself.
+  std::shared_ptr<vk::Core> core;
+  std::unique_ptr<vk::Queue> queue;
+  std::mutex dispatchMutex;    ///< guards `queue` and `scratch`: one dispatch records at a time
+  std::vector<Buffer> scratch; ///< temporaries' memory, reused by later dispatches
+};
+
+} // namespace weft

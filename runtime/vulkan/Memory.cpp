@@ -1,0 +1,155 @@
+// Device memory as weft::Buffer: one VkBuffer per allocation, bound to its own memory and mapped
+// for its whole life, so that data() is an ordinary host pointer (inputs are written and results
+// read through it, and Buffer::wrap views work unchanged).
+//
+// How dispatch finds the VkBuffer of a Buffer: the device keeps a registry of its allocations by
+// the address range of their mapping (Core::regions). Buffer stays device-neutral (no handle or
+// device field to keep consistent through wrap and copies), views into an allocation need no new
+// API, and a Buffer of another device or of host memory is recognised by its address not being in
+// the registry. The cost is one map lookup per argument per dispatch.
+#include "Internal.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace weft {
+
+namespace {
+
+// Allocations are rounded up to this: enough for any element and any vector access, and every
+// binding of a whole allocation starts aligned for storage-buffer offsets.
+constexpr size_t kGranule = 64;
+
+// Owns one allocation; the Buffer's owner. Holds the Core so the VkDevice outlives its memory.
+struct Allocation {
+  std::shared_ptr<vk::Core> core;
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  void *mapped = nullptr;
+
+  ~Allocation() {
+    vk::Core &c = *core;
+    if (mapped) {
+      {
+        std::lock_guard<std::mutex> lock(c.regionsMutex);
+        c.regions.erase(reinterpret_cast<uintptr_t>(mapped));
+      }
+      c.fn.vkUnmapMemory(c.device, memory);
+    }
+    if (buffer) c.fn.vkDestroyBuffer(c.device, buffer, nullptr);
+    if (memory) c.fn.vkFreeMemory(c.device, memory, nullptr);
+  }
+};
+
+// Memory types allowed by `bits` that have all of `flags`, the device's order (its preference).
+std::vector<uint32_t> typesWith(const VkPhysicalDeviceMemoryProperties &m, uint32_t bits, VkMemoryPropertyFlags flags) {
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < m.memoryTypeCount; ++i)
+    if ((bits & (1u << i)) && (m.memoryTypes[i].propertyFlags & flags) == flags) out.push_back(i);
+  return out;
+}
+
+} // namespace
+
+Result<Buffer> VulkanDevice::allocate(DType dtype, Shape shape) {
+  const std::string who = "VulkanDevice::allocate on '" + name() + "': ";
+  Result<size_t> dense = contiguousBytes(dtype, shape);
+  if (!dense) return Status::error(who + dense.message());
+  size_t bytes = *dense < kGranule ? kGranule : (*dense + kGranule - 1) / kGranule * kGranule;
+  if (bytes < *dense) return Status::error(who + std::to_string(*dense) + " bytes cannot be allocated");
+
+  vk::Core &c = *core;
+  auto alloc = std::make_shared<Allocation>();
+  alloc->core = core;
+  auto info = vk::make<VkBufferCreateInfo>(VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO);
+  info.size = bytes;
+  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  if (Status s = vk::check(c.fn.vkCreateBuffer(c.device, &info, nullptr, &alloc->buffer),
+                           who + "vkCreateBuffer of " + std::to_string(bytes) + " bytes");
+      !s)
+    return s;
+  VkMemoryRequirements req{};
+  c.fn.vkGetBufferMemoryRequirements(c.device, alloc->buffer, &req);
+
+  // Device-local memory the host can map (lavapipe: all of it; NVIDIA: with resizable BAR) keeps
+  // kernels' reads local; else host-visible memory, which every device has. A device-local heap
+  // that is full (a small BAR window) falls through to the next type.
+  const VkMemoryPropertyFlags mappable = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  std::vector<uint32_t> types = typesWith(c.memory, req.memoryTypeBits, mappable | VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+  for (uint32_t t : typesWith(c.memory, req.memoryTypeBits, mappable))
+    if (!(c.memory.memoryTypes[t].propertyFlags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT)) types.push_back(t);
+  if (types.empty()) return Status::error(who + "no host-visible, host-coherent memory type fits a storage buffer");
+  VkResult last = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+  for (uint32_t t : types) {
+    auto mem = vk::make<VkMemoryAllocateInfo>(VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO);
+    mem.allocationSize = req.size;
+    mem.memoryTypeIndex = t;
+    last = c.fn.vkAllocateMemory(c.device, &mem, nullptr, &alloc->memory);
+    if (last == VK_SUCCESS) break;
+    alloc->memory = VK_NULL_HANDLE;
+  }
+  const std::string size = std::to_string(bytes) + " bytes for " + shapeToString(shape) + " " + dtypeName(dtype);
+  if (Status s = vk::check(last, who + "vkAllocateMemory of " + size); !s) return s;
+  if (Status s =
+          vk::check(c.fn.vkBindBufferMemory(c.device, alloc->buffer, alloc->memory, 0), who + "vkBindBufferMemory");
+      !s)
+    return s;
+  if (Status s = vk::check(c.fn.vkMapMemory(c.device, alloc->memory, 0, VK_WHOLE_SIZE, 0, &alloc->mapped),
+                           who + "vkMapMemory of " + size);
+      !s) {
+    alloc->mapped = nullptr;
+    return s;
+  }
+  // Zero-filled like Buffer::allocate: Vulkan gives no guarantee about fresh memory's contents.
+  std::memset(alloc->mapped, 0, bytes);
+  {
+    std::lock_guard<std::mutex> lock(c.regionsMutex);
+    c.regions[reinterpret_cast<uintptr_t>(alloc->mapped)] = vk::Region{alloc->buffer, bytes};
+  }
+  void *data = alloc->mapped;
+  return Buffer::wrap(std::move(alloc), data, bytes, dtype, std::move(shape));
+}
+
+namespace vk {
+
+Result<Binding> locate(Core &core, const Buffer &b, const std::string &what) {
+  const std::string device = "vulkan device '" + core.caps.deviceName + "'";
+  // The bytes the kernel may touch: up to the end of the furthest element (wrap checked the
+  // arithmetic fits), or one byte at data() for an empty tensor, which must still be bound.
+  int64_t last = 0;
+  for (size_t d = 0; d < b.shape().size(); ++d) last += (b.shape()[d] > 0 ? b.shape()[d] - 1 : 0) * b.strides()[d];
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(b.data());
+  const uintptr_t end = begin + (b.numElements() ? uintptr_t(last + 1) * dtypeSize(b.dtype()) : 1);
+  Region region;
+  uintptr_t base = 0;
+  {
+    std::lock_guard<std::mutex> lock(core.regionsMutex);
+    auto it = core.regions.upper_bound(begin); // the first region starting past `begin`
+    if (it != core.regions.begin()) {
+      --it;
+      base = it->first;
+      region = it->second;
+    }
+  }
+  if (!region.buffer || begin >= base + region.size) return Status::error(what + " is not memory of " + device);
+  if (end > base + region.size)
+    return Status::error(what + " runs " + std::to_string(end - (base + region.size)) +
+                         " bytes past the end of its allocation on " + device);
+  const VkDeviceSize offset = begin - base;
+  if (offset % core.storageOffsetAlignment)
+    return Status::error(what + " starts at byte " + std::to_string(offset) + " of its allocation on " + device +
+                         ", which binds storage buffers at multiples of " +
+                         std::to_string(core.storageOffsetAlignment) + " bytes (minStorageBufferOffsetAlignment)");
+  // Bind to the end of the allocation (a kernel may read a few bytes past its last element with a
+  // wider access), as far as the device's limit allows.
+  const VkDeviceSize range = std::min<VkDeviceSize>(region.size - offset, core.maxStorageBufferRange);
+  if (end - begin > range)
+    return Status::error(what + " spans " + std::to_string(end - begin) + " bytes; " + device + " binds at most " +
+                         std::to_string(core.maxStorageBufferRange) + " (maxStorageBufferRange)");
+  return Binding{region.buffer, offset, range};
+}
+
+} // namespace vk
+
+} // namespace weft

@@ -1,0 +1,176 @@
+// Loading a program: its capability and limit checks, a light structural check of each launch's
+// SPIR-V, and one compute pipeline per launch over a layout shared by all of them (docs/abi.md,
+// "GPU launches": set 0, binding b = buffer b; push constants = the int64 parameter block).
+#include "Internal.h"
+
+#include <cstdio>
+
+namespace weft {
+
+namespace {
+
+constexpr uint32_t kSpirvMagic = 0x07230203;
+// The SPIR-V opcodes, enumerants and builtins the check below reads.
+constexpr uint32_t kOpEntryPoint = 15, kOpExecutionMode = 16, kOpSpecConstantComposite = 51, kOpDecorate = 71;
+constexpr uint32_t kExecutionModelGLCompute = 5, kExecutionModeLocalSize = 17;
+constexpr uint32_t kDecorationBuiltIn = 11, kBuiltInWorkgroupSize = 25;
+
+// A literal string starting at word `at` of an instruction ending at word `end` (nul-terminated,
+// little-endian bytes).
+std::string literal(const std::vector<uint32_t> &words, size_t at, size_t end) {
+  std::string out;
+  for (size_t w = at; w < end; ++w)
+    for (int byte = 0; byte < 4; ++byte) {
+      char ch = char((words[w] >> (8 * byte)) & 0xff);
+      if (!ch) return out;
+      out += ch;
+    }
+  return out;
+}
+
+// "" or why `words` is not a compute module with entry point "main" of `group` threads. Drivers
+// do not validate SPIR-V (malformed modules may crash them), so the instruction stream's framing
+// is checked here; the driver still rejects what is well-framed but wrong.
+std::string checkSpirv(const std::vector<uint32_t> &words, int64_t group) {
+  if (words.size() < 5) return "is " + std::to_string(words.size()) + " words long, shorter than a SPIR-V header";
+  if (words[0] != kSpirvMagic) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08x", words[0]);
+    return std::string("starts with ") + hex + ", not the SPIR-V magic number 0x07230203";
+  }
+  bool hasMain = false, sizedBySpecConstants = false;
+  uint32_t mainId = 0, workgroupSizeId = 0; // 0 is never an id
+  int64_t localSize = -1;
+  for (size_t i = 5; i < words.size();) {
+    const uint32_t count = words[i] >> 16, op = words[i] & 0xffff;
+    if (count == 0) return "has an instruction of zero words at word " + std::to_string(i);
+    if (i + count > words.size())
+      return "is truncated: the instruction at word " + std::to_string(i) + " needs " + std::to_string(count) +
+             " words, " + std::to_string(words.size() - i) + " remain";
+    if (op == kOpEntryPoint && count >= 4 && words[i + 1] == kExecutionModelGLCompute &&
+        literal(words, i + 3, i + count) == "main") {
+      hasMain = true;
+      mainId = words[i + 2];
+    } else if (op == kOpExecutionMode && count >= 6 && words[i + 2] == kExecutionModeLocalSize && hasMain &&
+               words[i + 1] == mainId) {
+      localSize = int64_t(words[i + 3]) * words[i + 4] * words[i + 5];
+    } else if (op == kOpDecorate && count >= 4 && words[i + 2] == kDecorationBuiltIn &&
+               words[i + 3] == kBuiltInWorkgroupSize) {
+      workgroupSizeId = words[i + 1]; // decorations precede the definitions
+    } else if (op == kOpSpecConstantComposite && count >= 3 && words[i + 2] == workgroupSizeId) {
+      sizedBySpecConstants = true; // local_size_*_id: the real size is only known at pipeline creation
+    }
+    i += count;
+  }
+  if (!hasMain) return "has no GLCompute entry point named \"main\"";
+  if (localSize >= 0 && !sizedBySpecConstants && localSize != group)
+    return "declares workgroups of " + std::to_string(localSize) +
+           " threads, the launch says group=" + std::to_string(group);
+  return "";
+}
+
+std::string joined(const std::vector<std::string> &names) {
+  std::string out;
+  for (const std::string &n : names) out += (out.empty() ? "" : " ") + n;
+  return out;
+}
+
+} // namespace
+
+vk::Pipelines::~Pipelines() {
+  Core &c = *core;
+  for (VkPipeline p : pipelines) c.fn.vkDestroyPipeline(c.device, p, nullptr);
+  if (layout) c.fn.vkDestroyPipelineLayout(c.device, layout, nullptr);
+  if (setLayout) c.fn.vkDestroyDescriptorSetLayout(c.device, setLayout, nullptr);
+}
+
+Result<VulkanProgram> VulkanDevice::load(const ProgramDesc &program,
+                                         std::vector<std::vector<uint32_t>> spirvPerLaunch) {
+  const VulkanCaps &caps = core->caps;
+  auto fail = [&](const std::string &why) {
+    return Status::error("weft." + program.op + " on vulkan device '" + caps.deviceName + "': " + why);
+  };
+  if (std::string m = caps.missing(program.requires); !m.empty())
+    return fail("the program requires " + joined(program.requires) + ": " + m);
+  if (program.launches.empty()) return fail("the program has no launch");
+  if (spirvPerLaunch.size() != program.launches.size())
+    return fail(std::to_string(spirvPerLaunch.size()) + " SPIR-V modules for " +
+                std::to_string(program.launches.size()) + " launches");
+  const size_t pushBytes = program.paramCount() * sizeof(int64_t);
+  if (pushBytes > caps.maxPushConstantsSize)
+    return fail("the parameter block of " + std::to_string(program.paramCount()) + " slots needs " +
+                std::to_string(pushBytes) + " bytes of push constants, the device has " +
+                std::to_string(caps.maxPushConstantsSize) + " (maxPushConstantsSize)");
+  const size_t nBuffers = program.numBuffers();
+  if (nBuffers > core->maxStorageBuffersPerStage)
+    return fail(std::to_string(nBuffers) + " buffers, the device binds at most " +
+                std::to_string(core->maxStorageBuffersPerStage) + " storage buffers per stage");
+  for (size_t i = 0; i < program.launches.size(); ++i) {
+    const LaunchDesc &l = program.launches[i];
+    const std::string launch = "launch " + std::to_string(i) + " '" + l.entry + "'";
+    if (l.group < 1 || uint64_t(l.group) > caps.maxComputeWorkGroupInvocations)
+      return fail(launch + " has group=" + std::to_string(l.group) + " (rule: 1 <= group <= " +
+                  std::to_string(caps.maxComputeWorkGroupInvocations) + ", maxComputeWorkGroupInvocations)");
+    if (l.items != 1 && l.items != l.group)
+      return fail(launch + " has items=" + std::to_string(l.items) +
+                  " (rule: items is 1 or group=" + std::to_string(l.group) + ")");
+    if (std::string e = checkSpirv(spirvPerLaunch[i], l.group); !e.empty()) return fail(launch + ": the SPIR-V " + e);
+  }
+
+  vk::Core &c = *core;
+  auto pipes = std::make_shared<vk::Pipelines>(); // destroys what was made if a step fails
+  pipes->core = core;
+  std::vector<VkDescriptorSetLayoutBinding> bindings(nBuffers);
+  for (size_t b = 0; b < nBuffers; ++b)
+    bindings[b] = {uint32_t(b), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+  auto setInfo = vk::make<VkDescriptorSetLayoutCreateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO);
+  setInfo.bindingCount = uint32_t(nBuffers);
+  setInfo.pBindings = bindings.data();
+  if (Status s = vk::check(c.fn.vkCreateDescriptorSetLayout(c.device, &setInfo, nullptr, &pipes->setLayout),
+                           "vkCreateDescriptorSetLayout");
+      !s) {
+    pipes->setLayout = VK_NULL_HANDLE; // a failed create leaves its output undefined
+    return fail(s.message());
+  }
+  VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0, uint32_t(pushBytes)};
+  auto layoutInfo = vk::make<VkPipelineLayoutCreateInfo>(VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO);
+  layoutInfo.setLayoutCount = 1;
+  layoutInfo.pSetLayouts = &pipes->setLayout;
+  layoutInfo.pushConstantRangeCount = pushBytes ? 1 : 0; // a range may not be empty
+  layoutInfo.pPushConstantRanges = &push;
+  if (Status s = vk::check(c.fn.vkCreatePipelineLayout(c.device, &layoutInfo, nullptr, &pipes->layout),
+                           "vkCreatePipelineLayout");
+      !s) {
+    pipes->layout = VK_NULL_HANDLE;
+    return fail(s.message());
+  }
+
+  for (size_t i = 0; i < program.launches.size(); ++i) {
+    const std::string launch = "launch " + std::to_string(i) + " '" + program.launches[i].entry + "'";
+    auto moduleInfo = vk::make<VkShaderModuleCreateInfo>(VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO);
+    moduleInfo.codeSize = spirvPerLaunch[i].size() * sizeof(uint32_t);
+    moduleInfo.pCode = spirvPerLaunch[i].data();
+    VkShaderModule module = VK_NULL_HANDLE;
+    if (Status s =
+            vk::check(c.fn.vkCreateShaderModule(c.device, &moduleInfo, nullptr, &module), "vkCreateShaderModule");
+        !s)
+      return fail(launch + ": " + s.message());
+    auto info = vk::make<VkComputePipelineCreateInfo>(VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO);
+    info.stage = vk::make<VkPipelineShaderStageCreateInfo>(VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO);
+    info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    info.stage.module = module;
+    info.stage.pName = "main";
+    info.layout = pipes->layout;
+    VkPipeline pipeline = VK_NULL_HANDLE;
+    VkResult r = c.fn.vkCreateComputePipelines(c.device, c.pipelineCache, 1, &info, nullptr, &pipeline);
+    c.fn.vkDestroyShaderModule(c.device, module, nullptr); // the pipeline keeps what it needs
+    if (Status s = vk::check(r, "vkCreateComputePipelines"); !s) return fail(launch + ": " + s.message());
+    pipes->pipelines.push_back(pipeline);
+  }
+  VulkanProgram out;
+  out.desc = program;
+  out.pipelines = std::move(pipes);
+  return out;
+}
+
+} // namespace weft

@@ -1,0 +1,307 @@
+// The Vulkan device on whatever the machine has (Mesa's lavapipe on the build machine). Without a
+// loader or a device every test skips, with the reason open() gave. The kernels are GLSL shaders
+// in shaders/, compiled by glslc at build time, that follow docs/abi.md's GPU launch ABI.
+#include "TestUtil.h"
+#include "weft/Vulkan.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <thread>
+#include <unistd.h>
+
+using namespace weft;
+using weft::test::failsWith;
+using weft::test::isOk;
+using weft::test::take;
+
+namespace {
+
+std::vector<uint32_t> readSpirv(const std::string &name) {
+  std::ifstream in(std::string(WEFT_TEST_SHADER_DIR) + "/" + name + ".spv", std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_FALSE(bytes.empty()) << "cannot read " << name << ".spv";
+  std::vector<uint32_t> words(bytes.size() / 4);
+  std::memcpy(words.data(), bytes.data(), words.size() * 4);
+  return words;
+}
+
+// concat along axis 1 of [R][Ca] and [R][Cb] f32: one row per workgroup of 64 threads.
+ProgramDesc concatRowsProgram() {
+  ProgramDesc p;
+  p.op = "concat";
+  p.attrs.set("axis", 1);
+  p.inputs = {{DType::f32, {kDynamic, kDynamic}}, {DType::f32, {kDynamic, kDynamic}}};
+  p.outputs = {{DType::f32, {kDynamic, kDynamic}}};
+  LaunchDesc rows{"concat_rows", {{Extent::slot(8), 1}}};
+  rows.group = 64;
+  rows.items = 1;
+  p.launches = {rows};
+  return p;
+}
+
+// DispatchTest.cpp's concatProgram on the GPU: rank-1 concat into a temporary, then copied out.
+ProgramDesc concatThroughTempProgram() {
+  ProgramDesc p;
+  p.op = "concat";
+  p.attrs.set("axis", 0);
+  p.inputs = {{DType::f32, {kDynamic}}, {DType::f32, {kDynamic}}};
+  p.outputs = {{DType::f32, {kDynamic}}};
+  p.temps = {{"tmp", DType::f32, {Extent::slot(4)}}};
+  LaunchDesc toTmp{"concat_to_tmp", {{Extent::slot(4), 1}}};
+  toTmp.group = toTmp.items = 64;
+  LaunchDesc toOut{"tmp_to_out", {{Extent::slot(4), 3}}};
+  toOut.group = 4;
+  toOut.items = 1;
+  p.launches = {toTmp, toOut};
+  return p;
+}
+
+// Values in +-[0.5, 1.5): never zero, so an element left unwritten shows.
+void fillRandom(float *p, int64_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> mag(0.5f, 1.5f);
+  for (int64_t i = 0; i < n; ++i) p[i] = (rng() & 1 ? 1.0f : -1.0f) * mag(rng);
+}
+
+class VulkanDeviceTest : public ::testing::Test {
+protected:
+  // One device per process (ctest runs each test in its own), opened on first use.
+  static Result<std::unique_ptr<VulkanDevice>> &opened() {
+    static Result<std::unique_ptr<VulkanDevice>> r = VulkanDevice::open();
+    return r;
+  }
+  void SetUp() override {
+    if (!opened()) GTEST_SKIP() << "no Vulkan device: " << opened().message();
+    dev = opened()->get();
+  }
+  VulkanDevice *dev = nullptr;
+};
+
+// The rows test's buffers: a is a strided view (row stride 4) inside a device allocation.
+struct RowsCase {
+  Buffer aMem, a, b, out;
+  RowsCase(VulkanDevice &dev, int64_t rows, unsigned seed) {
+    aMem = take(dev.allocate(DType::f32, {rows, 4}));
+    a = take(Buffer::wrap(aMem.data(), aMem.bytes(), DType::f32, {rows, 3}, {4, 1}));
+    b = take(dev.allocate(DType::f32, {rows, 2}));
+    out = take(dev.allocate(DType::f32, {rows, 5}));
+    fillRandom(static_cast<float *>(aMem.data()), rows * 4, seed);
+    fillRandom(static_cast<float *>(b.data()), rows * 2, seed + 1);
+  }
+  // Every element of out against the CPU's concat; the count of mismatches.
+  int64_t mismatches() const {
+    const int64_t rows = out.shape()[0];
+    auto *pa = static_cast<const float *>(aMem.data()), *pb = static_cast<const float *>(b.data());
+    auto *po = static_cast<const float *>(out.data());
+    int64_t bad = 0;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < 5; ++c) {
+        float want = c < 3 ? pa[r * 4 + c] : pb[r * 2 + c - 3];
+        if (po[r * 5 + c] != want && bad++ < 5)
+          ADD_FAILURE() << "out[" << r << "][" << c << "] = " << po[r * 5 + c] << ", want " << want;
+      }
+    return bad;
+  }
+};
+
+} // namespace
+
+TEST_F(VulkanDeviceTest, ListsAndDescribesTheDevice) {
+  Result<std::vector<std::string>> names = VulkanDevice::list();
+  ASSERT_TRUE(isOk(names.status()));
+  EXPECT_NE(std::find(names->begin(), names->end(), dev->name()), names->end());
+  const VulkanCaps &caps = dev->caps();
+  EXPECT_GE(caps.apiVersion, (1u << 22) | (2u << 12)); // 1.2
+  EXPECT_GE(caps.maxPushConstantsSize, 128u);
+  EXPECT_GE(caps.maxComputeWorkGroupCount[0], 65535u);
+  EXPECT_NE(caps.describe().find(dev->name()), std::string::npos) << caps.describe();
+  std::printf("%s\n", caps.describe().c_str());
+  if (caps.driverName.find("llvmpipe") != std::string::npos) { // lavapipe has all of these
+    EXPECT_TRUE(caps.cpu);
+    EXPECT_TRUE(caps.shaderInt64 && caps.shaderInt16 && caps.storageBuffer16BitAccess);
+    EXPECT_EQ(caps.missing({"int64", "int16", "storage16"}), "");
+  }
+  Result<std::unique_ptr<VulkanDevice>> bad = VulkanDevice::open(int(names->size()));
+  EXPECT_TRUE(failsWith(bad.status(), {"no Vulkan device", "there are"}));
+}
+
+TEST_F(VulkanDeviceTest, CapabilityNamesMapToFeatures) {
+  VulkanCaps caps = dev->caps();
+  caps.shaderFloat64 = false;
+  caps.storageBuffer8BitAccess = false;
+  caps.shaderInt8 = true;
+  caps.shaderInt64 = true;
+  EXPECT_EQ(caps.missing({"int64"}), "");
+  EXPECT_EQ(caps.missing({}), "");
+  std::string m = caps.missing({"int64", "float64", "int8", "teleport"});
+  EXPECT_NE(m.find("lacks float64 (shaderFloat64), int8 (shaderInt8 + storageBuffer8BitAccess)"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("unknown capability 'teleport'"), std::string::npos) << m;
+}
+
+TEST_F(VulkanDeviceTest, ConcatRowsMatchesTheCpuPastOneRowOfWorkgroups) {
+  std::vector<std::vector<uint32_t>> spirv = {readSpirv("concat_rows")};
+  Result<VulkanProgram> program = dev->load(concatRowsProgram(), spirv);
+  ASSERT_TRUE(isOk(program.status()));
+  // 70000 rows, one workgroup each: a 65535 x 2 grid whose last row is mostly past the end.
+  RowsCase c(*dev, 70000, 1);
+  ASSERT_TRUE(isOk(dev->dispatch(*program, {&c.a, &c.b, &c.out})));
+  EXPECT_EQ(c.mismatches(), 0);
+  // A launch with an empty grid is skipped (concat refuses empty inputs: the grid is a constant 0).
+  ProgramDesc withEmpty = concatRowsProgram();
+  withEmpty.launches.push_back(withEmpty.launches[0]);
+  withEmpty.launches[1].grid = {{Extent::constant(0), 1}};
+  Result<VulkanProgram> twice = dev->load(withEmpty, {spirv[0], spirv[0]});
+  ASSERT_TRUE(isOk(twice.status()));
+  RowsCase small(*dev, 100, 2);
+  ASSERT_TRUE(isOk(dev->dispatch(*twice, {&small.a, &small.b, &small.out})));
+  EXPECT_EQ(small.mismatches(), 0);
+}
+
+TEST_F(VulkanDeviceTest, RefusesWhatCheckArgumentsRefuses) {
+  Result<VulkanProgram> program = dev->load(concatRowsProgram(), {readSpirv("concat_rows")});
+  ASSERT_TRUE(isOk(program.status()));
+  RowsCase c(*dev, 8, 3);
+  Buffer wide = take(dev->allocate(DType::f32, {8, 6}));
+  EXPECT_TRUE(
+      failsWith(dev->dispatch(*program, {&c.a, &c.b, &wide}), {"weft.concat: result shape [8, 6] must be [8, 5]"}));
+  Buffer half = take(dev->allocate(DType::f16, {8, 2}));
+  EXPECT_TRUE(failsWith(dev->dispatch(*program, {&c.a, &half, &c.out}), {"input b (argument 1) has dtype f16"}));
+  EXPECT_TRUE(failsWith(dev->dispatch(*program, {&c.a, &c.b}), {"expects 3 buffers"}));
+}
+
+TEST_F(VulkanDeviceTest, RefusesMemoryThatIsNotTheDevices) {
+  Result<VulkanProgram> program = dev->load(concatRowsProgram(), {readSpirv("concat_rows")});
+  ASSERT_TRUE(isOk(program.status()));
+  RowsCase c(*dev, 8, 4);
+  Buffer host = take(Buffer::allocate(DType::f32, {8, 3}));
+  EXPECT_TRUE(failsWith(dev->dispatch(*program, {&host, &c.b, &c.out}),
+                        {"weft.concat: input a (argument 0) is not memory of vulkan device '", dev->name().c_str()}));
+  // A view reaching past its allocation (wrap trusts the byte count it is given).
+  Buffer past = take(Buffer::wrap(c.b.data(), 1 << 20, DType::f32, {8, 5}));
+  EXPECT_TRUE(
+      failsWith(dev->dispatch(*program, {&c.a, &c.b, &past}), {"output out (argument 2) runs", "past the end"}));
+  // A view starting off the storage-buffer offset alignment cannot be bound.
+  if (c.aMem.bytes() > 4) {
+    Buffer shifted =
+        take(Buffer::wrap(static_cast<float *>(c.aMem.data()) + 1, c.aMem.bytes() - 4, DType::f32, {8, 3}, {4, 1}));
+    Status s = dev->dispatch(*program, {&shifted, &c.b, &c.out});
+    if (!s.ok()) {
+      EXPECT_TRUE(failsWith(s, {"input a (argument 0) starts at byte 4", "minStorageBufferOffsetAlignment"}));
+    }
+  }
+}
+
+TEST_F(VulkanDeviceTest, RefusesProgramsTheDeviceCannotRun) {
+  ProgramDesc p = concatRowsProgram();
+  p.requires = {"int64", "teleport"};
+  EXPECT_TRUE(failsWith(dev->load(p, {readSpirv("concat_rows")}).status(),
+                        {"weft.concat on vulkan device", "requires int64 teleport", "unknown capability 'teleport'"}));
+  p = concatRowsProgram();
+  p.launches[0].group = 32; // the shader says 64
+  EXPECT_TRUE(failsWith(dev->load(p, {readSpirv("concat_rows")}).status(),
+                        {"launch 0 'concat_rows'", "workgroups of 64 threads", "group=32"}));
+  p = concatRowsProgram();
+  p.launches[0].items = 5;
+  EXPECT_TRUE(failsWith(dev->load(p, {readSpirv("concat_rows")}).status(), {"items=5", "items is 1 or group=64"}));
+  EXPECT_TRUE(failsWith(dev->load(concatRowsProgram(), {}).status(), {"0 SPIR-V modules for 1 launches"}));
+  // A parameter block one slot too large for the push constants.
+  p = concatRowsProgram();
+  const size_t rank = dev->caps().maxPushConstantsSize / (3 * 2 * 8) + 1;
+  for (TensorType *t : {&p.inputs[0], &p.inputs[1], &p.outputs[0]}) t->shape.assign(rank, kDynamic);
+  const std::string bytes = std::to_string(3 * 2 * rank * 8) + " bytes of push constants, the device has " +
+                            std::to_string(dev->caps().maxPushConstantsSize);
+  EXPECT_TRUE(failsWith(dev->load(p, {readSpirv("concat_rows")}).status(), {bytes.c_str()}));
+}
+
+TEST_F(VulkanDeviceTest, BadSpirvIsAnErrorNotACrash) {
+  const ProgramDesc p = concatRowsProgram();
+  auto loadWith = [&](std::vector<uint32_t> words) { return dev->load(p, {std::move(words)}).status(); };
+  EXPECT_TRUE(failsWith(loadWith({1, 2, 3}), {"launch 0 'concat_rows': the SPIR-V is 3 words long"}));
+  EXPECT_TRUE(failsWith(loadWith({0xdeadbeef, 0x10000, 0, 10, 0, 7}), {"starts with 0xdeadbeef", "magic"}));
+  std::vector<uint32_t> good = readSpirv("concat_rows");
+  EXPECT_TRUE(failsWith(loadWith({good.begin(), good.begin() + long(good.size() / 2)}), {"is truncated"}));
+  std::vector<uint32_t> zero = good;
+  zero[5] = 0; // the first instruction claims zero words
+  EXPECT_TRUE(failsWith(loadWith(zero), {"an instruction of zero words at word 5"}));
+  std::vector<uint32_t> header(good.begin(), good.begin() + 5);
+  EXPECT_TRUE(failsWith(loadWith(header), {"no GLCompute entry point named \"main\""}));
+}
+
+TEST_F(VulkanDeviceTest, TemporariesCarryOneLaunchToTheNext) {
+  Result<VulkanProgram> program =
+      dev->load(concatThroughTempProgram(), {readSpirv("concat_to_tmp"), readSpirv("tmp_to_out")});
+  ASSERT_TRUE(isOk(program.status()));
+  for (int64_t n : {1000, 77, 1001}) { // later dispatches reuse (or outgrow) the temporary
+    Buffer aMem = take(dev->allocate(DType::f32, {2 * n}));
+    Buffer a = take(Buffer::wrap(aMem.data(), aMem.bytes(), DType::f32, {n}, {2})); // every other float
+    Buffer b = take(dev->allocate(DType::f32, {n + 5}));
+    Buffer out = take(dev->allocate(DType::f32, {2 * n + 5}));
+    fillRandom(static_cast<float *>(aMem.data()), 2 * n, unsigned(n));
+    fillRandom(static_cast<float *>(b.data()), n + 5, unsigned(n) + 1);
+    ASSERT_TRUE(isOk(dev->dispatch(*program, {&a, &b, &out})));
+    auto *pa = static_cast<const float *>(aMem.data()), *pb = static_cast<const float *>(b.data());
+    auto *po = static_cast<const float *>(out.data());
+    int64_t bad = 0;
+    for (int64_t i = 0; i < 2 * n + 5; ++i) bad += po[i] != (i < n ? pa[2 * i] : pb[i - n]);
+    EXPECT_EQ(bad, 0) << "n = " << n;
+  }
+}
+
+TEST_F(VulkanDeviceTest, DispatchTimedReportsGpuTime) {
+  Result<VulkanProgram> program = dev->load(concatRowsProgram(), {readSpirv("concat_rows")});
+  ASSERT_TRUE(isOk(program.status()));
+  RowsCase c(*dev, 70000, 5);
+  Result<double> us = dev->dispatchTimed(*program, {&c.a, &c.b, &c.out});
+  if (!dev->caps().computeTimestamps) {
+    EXPECT_TRUE(failsWith(us.status(), {"no timestamps"}));
+    return;
+  }
+  ASSERT_TRUE(isOk(us.status()));
+  EXPECT_GT(*us, 0.0);
+  EXPECT_EQ(c.mismatches(), 0);
+}
+
+TEST_F(VulkanDeviceTest, DispatchesFromSeveralThreads) {
+  Result<VulkanProgram> program =
+      dev->load(concatThroughTempProgram(), {readSpirv("concat_to_tmp"), readSpirv("tmp_to_out")});
+  Result<VulkanProgram> rows = dev->load(concatRowsProgram(), {readSpirv("concat_rows")});
+  ASSERT_TRUE(isOk(program.status()) && isOk(rows.status()));
+  std::vector<int64_t> bad(4, 0);
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int rep = 0; rep < 5; ++rep) {
+        RowsCase c(*dev, 3000 + 100 * t, 10 * t + rep);
+        if (!dev->dispatch(*rows, {&c.a, &c.b, &c.out}).ok() || c.mismatches()) ++bad[t];
+        const int64_t n = 500 + 10 * t;
+        Buffer a = take(dev->allocate(DType::f32, {n})), b = take(dev->allocate(DType::f32, {n}));
+        Buffer out = take(dev->allocate(DType::f32, {2 * n}));
+        fillRandom(static_cast<float *>(a.data()), n, t);
+        fillRandom(static_cast<float *>(b.data()), n, t + 7);
+        if (!dev->dispatch(*program, {&a, &b, &out}).ok()) ++bad[t];
+        auto *po = static_cast<const float *>(out.data());
+        for (int64_t i = 0; i < 2 * n; ++i)
+          bad[t] += po[i] != (i < n ? static_cast<float *>(a.data())[i] : static_cast<float *>(b.data())[i - n]);
+      }
+    });
+  for (std::thread &th : threads) th.join();
+  EXPECT_EQ(bad, std::vector<int64_t>(4, 0));
+}
+
+TEST(VulkanRuntime, DoesNotLinkLibvulkan) {
+  // ldd lists what the binary (and so weft_runtime, linked into it) needs at start-up; libvulkan
+  // must not be among them: it is opened with dlopen only when a device is.
+  const std::string command = "ldd /proc/" + std::to_string(getpid()) + "/exe 2>&1"; // not the shell's self
+  FILE *p = popen(command.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[512];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  pclose(p);
+  EXPECT_NE(out.find("libc.so"), std::string::npos) << out;
+  EXPECT_EQ(out.find("libvulkan"), std::string::npos) << out;
+}
