@@ -240,8 +240,10 @@ void pack(Emit &e, const Operand &src, Value dst, Value dstBase, Type acc, Value
 }
 
 Value multiplyAdd(Emit &e, Value x, Value y, Value acc) {
-  if (isa<VectorType>(acc.getType())) return vector::FMAOp::create(e.b, e.loc, x, y, acc);
-  if (isa<FloatType>(acc.getType())) return math::FmaOp::create(e.b, e.loc, x, y, acc);
+  if (isa<FloatType>(getElementTypeOrSelf(acc))) {
+    if (isa<VectorType>(acc.getType())) return vector::FMAOp::create(e.b, e.loc, x, y, acc);
+    return math::FmaOp::create(e.b, e.loc, x, y, acc);
+  }
   return arith::AddIOp::create(e.b, e.loc, arith::MulIOp::create(e.b, e.loc, x, y), acc);
 }
 

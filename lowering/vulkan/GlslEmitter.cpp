@@ -9,6 +9,8 @@
 #include "lowering/cfamily/CFamilyPrinter.h"
 #include "templates/Templates.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -184,19 +186,22 @@ public:
       os << "layout(std430, set = 0, binding = " << a.position << ") restrict " << (a.written ? "" : "readonly ")
          << "buffer Buffer" << a.position << " { " << elem << " " << a.name << "[]; };\n";
     }
-    os << "layout(push_constant) uniform Params { int64_t params[" << std::max<int64_t>(1, options.paramSlots)
-       << "]; };\n\nvoid main() {\n";
+    if (pushSlots > 0) os << "layout(push_constant) uniform Params { int64_t params[" << pushSlots << "]; };\n";
+    os << "\nvoid main() {\n";
     return success();
   }
 
   MLIRContext *ctx = nullptr;
+  int64_t pushSlots = 0; // the parameter slots the kernel reads: the push-constant array's length
 };
+
+// Vulkan guarantees 128 bytes of push constants: the parameter block's first 16 slots.
+constexpr int64_t kPushSlots = 16;
 
 } // namespace
 
 GlslOptions glslOptionsFor(const ProgramDesc &program) {
   GlslOptions o;
-  o.paramSlots = int64_t(program.paramCount());
   // Static arguments fill the parameter block's extents, from which temporaries are sized.
   std::vector<int64_t> params(program.paramCount(), 0);
   auto fits = [](const Shape &shape) {
@@ -227,6 +232,20 @@ LogicalResult emitGlslKernel(func::FuncOp fn, const GlslOptions &options, std::s
   llvm::raw_string_ostream bodyStream(body);
   GlslDialect dialect(options);
   dialect.ctx = fn.getContext();
+  if (fn.getNumArguments() > 0) {
+    Value params = fn.getArguments().back();
+    for (Operation *user : params.getUsers()) {
+      auto load = dyn_cast<memref::LoadOp>(user);
+      std::optional<int64_t> slot = load && load.getIndices().size() == 1 ? getConstantIntValue(load.getIndices()[0])
+                                                                         : std::nullopt;
+      if (!slot) return user->emitError() << "GLSL printer: the parameter block is read at a computed slot";
+      dialect.pushSlots = std::max(dialect.pushSlots, *slot + 1);
+    }
+    if (dialect.pushSlots > kPushSlots)
+      return fn.emitError() << "kernel '" << fn.getName() << "' reads parameter slot " << dialect.pushSlots - 1
+                            << "; Vulkan's push constants hold slots 0 to " << kPushSlots - 1
+                            << " (128 bytes): give the op static shapes";
+  }
   CFamilyPrinter printer(dialect, bodyStream);
   if (failed(printer.printKernel(fn))) return failure();
 

@@ -13,20 +13,19 @@
 namespace weft::lowering {
 
 struct GlslOptions {
-  /// Entries of the program's parameter block: the push-constant array's length.
-  int64_t paramSlots = 0;
   /// Compute `index` in 32 bits: valid when every buffer has fewer than 2^31 elements (GPUs
   /// run 64-bit integer arithmetic as several 32-bit instructions).
   bool index32 = false;
 };
 
-/// The options for the kernels of `program`: its parameter block, and 32-bit indices when every
-/// buffer is static and below 2^31 elements.
+/// The options for the kernels of `program`: 32-bit indices when every buffer is static and
+/// below 2^31 elements.
 GlslOptions glslOptionsFor(const ProgramDesc &program);
 
 /// Prints kernel `fn` as a complete compute shader into `out`: the extensions its types need,
 /// the helpers it calls (templates/vulkan), one storage buffer per program buffer it uses (set 0,
-/// binding = buffer number), the parameter block as push constants, and `main`. Adds to
+/// binding = buffer number), the parameter slots it reads as push constants (at most 16: Vulkan
+/// guarantees 128 bytes), and `main`. Adds to
 /// `requires` the device capabilities it uses (docs/abi.md). Fails with a diagnostic naming the
 /// op or type GLSL cannot express.
 mlir::LogicalResult emitGlslKernel(mlir::func::FuncOp fn, const GlslOptions &options, std::string &out,

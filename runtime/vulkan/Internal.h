@@ -157,6 +157,7 @@ struct Pipelines {
   VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
   VkPipelineLayout layout = VK_NULL_HANDLE;
   std::vector<VkPipeline> pipelines; ///< one per launch
+  uint32_t pushBytes = 0;             ///< the leading parameter slots pushed (see Programs.cpp)
   ~Pipelines();
 };
 

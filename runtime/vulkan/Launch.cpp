@@ -197,7 +197,7 @@ Status VulkanDevice::run(const VulkanProgram &vp, const std::vector<Buffer *> &a
   auto between = vk::make<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);
   between.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
   between.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
-  const uint32_t pushBytes = uint32_t(params.size() * sizeof(int64_t));
+  const uint32_t pushBytes = vp.pipelines->pushBytes;
   bool recorded = false;
   for (size_t i = 0; i < program.launches.size(); ++i) {
     if (!groups[i].x) continue; // an empty grid: nothing to run

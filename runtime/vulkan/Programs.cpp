@@ -96,11 +96,11 @@ Result<VulkanProgram> VulkanDevice::load(const ProgramDesc &program,
   if (spirvPerLaunch.size() != program.launches.size())
     return fail(std::to_string(spirvPerLaunch.size()) + " SPIR-V modules for " +
                 std::to_string(program.launches.size()) + " launches");
-  const size_t pushBytes = program.paramCount() * sizeof(int64_t);
-  if (pushBytes > caps.maxPushConstantsSize)
-    return fail("the parameter block of " + std::to_string(program.paramCount()) + " slots needs " +
-                std::to_string(pushBytes) + " bytes of push constants, the device has " +
-                std::to_string(caps.maxPushConstantsSize) + " (maxPushConstantsSize)");
+  // The parameter block's leading slots, as many as the device's push constants hold: the
+  // compiler's kernels read only slots below Vulkan's guaranteed 128 bytes (16 slots); a shader
+  // declaring more fails pipeline creation below.
+  const size_t pushBytes = std::min<size_t>(program.paramCount() * sizeof(int64_t),
+                                            caps.maxPushConstantsSize / sizeof(int64_t) * sizeof(int64_t));
   const size_t nBuffers = program.numBuffers();
   if (nBuffers > core->maxStorageBuffersPerStage)
     return fail(std::to_string(nBuffers) + " buffers, the device binds at most " +
@@ -119,6 +119,7 @@ Result<VulkanProgram> VulkanDevice::load(const ProgramDesc &program,
 
   vk::Core &c = *core;
   auto pipes = std::make_shared<vk::Pipelines>(); // destroys what was made if a step fails
+  pipes->pushBytes = uint32_t(pushBytes);
   pipes->core = core;
   std::vector<VkDescriptorSetLayoutBinding> bindings(nBuffers);
   for (size_t b = 0; b < nBuffers; ++b)

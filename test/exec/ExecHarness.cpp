@@ -1,10 +1,12 @@
 #include "ExecHarness.h"
 
 #include "test/reference/Reference.h"
+#include "weft/Vulkan.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
 #include <fstream>
 #include <memory>
@@ -45,6 +47,74 @@ std::shared_ptr<Buffer> makeInput(const TensorType &type, Layout layout, uint64_
   return holder;
 }
 
+
+// The Vulkan device the suites run on (lavapipe in CI, a GPU where present), opened once; null
+// with the reason in `why` when there is none.
+VulkanDevice *vulkanDevice(std::string &why) {
+  static std::string reason;
+  static std::unique_ptr<VulkanDevice> device = [] {
+    auto d = VulkanDevice::open();
+    if (!d) reason = d.message();
+    return d ? std::move(*d) : nullptr;
+  }();
+  why = reason;
+  return device.get();
+}
+
+// A copy of host buffer `b` in `device`'s memory with the same layout (strided views keep their
+// strides over a device allocation of the same span).
+std::shared_ptr<Buffer> toDevice(VulkanDevice &device, const Buffer &b) {
+  int64_t span = 1;
+  for (size_t d = 0; d < b.shape().size(); ++d) span += (b.shape()[d] - 1) * b.strides()[d];
+  auto storage = device.allocate(b.dtype(), {span});
+  EXPECT_TRUE(storage.ok()) << storage.message();
+  if (!storage.ok()) return nullptr;
+  auto owner = std::make_shared<Buffer>(*storage);
+  size_t bytes = size_t(span) * dtypeSize(b.dtype());
+  std::memcpy(owner->data(), b.data(), bytes);
+  auto view = Buffer::wrap(owner, owner->data(), owner->bytes(), b.dtype(), b.shape(), b.strides());
+  EXPECT_TRUE(view.ok()) << view.message();
+  return view.ok() ? std::make_shared<Buffer>(*view) : nullptr;
+}
+
+// Compiles case `c` for target spirv and runs it on the Vulkan device against `want`. Schedules
+// that are CPU forms (the row sweep, wide vectors) are not GPU schedules: the compiler refuses
+// them by rule, which is tested on its own, so those cases are skipped here.
+void checkVulkan(const ExecCase &c, const std::string &text, const std::vector<std::shared_ptr<Buffer>> &inputs,
+                 const Buffer &want) {
+  std::string why;
+  VulkanDevice *device = vulkanDevice(why);
+  if (!device) return;
+  CompileOptions options;
+  options.schedule = c.schedule;
+  auto spirv = compile(Source{text, c.name}, "spirv", options);
+  if (!spirv && spirv.message().find("on target vulkan") != std::string::npos) return;
+  ASSERT_TRUE(spirv.ok()) << spirv.message();
+  ASSERT_EQ(spirv->size(), 1u);
+  const Artifact &a = (*spirv)[0];
+  std::vector<std::vector<uint32_t>> words;
+  for (const KernelCode &k : a.kernels) {
+    words.emplace_back(k.binary.size() / 4);
+    std::memcpy(words.back().data(), k.binary.data(), k.binary.size());
+  }
+  auto program = device->load(a.program, words);
+  ASSERT_TRUE(program.ok()) << program.message();
+  std::vector<std::shared_ptr<Buffer>> held;
+  std::vector<Buffer *> args;
+  for (const auto &in : inputs) {
+    held.push_back(toDevice(*device, *in));
+    ASSERT_TRUE(held.back());
+    args.push_back(held.back().get());
+  }
+  auto out = device->allocate(want.dtype(), want.shape());
+  ASSERT_TRUE(out.ok()) << out.message();
+  fillRandom(*out, 99); // poisoned: every element must be written
+  args.push_back(&*out);
+  Status st = device->dispatch(*program, args);
+  ASSERT_TRUE(st.ok()) << st.message();
+  Status cmp = c.tolerance == 0 ? expectBitExact(*out, want) : expectClose(*out, want, c.tolerance);
+  EXPECT_TRUE(cmp.ok()) << "Vulkan (" << device->name() << ") vs reference: " << cmp.message();
+}
 
 struct Ran {
   const ExecCase *c;
@@ -147,6 +217,7 @@ void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
     ASSERT_TRUE(refSt.ok()) << refSt.message();
     Status cmp = c.tolerance == 0 ? expectBitExact(*out, *want) : expectClose(*out, *want, c.tolerance);
     EXPECT_TRUE(cmp.ok()) << "JIT vs reference: " << cmp.message();
+    checkVulkan(c, *text, r.inputs, *want);
 
     // Another split of the grid (5 chunks: boundaries where 2 threads never put them) must give
     // the same bits: grid items are independent.

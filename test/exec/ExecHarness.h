@@ -1,7 +1,8 @@
 // Execution tests: every case is compiled by the CPU JIT, run through the runtime on random data,
 // and checked against the scalar reference (bit-exact where ops.md says so). The same cases' C++
 // source is then compiled as one shared library with warnings as errors and must give the JIT's
-// bits exactly (both come from the same loop IR).
+// bits exactly (both come from the same loop IR). Where a Vulkan device is present (lavapipe in
+// CI), each case is also compiled to SPIR-V and run there against the reference.
 #pragma once
 
 #include "compiler/Compiler.h"
@@ -26,7 +27,7 @@ struct ExecCase {
   std::vector<Shape> runShapes;
 };
 
-/// Runs every case (JIT vs reference, then C++ vs JIT) and reports failures through gtest,
+/// Runs every case (JIT vs reference, Vulkan vs reference, then C++ vs JIT) and reports failures through gtest,
 /// naming the case. `family` names the batch library.
 void runCases(const std::string &family, const std::vector<ExecCase> &cases);
 

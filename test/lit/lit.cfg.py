@@ -30,5 +30,9 @@ for py in ["/usr/bin/python3", shutil.which("python3") or ""]:
     if py and os.path.exists(py):
         config.substitutions.append(("%python", py))
         break
+# SPIR-V checkers for the Vulkan target's output (SPIRV-Tools and glslc are setup.sh packages).
+for t in ["spirv-val", "glslc"]:
+    if shutil.which(t):
+        config.available_features.add(t)
 if os.path.isdir("/usr/local/cuda/bin") and os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")

@@ -208,13 +208,12 @@ TEST_F(VulkanDeviceTest, RefusesProgramsTheDeviceCannotRun) {
   p.launches[0].items = 5;
   EXPECT_TRUE(failsWith(dev->load(p, {readSpirv("concat_rows")}).status(), {"items=5", "items is 1 or group=64"}));
   EXPECT_TRUE(failsWith(dev->load(concatRowsProgram(), {}).status(), {"0 SPIR-V modules for 1 launches"}));
-  // A parameter block one slot too large for the push constants.
+  // A parameter block larger than the push constants still loads: its leading slots are pushed
+  // (the compiler's kernels read only slots below Vulkan's guaranteed 128 bytes).
   p = concatRowsProgram();
   const size_t rank = dev->caps().maxPushConstantsSize / (3 * 2 * 8) + 1;
   for (TensorType *t : {&p.inputs[0], &p.inputs[1], &p.outputs[0]}) t->shape.assign(rank, kDynamic);
-  const std::string bytes = std::to_string(3 * 2 * rank * 8) + " bytes of push constants, the device has " +
-                            std::to_string(dev->caps().maxPushConstantsSize);
-  EXPECT_TRUE(failsWith(dev->load(p, {readSpirv("concat_rows")}).status(), {bytes.c_str()}));
+  EXPECT_TRUE(dev->load(p, {readSpirv("concat_rows")}).ok());
 }
 
 TEST_F(VulkanDeviceTest, BadSpirvIsAnErrorNotACrash) {

@@ -1,0 +1,97 @@
+// RUN: weft-opt %s --weft-gpu-map-grid --split-input-file --verify-diagnostics | FileCheck %s
+// weft-gpu-map-grid: a grid with an inner parallel loop runs an item per workgroup, the inner
+// loop round-robin over its threads; a grid without runs an item per thread. Both return past
+// the grid, numbering workgroups y * x_count + x; the launches record group= and items=.
+
+// CHECK: launch wg_item 40/1 group=64 items=1
+// CHECK: launch thread_item 1000/1 group=128 items=128
+// CHECK-LABEL: func.func @wg_item
+// CHECK-DAG: %[[T:.*]] = gpu.thread_id x
+// CHECK-DAG: %[[NX:.*]] = gpu.grid_dim x
+// CHECK-DAG: %[[BX:.*]] = gpu.block_id x
+// CHECK-DAG: %[[BY:.*]] = gpu.block_id y
+// CHECK: %[[ROW:.*]] = arith.muli %[[BY]], %[[NX]]
+// CHECK: %[[G:.*]] = arith.addi %[[ROW]], %[[BX]]
+// CHECK: %[[IN:.*]] = arith.cmpi slt, %[[G]], %{{.*}}
+// CHECK: scf.if %[[IN]]
+// CHECK: %[[LO:.*]] = arith.addi %{{.*}}, %[[T]]
+// CHECK: scf.for %[[I:.*]] = %[[LO]] to %{{.*}} step %c64
+// CHECK: memref.store %{{.*}}, %arg1[%[[I]]]
+// CHECK-NOT: scf.parallel
+// CHECK-LABEL: func.func @thread_item
+// CHECK: %[[ITEM:.*]] = arith.addi %{{.*}}, %thread_id_x : index
+// CHECK: arith.cmpi slt, %[[ITEM]], %c1000
+// CHECK: memref.store %{{.*}}, %arg1[%[[ITEM]]]
+module attributes {weft.programs = {a = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch wg_item 40/1\0A", b = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch thread_item 1000/1\0A"}} {
+  func.func @wg_item(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 64 : i64} {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c40 = arith.constant 40 : index
+    %c100 = arith.constant 100 : index
+    scf.parallel (%g) = (%c0) to (%c40) step (%c1) {
+      %lo = arith.muli %g, %c100 : index
+      %hi = arith.addi %lo, %c100 : index
+      scf.parallel (%i) = (%lo) to (%hi) step (%c1) {
+        %v = memref.load %a[%i] : memref<?xf32>
+        memref.store %v, %o[%i] : memref<?xf32>
+        scf.reduce
+      }
+      scf.reduce
+    }
+    return
+  }
+  func.func @thread_item(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 128 : i64} {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c1000 = arith.constant 1000 : index
+    scf.parallel (%g) = (%c0) to (%c1000) step (%c1) {
+      %v = memref.load %a[%g] : memref<?xf32>
+      memref.store %v, %o[%g] : memref<?xf32>
+      scf.reduce
+    }
+    return
+  }
+}
+
+// -----
+
+// A 2-D inner loop is dealt out over its linear iteration space, the last dim fastest.
+// CHECK-LABEL: func.func @tile
+// CHECK: scf.for %[[L:.*]] = %{{.*}} to %c12 step %c256
+// CHECK-DAG: arith.remsi %[[L]], %c4
+// CHECK-DAG: arith.divsi %[[L]], %c4
+module attributes {weft.programs = {t = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch tile 2/1\0A"}} {
+  func.func @tile(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 256 : i64} {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    %c3 = arith.constant 3 : index
+    %c4 = arith.constant 4 : index
+    scf.parallel (%g) = (%c0) to (%c2) step (%c1) {
+      scf.parallel (%i, %j) = (%c0, %c0) to (%c3, %c4) step (%c1, %c1) {
+        %k = arith.muli %i, %c4 : index
+        %at = arith.addi %k, %j : index
+        %v = memref.load %a[%at] : memref<?xf32>
+        memref.store %v, %o[%at] : memref<?xf32>
+        scf.reduce
+      }
+      scf.reduce
+    }
+    return
+  }
+}
+
+// -----
+
+module attributes {weft.programs = {n = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch nowg 2/1\0A"}} {
+  // expected-error@+1 {{kernel 'nowg' has no weft.workgroup in [1, 1024]}}
+  func.func @nowg(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel} {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.parallel (%g) = (%c0) to (%c2) step (%c1) {
+      scf.reduce
+    }
+    return
+  }
+}

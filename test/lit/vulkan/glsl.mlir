@@ -1,0 +1,52 @@
+// RUN: weft-opt %s --pass-pipeline='builtin.module(func.func(weft-resolve-schedule{target=vulkan}),weft-lower-to-loops{target=vulkan},weft-gpu-map-grid,canonicalize,cse)' \
+// RUN:   | weft-translate --weft-to-glsl | FileCheck %s
+// RUN: weft-opt %s --pass-pipeline='builtin.module(func.func(weft-resolve-schedule{target=vulkan}),weft-lower-to-loops{target=vulkan},weft-gpu-map-grid,canonicalize,cse)' \
+// RUN:   | weft-translate --weft-to-glsl > %t.glsl
+// RUN: %python %S/Inputs/split_kernels.py %t.glsl %t.dir
+// RUN: %if glslc %{ for f in %t.dir/*.comp; do glslc --target-env=vulkan1.2 -o $f.spv $f || exit 1; spirv-val --target-env vulkan1.2 $f.spv || exit 1; done %}
+// The GLSL printer: one compute shader per kernel, buffers bound by program position, the
+// parameter slots a kernel reads as push constants, 16-bit floats as uint16_t with the integer
+// RNE helpers, 32-bit indices for static shapes, and the gl_ ids of weft-gpu-map-grid.
+
+// CHECK-LABEL: // ---- kernel k1_fold (requires int16 int64 storage16) ----
+// CHECK: #version 450
+// CHECK: #extension GL_EXT_shader_explicit_arithmetic_types : require
+// CHECK: #extension GL_EXT_shader_16bit_storage : require
+// CHECK: int weft_floordivsi(int a, int b)
+// CHECK: float weft_f16_to_f32(uint16_t h)
+// CHECK: uint16_t weft_f32_to_f16(float x)
+// CHECK: layout(local_size_x = 256) in;
+// CHECK: layout(std430, set = 0, binding = 0) restrict readonly buffer Buffer0 { uint16_t b0[]; };
+// CHECK: layout(std430, set = 0, binding = 1) restrict buffer Buffer1 { uint16_t b1[]; };
+// CHECK-NOT: push_constant
+// CHECK: void main() {
+// CHECK: const int t0 = int(gl_LocalInvocationID.x);
+// CHECK: for (int i0 = t{{[0-9]+}}; i0 < 38; i0 += 256) {
+// CHECK: float acc0 = 0.0;
+// CHECK: weft_f16_to_f32(ld0)
+// CHECK: b1[t{{[0-9]+}}] = weft_f32_to_f16(acc0);
+func.func @k1_fold(%x: tensor<16x64xf16>) -> tensor<8x38xf16> {
+  %y = weft.col2im_1d %x {stride = 2 : i64, channels = 8 : i64} : tensor<16x64xf16> -> tensor<8x38xf16>
+  return %y : tensor<8x38xf16>
+}
+
+// A dynamic extent: 64-bit indices, the slot it reads pushed, and one thread per element.
+// CHECK-LABEL: // ---- kernel k2_cat (requires int64) ----
+// CHECK: layout(push_constant) uniform Params { int64_t params[{{[0-9]+}}]; };
+// CHECK: const int64_t p0 = params[0];
+// CHECK: b2[uint(
+func.func @k2_cat(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %c = weft.concat %a, %b {axis = 0 : i64} : tensor<?x4xf32>, tensor<?x4xf32> -> tensor<?x4xf32>
+  return %c : tensor<?x4xf32>
+}
+
+// i8 matmul: 8-bit storage, an i32 accumulator.
+// CHECK-LABEL: // ---- kernel k3_mm (requires int64 int8 storage8) ----
+// CHECK: #extension GL_EXT_shader_8bit_storage : require
+// CHECK: buffer Buffer0 { int8_t b0[]; };
+// CHECK: buffer Buffer2 { int b2[]; };
+// CHECK: int acc0 = 0;
+func.func @k3_mm(%a: tensor<5x7xi8>, %b: tensor<7x3xi8>) -> tensor<5x3xi32> {
+  %c = weft.matmul %a, %b : tensor<5x7xi8>, tensor<7x3xi8> -> tensor<5x3xi32>
+  return %c : tensor<5x3xi32>
+}
