@@ -24,7 +24,8 @@
 // CHECK: for (int i0 = t{{[0-9]+}}; i0 < 38; i0 += 256) {
 // CHECK: float acc0 = 0.0;
 // CHECK: weft_f16_to_f32(ld0)
-// CHECK: b1[t{{[0-9]+}}] = weft_f32_to_f16(acc0);
+// CHECK: const uint16_t [[R:t[0-9]+]] = weft_f32_to_f16(acc0);
+// CHECK: b1[t{{[0-9]+}}] = [[R]];
 func.func @k1_fold(%x: tensor<16x64xf16>) -> tensor<8x38xf16> {
   %y = weft.col2im_1d %x {stride = 2 : i64, channels = 8 : i64} : tensor<16x64xf16> -> tensor<8x38xf16>
   return %y : tensor<8x38xf16>
