@@ -174,7 +174,8 @@ std::string VulkanCaps::describe() const {
          ", push constants " + std::to_string(maxPushConstantsSize) + " B, workgroups " + std::to_string(n[0]) + "x" +
          std::to_string(n[1]) + "x" + std::to_string(n[2]) +
          " of <= " + std::to_string(maxComputeWorkGroupInvocations) + " threads, " +
-         (computeTimestamps ? "timestamps " + std::to_string(timestampPeriod) + " ns/tick" : "no timestamps");
+         (computeTimestamps ? "timestamps " + std::to_string(timestampPeriod) + " ns/tick" : "no timestamps") +
+         ", device-local mappable memory " + std::to_string(mappableDeviceBytes >> 20) + " MiB";
 }
 
 std::string VulkanCaps::missing(const std::vector<std::string> &needs) const {
@@ -239,6 +240,13 @@ Result<std::unique_ptr<VulkanDevice>> VulkanDevice::open(int index) {
   core->maxStorageBufferRange = c.limits.maxStorageBufferRange;
   core->maxStorageBuffersPerStage = c.limits.maxPerStageDescriptorStorageBuffers;
   ifn.vkGetPhysicalDeviceMemoryProperties(c.physical, &core->memory);
+  for (uint32_t t = 0; t < core->memory.memoryTypeCount; ++t) {
+    const VkMemoryType &type = core->memory.memoryTypes[t];
+    const VkMemoryPropertyFlags want = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT;
+    if ((type.propertyFlags & want) == want)
+      core->caps.mappableDeviceBytes =
+          std::max<uint64_t>(core->caps.mappableDeviceBytes, core->memory.memoryHeaps[type.heapIndex].size);
+  }
 
   // Enable what the device has among the features kernels use: a kernel may need any of them,
   // and which it needs is checked per program (load) against caps.

@@ -4,6 +4,7 @@
 #include "Internal.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace weft {
 
@@ -172,6 +173,38 @@ Result<VulkanProgram> VulkanDevice::load(const ProgramDesc &program,
   out.desc = program;
   out.pipelines = std::move(pipes);
   return out;
+}
+
+} // namespace weft
+
+namespace weft {
+
+Result<VulkanProgram> VulkanDevice::loadFiles(const std::string &programPath) {
+  auto read = [](const std::string &path, std::string &out) {
+    FILE *f = std::fopen(path.c_str(), "rb");
+    if (!f) return false;
+    char buf[1 << 16];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+    bool ok = !std::ferror(f);
+    std::fclose(f);
+    return ok;
+  };
+  std::string text;
+  if (!read(programPath, text)) return Status::error("cannot read program description '" + programPath + "'");
+  ProgramDesc program;
+  if (std::string e = ProgramDesc::fromText(text, program); !e.empty())
+    return Status::error("'" + programPath + "': " + e);
+  size_t slash = programPath.rfind('/');
+  std::string dir = slash == std::string::npos ? "" : programPath.substr(0, slash + 1);
+  std::vector<std::vector<uint32_t>> modules;
+  for (const LaunchDesc &launch : program.launches) {
+    std::string path = dir + launch.entry + ".spv", bytes;
+    if (!read(path, bytes)) return Status::error("cannot read the SPIR-V of launch '" + launch.entry + "': '" + path + "'");
+    if (bytes.size() % 4) return Status::error("'" + path + "' is " + std::to_string(bytes.size()) + " bytes, not whole SPIR-V words");
+    modules.emplace_back(bytes.size() / 4);
+    std::memcpy(modules.back().data(), bytes.data(), bytes.size());
+  }
+  return load(program, std::move(modules));
 }
 
 } // namespace weft

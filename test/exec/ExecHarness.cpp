@@ -1,6 +1,7 @@
 #include "ExecHarness.h"
 
 #include "test/reference/Reference.h"
+#include "weft/Npy.h"
 #include "weft/Vulkan.h"
 
 #include <gtest/gtest.h>
@@ -77,6 +78,31 @@ std::shared_ptr<Buffer> toDevice(VulkanDevice &device, const Buffer &b) {
   return view.ok() ? std::make_shared<Buffer>(*view) : nullptr;
 }
 
+// With $WEFT_EXPORT_DIR set, a small case with contiguous inputs is written to DIR/NAME/ as
+// weftc writes it (NAME.spirv.program, ENTRY.spv) plus in<i>.npy, want.npy and tolerance.txt,
+// for weft-vulkan-suite to run where only the runtime is carried (scripts/gpu-vulkan.sh).
+void exportCase(const ExecCase &c, const Artifact &a, const std::vector<std::shared_ptr<Buffer>> &inputs,
+                const Buffer &want) {
+  const char *root = std::getenv("WEFT_EXPORT_DIR");
+  if (!root || !*root) return;
+  size_t bytes = want.bytes();
+  for (const auto &in : inputs) {
+    if (!in->isContiguous()) return;
+    bytes += in->bytes();
+  }
+  if (bytes > (1u << 20)) return;
+  std::string dir = std::string(root) + "/" + c.name;
+  ASSERT_EQ(std::system(("mkdir -p " + dir).c_str()), 0);
+  std::ofstream(dir + "/" + c.name + ".spirv.program") << a.program.toText();
+  for (const KernelCode &k : a.kernels)
+    std::ofstream(dir + "/" + k.entry + ".spv", std::ios::binary)
+        .write(reinterpret_cast<const char *>(k.binary.data()), std::streamsize(k.binary.size()));
+  for (size_t i = 0; i < inputs.size(); ++i)
+    ASSERT_TRUE(writeNpy(dir + "/in" + std::to_string(i) + ".npy", *inputs[i]).ok());
+  ASSERT_TRUE(writeNpy(dir + "/want.npy", want).ok());
+  std::ofstream(dir + "/tolerance.txt") << c.tolerance << "\n";
+}
+
 // Compiles case `c` for target spirv and runs it on the Vulkan device against `want`. Schedules
 // that are CPU forms (the row sweep, wide vectors) are not GPU schedules: the compiler refuses
 // them by rule, which is tested on its own, so those cases are skipped here.
@@ -84,7 +110,8 @@ void checkVulkan(const ExecCase &c, const std::string &text, const std::vector<s
                  const Buffer &want) {
   std::string why;
   VulkanDevice *device = vulkanDevice(why);
-  if (!device) return;
+  const char *exportDir = std::getenv("WEFT_EXPORT_DIR");
+  if (!device && !(exportDir && *exportDir)) return;
   CompileOptions options;
   options.schedule = c.schedule;
   auto spirv = compile(Source{text, c.name}, "spirv", options);
@@ -92,6 +119,8 @@ void checkVulkan(const ExecCase &c, const std::string &text, const std::vector<s
   ASSERT_TRUE(spirv.ok()) << spirv.message();
   ASSERT_EQ(spirv->size(), 1u);
   const Artifact &a = (*spirv)[0];
+  exportCase(c, a, inputs, want);
+  if (!device) return;
   std::vector<std::vector<uint32_t>> words;
   for (const KernelCode &k : a.kernels) {
     words.emplace_back(k.binary.size() / 4);

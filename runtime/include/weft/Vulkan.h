@@ -34,6 +34,9 @@ struct VulkanCaps {
   uint32_t maxComputeWorkGroupCount[3] = {0, 0, 0};
   uint32_t maxComputeWorkGroupInvocations = 0;
   float timestampPeriod = 0;      ///< nanoseconds per timestamp tick
+  /// Bytes of the largest heap that is device-local and host-visible (where buffers go first; a
+  /// small one is a BAR window without resizable BAR, past which buffers live in host memory).
+  uint64_t mappableDeviceBytes = 0;
   bool computeTimestamps = false; ///< the compute queue writes timestamps (dispatchTimed works)
 
   /// One line: name, kind, API and driver, the features present, the limits.
@@ -82,6 +85,9 @@ public:
   /// push-constant limit, a launch shape outside the device's limits, and SPIR-V that is
   /// malformed or that the driver rejects, naming the op and the launch.
   Result<VulkanProgram> load(const ProgramDesc &program, std::vector<std::vector<uint32_t>> spirvPerLaunch);
+  /// load() of what `weftc --target=spirv` writes: the program description at `programPath`
+  /// (NAME.spirv.program) and, beside it, ENTRY.spv for each launch. The error names the file.
+  Result<VulkanProgram> loadFiles(const std::string &programPath);
 
   /// Checks `args` (inputs, then outputs) with checkArguments, checks that each is memory of this
   /// device, then runs every launch in order and waits for them. Nothing runs on an error.

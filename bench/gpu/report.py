@@ -1,0 +1,26 @@
+"""Joins weft-bench-vulkan's and torch_peers.py's tab-separated lines into the GPU bench table:
+per case weft's median time and GB/s, its fraction of the measured copy bandwidth, and
+PyTorch's time with the ratio (PyTorch time / weft time: above 1, weft is faster)."""
+import sys
+
+
+def read(path):
+    rows = {}
+    for line in open(path):
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) == 3:
+            rows[parts[0]] = (float(parts[1]), float(parts[2]))
+        elif len(parts) == 2:
+            rows[parts[0]] = parts[1]
+    return rows
+
+
+weft, torch = read(sys.argv[1]), read(sys.argv[2])
+copy = torch["copy"][1]
+print(f"GPU: {torch.get('device', '?')}; device-to-device copy {copy:.0f} GB/s (torch, bytes read + written)")
+print("| case | weft (Vulkan) us | GB/s | % of copy | PyTorch us | PyTorch / weft |")
+print("|---|---|---|---|---|---|")
+for name, (us, gbs) in sorted(weft.items()):
+    peer = torch.get(name)
+    peer_text = f"{peer[0]:.1f} | {peer[0] / us:.2f}x" if peer else "- | -"
+    print(f"| {name} | {us:.1f} | {gbs:.0f} | {100 * gbs / copy:.0f}% | {peer_text} |")
