@@ -4,11 +4,13 @@
 #include "compiler/Compiler.h"
 #include "compiler/Pipeline.h"
 #include "test/reference/Reference.h"
+#include "weft/Vulkan.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -51,26 +53,29 @@ double flopsOf(const ProgramDesc &p) {
   return 0;
 }
 
-RunResult runOnCpu(CpuDevice &device, const CpuKernel &kernel) {
-  const ProgramDesc &p = kernel.program;
+// Runs program `p` through `dispatch` (which returns a Status and the run's time in ms) on
+// buffers from `allocate`, checks it against the reference and times the median of `reps` runs.
+template <typename Allocate, typename Dispatch>
+RunResult runKernel(const ProgramDesc &p, Allocate allocate, Dispatch dispatch, int reps) {
   std::vector<Buffer> ins, outs;
   std::vector<const Buffer *> refIns;
   std::vector<Buffer *> args;
   uint64_t seed = 7;
   for (const TensorType &t : p.inputs) {
-    auto b = Buffer::allocate(t.dtype, t.shape);
+    Result<Buffer> b = allocate(t);
     if (!b.ok()) return {"alloc: " + b.message()};
     fillRandom(*b, seed++);
     ins.push_back(*b);
   }
   for (const TensorType &t : p.outputs) {
-    auto b = Buffer::allocate(t.dtype, t.shape);
+    Result<Buffer> b = allocate(t);
     if (!b.ok()) return {"alloc: " + b.message()};
     outs.push_back(*b);
   }
   for (auto &b : ins) refIns.push_back(&b), args.push_back(&b);
   for (auto &b : outs) args.push_back(&b);
-  Status st = device.dispatch(kernel, args);
+  double ms = 0;
+  Status st = dispatch(args, ms);
   if (!st.ok()) return {"dispatch: " + st.message()};
 
   RunResult r;
@@ -84,10 +89,9 @@ RunResult runOnCpu(CpuDevice &device, const CpuKernel &kernel) {
   r.check = cmp.ok() ? (exact ? "bit-exact" : "within tol") : "FAIL: " + cmp.message().substr(0, 60);
 
   std::vector<double> times;
-  for (int i = 0; i < 15; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    (void)device.dispatch(kernel, args);
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  for (int i = 0; i < reps; ++i) {
+    if (Status s = dispatch(args, ms); !s.ok()) return {"dispatch: " + s.message()};
+    times.push_back(ms);
   }
   std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
   r.ms = times[times.size() / 2];
@@ -101,6 +105,29 @@ RunResult runOnCpu(CpuDevice &device, const CpuKernel &kernel) {
   for (auto &b : outs) bytes += bytesOf(b);
   r.rate = bytes / (r.ms * 1e6);
   return r;
+}
+
+RunResult runOnCpu(CpuDevice &device, const CpuKernel &kernel) {
+  auto allocate = [](const TensorType &t) { return Buffer::allocate(t.dtype, t.shape); };
+  auto dispatch = [&](const std::vector<Buffer *> &args, double &ms) {
+    auto t0 = std::chrono::steady_clock::now();
+    Status s = device.dispatch(kernel, args);
+    ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return s;
+  };
+  return runKernel(kernel.program, allocate, dispatch, 15);
+}
+
+// On a Vulkan device the time is the GPU's (timestamp queries); a CPU implementation (lavapipe)
+// runs fewer repetitions.
+RunResult runOnVulkan(VulkanDevice &device, const VulkanProgram &program) {
+  auto allocate = [&](const TensorType &t) { return device.allocate(t.dtype, t.shape); };
+  auto dispatch = [&](const std::vector<Buffer *> &args, double &ms) {
+    Result<double> us = device.dispatchTimed(program, args);
+    ms = us.ok() ? *us / 1000 : 0;
+    return us.status();
+  };
+  return runKernel(program.program(), allocate, dispatch, device.caps().cpu ? 3 : 15);
 }
 
 // Compiles a generated C++ kernel as a shared library with the flags docs/abi.md gives.
@@ -148,14 +175,19 @@ int main(int argc, char **argv) {
       return 1;
     }
     for (const Artifact &a : *arts) {
-      std::string file = outDir + "/" + a.function + "." + t.sourceExtension;
-      std::ofstream(file) << a.source;
-      written.push_back(file);
+      if (!a.source.empty()) {
+        written.push_back(outDir + "/" + a.function + "." + t.sourceExtension);
+        std::ofstream(written.back()) << a.source;
+      }
+      for (const KernelCode &k : a.kernels) {
+        written.push_back(outDir + "/" + k.entry + "." + t.sourceExtension);
+        std::ofstream(written.back()) << k.source;
+      }
     }
   }
 
-  // Run on every device present: today the CPU, through the JIT and through the generated C++
-  // (built here as a shared library); GPU devices join as their targets land.
+  // Run on every device present: the CPU, through the JIT and through the generated C++ (built
+  // here as a shared library), and a Vulkan device (a GPU, or lavapipe) through SPIR-V.
   auto programs = compileCpu(Source{text, path});
   if (!programs.ok()) {
     std::fprintf(stderr, "weft-demo: %s\n", programs.message().c_str());
@@ -164,20 +196,38 @@ int main(int argc, char **argv) {
   CpuDevice cpu;
   std::printf("%-22s %-8s %-18s %-12s %10s %12s\n", "kernel", "target", "device", "check", "median ms", "rate");
   int failures = 0;
-  auto report = [&](const std::string &fn, const char *target, const RunResult &r) {
+  auto report = [&](const std::string &fn, const char *target, const std::string &device, const RunResult &r) {
     failures += r.check != "bit-exact" && r.check != "within tol";
-    std::printf("%-22s %-8s %-18s %-12s %10.3f %7.1f %s\n", fn.c_str(), target, cpu.name().c_str(), r.check.c_str(),
-                r.ms, r.rate, r.unit);
+    std::printf("%-22s %-8s %-18s %-12s %10.3f %7.1f %s\n", fn.c_str(), target, device.substr(0, 18).c_str(),
+                r.check.c_str(), r.ms, r.rate, r.unit);
   };
   for (CpuProgram &p : *programs) {
-    report(p.artifact.function, "cpu", runOnCpu(cpu, p.kernel));
+    report(p.artifact.function, "cpu", cpu.name(), runOnCpu(cpu, p.kernel));
     std::string lib = outDir + "/" + p.artifact.function + ".so";
     RunResult cpp;
     if (buildCppLibrary(outDir + "/" + p.artifact.function + ".cpp", lib, cpp.check)) {
       auto kernel = loadCpuLibrary(lib, p.artifact.program);
       cpp = kernel.ok() ? runOnCpu(cpu, *kernel) : RunResult{"load: " + kernel.message()};
     }
-    report(p.artifact.function, "cpp", cpp);
+    report(p.artifact.function, "cpp", cpu.name(), cpp);
+  }
+  auto vulkan = VulkanDevice::open();
+  if (!vulkan.ok()) {
+    std::printf("(no Vulkan device: %s)\n", vulkan.message().c_str());
+  } else if (auto spirv = compile(Source{text, path}, "spirv"); !spirv.ok()) {
+    std::fprintf(stderr, "weft-demo: target spirv: %s\n", spirv.message().c_str());
+    ++failures;
+  } else {
+    for (const Artifact &a : *spirv) {
+      std::vector<std::vector<uint32_t>> words;
+      for (const KernelCode &k : a.kernels) {
+        words.emplace_back(k.binary.size() / 4);
+        std::memcpy(words.back().data(), k.binary.data(), k.binary.size());
+      }
+      auto program = (*vulkan)->load(a.program, std::move(words));
+      report(a.function, "spirv", (*vulkan)->name(),
+             program.ok() ? runOnVulkan(**vulkan, *program) : RunResult{"load: " + program.message()});
+    }
   }
   std::printf("\ngenerated sources (%zu files) in %s:\n", written.size(), outDir.c_str());
   for (auto &f : written) std::printf("  %s\n", f.c_str());
