@@ -15,15 +15,7 @@ namespace {
 
 // The program of TestKernels.cpp: a dynamic-length f32 concat through a temporary.
 ProgramDesc concatProgram() {
-  ProgramDesc p;
-  p.op = "concat";
-  p.attrs.set("axis", 0);
-  p.inputs = {{DType::f32, {kDynamic}}, {DType::f32, {kDynamic}}};
-  p.outputs = {{DType::f32, {kDynamic}}};
-  p.temps = {{"tmp", DType::f32, {Extent::slot(4)}}};
-  p.launches = {{"weft_test_concat_to_tmp", {{Extent::slot(4), 1}}},
-                {"weft_test_tmp_to_out", {{Extent::slot(4), 3}}}};
-  return p;
+  return weft::test::concatThroughTempProgram("weft_test_concat_to_tmp", "weft_test_tmp_to_out");
 }
 
 // A static matmul [2][3] x [3][4] -> [2][4] f32 (its kernel is never run).

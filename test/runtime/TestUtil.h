@@ -30,4 +30,18 @@ inline Buffer take(Result<Buffer> r) {
   return r.ok() ? std::move(*r) : Buffer();
 }
 
+/// A dynamic-length f32 concat through a temporary `tmp`: launch `toTmp` writes a then b into it
+/// (grid: its length), launch `toOut` copies it out (grid: its length in tiles of 3). The CPU
+/// tests run it with TestKernels.cpp's entries, the Vulkan tests with shaders/*.comp.
+inline ProgramDesc concatThroughTempProgram(const std::string &toTmp, const std::string &toOut) {
+  ProgramDesc p;
+  p.op = "concat";
+  p.attrs.set("axis", 0);
+  p.inputs = {{DType::f32, {kDynamic}}, {DType::f32, {kDynamic}}};
+  p.outputs = {{DType::f32, {kDynamic}}};
+  p.temps = {{"tmp", DType::f32, {Extent::slot(4)}}};
+  p.launches = {{toTmp, {{Extent::slot(4), 1}}}, {toOut, {{Extent::slot(4), 3}}}};
+  return p;
+}
+
 } // namespace weft::test

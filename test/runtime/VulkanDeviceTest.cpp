@@ -44,18 +44,10 @@ ProgramDesc concatRowsProgram() {
 
 // DispatchTest.cpp's concatProgram on the GPU: rank-1 concat into a temporary, then copied out.
 ProgramDesc concatThroughTempProgram() {
-  ProgramDesc p;
-  p.op = "concat";
-  p.attrs.set("axis", 0);
-  p.inputs = {{DType::f32, {kDynamic}}, {DType::f32, {kDynamic}}};
-  p.outputs = {{DType::f32, {kDynamic}}};
-  p.temps = {{"tmp", DType::f32, {Extent::slot(4)}}};
-  LaunchDesc toTmp{"concat_to_tmp", {{Extent::slot(4), 1}}};
-  toTmp.group = toTmp.items = 64;
-  LaunchDesc toOut{"tmp_to_out", {{Extent::slot(4), 3}}};
-  toOut.group = 4;
-  toOut.items = 1;
-  p.launches = {toTmp, toOut};
+  ProgramDesc p = weft::test::concatThroughTempProgram("concat_to_tmp", "tmp_to_out");
+  p.launches[0].group = p.launches[0].items = 64; // a thread per element
+  p.launches[1].group = 4;                        // a workgroup per tile of 3
+  p.launches[1].items = 1;
   return p;
 }
 
