@@ -98,7 +98,7 @@ JitSummary runJitSection(const std::string &self, bool quick) {
   JitSummary s;
   auto kernels = jitKernels();
   int rounds = quick ? 1 : 3;
-  std::printf("\n== JIT compile time (compileCpu: parse, lower, LLVM -O3, ORC JIT; one kernel per call)\n");
+  std::printf("\n== JIT compile time (compileCpu: parse, lower, LLVM -O2 without unrolling, ORC JIT; one kernel per call)\n");
   std::printf("   cold = the first compile in a fresh process (MLIR context, dialect and LLVM target set-up\n"
               "   included, shared-library loading not); warm = a later compile of a different kernel in the\n"
               "   same process; each kernel in %d fresh process%s\n",

@@ -1,13 +1,13 @@
 #include "compiler/CpuJit.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -36,6 +36,32 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine() {
   return builder->createTargetMachine();
 }
 
+/// LLVM's -O2 module pipeline without its loop unrollers. The loop IR already holds the unrolling
+/// and vectorisation each kernel wants (matmul's micro-kernel, concat's copies), so LLVM's
+/// unrolling bought no kernel speed, yet it was most of the compile time: the unrolled copies
+/// cost the optimiser and then code generation (loop strength reduction, instruction selection)
+/// again. -O2 rather than -O3: the same kernel speed, less optimiser time. The loop and SLP
+/// vectorisers stay: they still find scalar loops in the loop IR worth vectorising (without them
+/// matmul runs 3% slower). docs/pipeline.md has the measurements.
+void optimize(llvm::Module &module, llvm::TargetMachine *machine) {
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopUnrolling = false;
+  tuning.LoopInterleaving = true;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  llvm::PassBuilder pb(machine, tuning);
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
+}
+
 } // namespace
 
 Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, std::string *llvmIR) {
@@ -47,10 +73,9 @@ Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, 
     return llvmError("no target machine for the host", tm.takeError());
   // The optimiser needs the target machine for its cost models (vector widths, FMA); the engine
   // takes ownership of it for code generation.
-  auto optimize = mlir::makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, tm->get());
+  llvm::TargetMachine *machine = tm->get();
   auto transform = [&](llvm::Module *m) -> llvm::Error {
-    if (llvm::Error err = optimize(m))
-      return err;
+    optimize(*m, machine);
     if (llvmIR) {
       llvmIR->clear();
       llvm::raw_string_ostream os(*llvmIR);

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -29,6 +30,10 @@ namespace {
 constexpr int64_t kElementsPerItem = 32 * 1024;
 // GPU: output elements per thread of an item (the item's chunk is this times the workgroup).
 constexpr int64_t kGpuElementsPerThread = 4;
+// A contiguous run of at most kStraightVectors vectors (static length) is copied without a loop;
+// a longer one copies kCopyUnroll vectors per loop iteration.
+constexpr int64_t kStraightVectors = 16;
+constexpr int64_t kCopyUnroll = 4;
 
 // One input: its buffer, extents and element strides.
 struct Input {
@@ -52,12 +57,26 @@ struct Concat {
     OpBuilder &bb = ix.b;
     Location loc = ix.loc;
     auto contiguous = [&] {
-      Value nv = ix.mul(ix.div(len, ix.c(vec)), vec);
       auto vt = VectorType::get({vec}, elem);
-      ix.loop(ix.c(0), nv, ix.c(vec), [&](Value i) {
-        Value v = vector::LoadOp::create(bb, loc, vt, src, ValueRange{ix.add(from, i)});
-        vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, i)}, stream);
-      });
+      auto copyVectors = [&](Value i, int64_t n) {
+        for (int64_t k = 0; k < n; ++k) {
+          Value at = ix.add(i, ix.c(k * vec));
+          Value v = vector::LoadOp::create(bb, loc, vt, src, ValueRange{ix.add(from, at)});
+          vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, at)}, stream);
+        }
+      };
+      // The loop IR unrolls the copy itself (the CPU JIT runs no LLVM loop unroller; see
+      // docs/pipeline.md): a short run of static length is straight-line code, a longer one
+      // copies kCopyUnroll vectors per iteration.
+      Value nv = ix.mul(ix.div(len, ix.c(vec)), vec);
+      std::optional<int64_t> staticVectors = getConstantIntValue(nv);
+      if (staticVectors && *staticVectors / vec <= kStraightVectors) {
+        copyVectors(ix.c(0), *staticVectors / vec);
+      } else {
+        Value nu = ix.mul(ix.div(len, ix.c(vec * kCopyUnroll)), vec * kCopyUnroll);
+        ix.loop(ix.c(0), nu, ix.c(vec * kCopyUnroll), [&](Value i) { copyVectors(i, kCopyUnroll); });
+        ix.loop(nu, nv, ix.c(vec), [&](Value i) { copyVectors(i, 1); });
+      }
       ix.loop(nv, len, [&](Value i) {
         Value v = memref::LoadOp::create(bb, loc, src, ValueRange{ix.add(from, i)});
         memref::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, i)});

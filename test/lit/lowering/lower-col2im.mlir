@@ -82,15 +82,25 @@ func.func @bounded_time(%x: tensor<11x24xbf16>) -> tensor<4x34xbf16> {
 
 // -----
 
-// Full-K scan over channel blocks, batched: taps K-1 down to 0, kept when s divides a - k.
+// Full-K scan over channel blocks, batched: taps K-1 down to 0, kept when s divides a - k; the
+// K = 4 taps are unrolled (straight-line, the running sum threaded through).
 // CHECK: launch scan_channel 2/1 3/2
 // CHECK-LABEL: func.func @scan_channel(
 // CHECK: scf.parallel
 // CHECK: scf.parallel
 // CHECK: scf.for
-// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c4{{.*}} step %c1{{.*}} iter_args
+// CHECK-NOT: scf.for
+// CHECK: arith.remsi
+// CHECK: %[[S3:.*]] = scf.if %{{.*}} -> (f32)
+// CHECK: arith.remsi
+// CHECK: %[[S2:.*]] = scf.if %{{.*}} -> (f32)
+// CHECK: scf.yield %[[S3]] : f32
 // CHECK: arith.remsi
 // CHECK: scf.if %{{.*}} -> (f32)
+// CHECK: arith.remsi
+// CHECK: scf.if %{{.*}} -> (f32)
+// CHECK-NOT: scf.if
+// CHECK: memref.store
 func.func @scan_channel(%x: tensor<2x7x12xf32>) -> tensor<2x3x16xf32> {
   %y = weft.col2im_1d %x {stride = 2, channels = 3, schedule = #weft.schedule<parallel = channel, gather = scan, tile = [2]>} : tensor<2x7x12xf32> -> tensor<2x3x16xf32>
   return %y : tensor<2x3x16xf32>
