@@ -230,7 +230,7 @@ LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, c
         for (unsigned d = 0; d + 1 < rank; ++d) row = ix.add(ix.mul(row, g.outExtents[d]), ids[d]);
         Value c0 = ix.mul(ids.back(), T);
         ix.parallel(c0, ix.min(g.outExtents.back(), ix.add(c0, ix.c(T))),
-                    [&](Value col) { g.copyElement(SmallVector<Value>(ids.drop_back()), row, col); });
+                    [&](Value col) { g.copyElement(SmallVector<Value>(ids.drop_back()), row, col); }, T);
       });
       return success();
     }

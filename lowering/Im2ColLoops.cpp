@@ -162,7 +162,7 @@ LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in
           Value q = ix.div(j, ix.c(K)), k = ix.sub(j, ix.mul(q, K));
           if (byChannel) g.element(ids[0], q, ids[1], k);
           else g.element(ids[0], ids[1], q, k);
-        });
+        }, T);
       });
       return success();
     }

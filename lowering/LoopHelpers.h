@@ -9,6 +9,9 @@
 
 namespace weft::lowering {
 
+/// The attribute Ix::parallel records a static bound of the trip count in.
+inline constexpr llvm::StringLiteral kMaxTripAttr = "weft.max_trip";
+
 struct Ix {
   mlir::OpBuilder &b;
   mlir::Location loc;
@@ -39,10 +42,14 @@ struct Ix {
                              });
   }
   void loop(Value lb, Value ub, llvm::function_ref<void(Value)> body) { loop(lb, ub, c(1), body); }
-  /// Independent iterations: GPU threads, a plain loop on the CPU.
-  void parallel(Value lb, Value ub, llvm::function_ref<void(Value)> body) {
+  /// Independent iterations: GPU threads, a plain loop on the CPU. `maxTrip` (when > 0) bounds
+  /// the iteration count statically, recorded as `weft.max_trip`: weft-gpu-map-grid then gives
+  /// each thread a loop of constant trip count, which shader compilers unroll so that a thread
+  /// has several loads in flight.
+  void parallel(Value lb, Value ub, llvm::function_ref<void(Value)> body, int64_t maxTrip = 0) {
     auto par = mlir::scf::ParallelOp::create(b, loc, mlir::ValueRange{lb}, mlir::ValueRange{ub},
                                              mlir::ValueRange{c(1)});
+    if (maxTrip > 0) par->setAttr(kMaxTripAttr, b.getI64IntegerAttr(maxTrip));
     mlir::OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(par.getBody());
     body(par.getInductionVars()[0]);

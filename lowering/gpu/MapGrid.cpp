@@ -5,11 +5,13 @@
 //  - it holds an inner scf.parallel: one item per workgroup. The item is the linear workgroup
 //    number; the inner loop's iterations are dealt to the workgroup's threads round-robin
 //    (thread l runs l, l + G, ...: consecutive threads on consecutive iterations, so the loop
-//    builders' innermost dimension is the coalesced one). Parallel loops deeper than that run
-//    serially in each thread.
+//    builders' innermost dimension is the coalesced one), in a loop of constant trip count when
+//    the builder bounded it (weft.max_trip). Parallel loops deeper than that run serially in
+//    each thread.
 //  - it holds none: one item per thread, numbered workgroup * G + thread.
 // Either way the kernel returns past the grid, so the runtime may round the launch up and fold
 // it into a 2-D grid of workgroups (a device's x count may be as small as 65535).
+#include "lowering/LoopHelpers.h"
 #include "lowering/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -57,8 +59,28 @@ void distribute(scf::ParallelOp par, Value thread, int64_t threads) {
     trips.push_back(trip);
     total = total ? b.createOrFold<arith::MulIOp>(loc, total, trip) : trip;
   }
-  // A 1-D loop with step 1 walks its own indices (no division per iteration).
+  // A 1-D loop with step 1 walks its own indices (no division per iteration). With a static
+  // bound on its trip count it becomes a loop of constant trip count with a guard, which shader
+  // compilers unroll: the thread's iterations are independent, so their loads overlap.
   bool direct = n == 1 && matchPattern(par.getStep()[0], m_One());
+  if (auto maxTrip = par->getAttrOfType<IntegerAttr>(lowering::kMaxTripAttr); direct && maxTrip) {
+    int64_t rounds = (maxTrip.getInt() + threads - 1) / threads;
+    Value first = b.createOrFold<arith::AddIOp>(loc, par.getLowerBound()[0], thread);
+    auto loop = scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                                   arith::ConstantIndexOp::create(b, loc, rounds),
+                                   arith::ConstantIndexOp::create(b, loc, 1));
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    Value iv = b.createOrFold<arith::AddIOp>(loc, first, b.createOrFold<arith::MulIOp>(loc, loop.getInductionVar(), G));
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, iv, par.getUpperBound()[0]);
+    auto guard = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    Block *body = par.getBody();
+    body->getTerminator()->erase();
+    Block *then = guard.thenBlock();
+    then->getOperations().splice(Block::iterator(then->getTerminator()), body->getOperations());
+    par.getInductionVars()[0].replaceAllUsesWith(iv);
+    par.erase();
+    return;
+  }
   Value from = direct ? b.createOrFold<arith::AddIOp>(loc, par.getLowerBound()[0], thread) : thread;
   Value to = direct ? par.getUpperBound()[0] : total;
   auto loop = scf::ForOp::create(b, loc, from, to, G);
