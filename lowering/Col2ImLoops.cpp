@@ -291,6 +291,8 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
     }
     // Each item: one channel, a tile of L output times; times are the inner threads.
     int64_t L = tileGiven.value_or(pb.gpu() ? kGpuTimesPerThread * pb.threads() : kDefaultTimeTile);
+    // A short static row takes fewer rounds of the workgroup's threads.
+    if (pb.gpu() && !tileGiven && staticTout != kDynamic) L = std::min(L, roundUp(staticTout, pb.threads()));
     grid.push_back(GridDim::of(out, ocDim));
     grid.push_back(GridDim::of(out, tDim, L));
     kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {

@@ -27,6 +27,19 @@ using namespace mlir;
 namespace weft {
 namespace {
 
+/// Replaces `par` by its body, moved to the end of `into` (before a terminator there, if any),
+/// with its induction variables replaced by `ivs`.
+void inlineBody(scf::ParallelOp par, Block *into, ValueRange ivs) {
+  Block *body = par.getBody();
+  body->getTerminator()->erase(); // scf.reduce with no operands
+  Block::iterator at = into->empty() || !into->back().hasTrait<OpTrait::IsTerminator>()
+                           ? into->end()
+                           : Block::iterator(into->getTerminator());
+  into->getOperations().splice(at, body->getOperations());
+  for (auto [from, to] : llvm::zip(par.getInductionVars(), ivs)) from.replaceAllUsesWith(to);
+  par.erase();
+}
+
 /// scf.parallel -> serial scf.for nest (same bounds and steps), body moved in.
 void serialize(scf::ParallelOp par) {
   OpBuilder b(par);
@@ -37,11 +50,7 @@ void serialize(scf::ParallelOp par) {
     ivs.push_back(loop.getInductionVar());
     b.setInsertionPoint(loop.getBody()->getTerminator());
   }
-  Block *body = par.getBody();
-  body->getTerminator()->erase(); // scf.reduce with no operands
-  b.getInsertionBlock()->getOperations().splice(b.getInsertionPoint(), body->getOperations());
-  for (auto [from, to] : llvm::zip(par.getInductionVars(), ivs)) from.replaceAllUsesWith(to);
-  par.erase();
+  inlineBody(par, b.getInsertionBlock(), ivs);
 }
 
 /// An inner scf.parallel -> a loop of this thread's iterations: thread l of G runs linear
@@ -50,18 +59,10 @@ void distribute(scf::ParallelOp par, Value thread, int64_t threads) {
   OpBuilder b(par);
   Location loc = par.getLoc();
   Value G = arith::ConstantIndexOp::create(b, loc, threads);
-  unsigned n = par.getNumLoops();
-  SmallVector<Value> trips;
-  Value total;
-  for (unsigned d = 0; d < n; ++d) {
-    Value span = b.createOrFold<arith::SubIOp>(loc, par.getUpperBound()[d], par.getLowerBound()[d]);
-    Value trip = b.createOrFold<arith::CeilDivSIOp>(loc, span, par.getStep()[d]);
-    trips.push_back(trip);
-    total = total ? b.createOrFold<arith::MulIOp>(loc, total, trip) : trip;
-  }
   // A 1-D loop with step 1 walks its own indices (no division per iteration). With a static
   // bound on its trip count it becomes a loop of constant trip count with a guard, which shader
   // compilers unroll: the thread's iterations are independent, so their loads overlap.
+  unsigned n = par.getNumLoops();
   bool direct = n == 1 && matchPattern(par.getStep()[0], m_One());
   if (auto maxTrip = par->getAttrOfType<IntegerAttr>(lowering::kMaxTripAttr); direct && maxTrip) {
     int64_t rounds = (maxTrip.getInt() + threads - 1) / threads;
@@ -73,13 +74,16 @@ void distribute(scf::ParallelOp par, Value thread, int64_t threads) {
     Value iv = b.createOrFold<arith::AddIOp>(loc, first, b.createOrFold<arith::MulIOp>(loc, loop.getInductionVar(), G));
     Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, iv, par.getUpperBound()[0]);
     auto guard = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
-    Block *body = par.getBody();
-    body->getTerminator()->erase();
-    Block *then = guard.thenBlock();
-    then->getOperations().splice(Block::iterator(then->getTerminator()), body->getOperations());
-    par.getInductionVars()[0].replaceAllUsesWith(iv);
-    par.erase();
+    inlineBody(par, guard.thenBlock(), iv);
     return;
+  }
+  SmallVector<Value> trips;
+  Value total;
+  for (unsigned d = 0; d < n; ++d) {
+    Value span = b.createOrFold<arith::SubIOp>(loc, par.getUpperBound()[d], par.getLowerBound()[d]);
+    Value trip = b.createOrFold<arith::CeilDivSIOp>(loc, span, par.getStep()[d]);
+    trips.push_back(trip);
+    total = total ? b.createOrFold<arith::MulIOp>(loc, total, trip) : trip;
   }
   Value from = direct ? b.createOrFold<arith::AddIOp>(loc, par.getLowerBound()[0], thread) : thread;
   Value to = direct ? par.getUpperBound()[0] : total;
@@ -97,11 +101,7 @@ void distribute(scf::ParallelOp par, Value thread, int64_t threads) {
                                              b.createOrFold<arith::MulIOp>(loc, i, par.getStep()[d]));
     }
   }
-  Block *body = par.getBody();
-  body->getTerminator()->erase();
-  loop.getBody()->getOperations().splice(Block::iterator(loop.getBody()->getTerminator()), body->getOperations());
-  for (auto [from, to] : llvm::zip(par.getInductionVars(), ivs)) from.replaceAllUsesWith(to);
-  par.erase();
+  inlineBody(par, loop.getBody(), ivs);
 }
 
 struct MapGrid : impl::WeftGpuMapGridBase<MapGrid> {
@@ -159,12 +159,7 @@ struct MapGrid : impl::WeftGpuMapGridBase<MapGrid> {
                                : group;
     Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, item, grid.getUpperBound()[0]);
     auto guard = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
-    Block *body = grid.getBody();
-    body->getTerminator()->erase();
-    Block *then = guard.thenBlock();
-    then->getOperations().splice(Block::iterator(then->getTerminator()), body->getOperations());
-    grid.getInductionVars()[0].replaceAllUsesWith(item);
-    grid.erase();
+    inlineBody(grid, guard.thenBlock(), item);
 
     for (scf::ParallelOp q : llvm::reverse(deeper)) serialize(q);
     for (scf::ParallelOp p : inner) distribute(p, thread, threads);

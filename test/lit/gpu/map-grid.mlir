@@ -83,6 +83,42 @@ module attributes {weft.programs = {t = "weft-program 1\0Aop concat\0Aattr axis 
 
 // -----
 
+// An inner loop bounded statically (weft.max_trip = 200, 64 threads): 4 rounds of a constant-trip
+// loop, each guarded by the loop's own bound.
+// CHECK-LABEL: func.func @bounded
+// CHECK: %[[G:.*]] = arith.constant 64 : index
+// CHECK: %[[FIRST:.*]] = arith.addi %{{.*}}, %thread_id_x : index
+// CHECK: %[[FOUR:.*]] = arith.constant 4 : index
+// CHECK: scf.for %[[R:.*]] = %{{.*}} to %[[FOUR]] step %{{.*}} {
+// CHECK: %[[OFF:.*]] = arith.muli %[[R]], %[[G]] : index
+// CHECK: %[[I:.*]] = arith.addi %[[FIRST]], %[[OFF]] : index
+// CHECK: %[[IN:.*]] = arith.cmpi slt, %[[I]], %{{.*}} : index
+// CHECK: scf.if %[[IN]] {
+// CHECK: memref.store %{{.*}}, %arg1[%[[I]]]
+module attributes {weft.programs = {m = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch bounded 5/1\0A"}} {
+  func.func @bounded(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 64 : i64} {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c5 = arith.constant 5 : index
+    %c200 = arith.constant 200 : index
+    %c900 = arith.constant 900 : index
+    scf.parallel (%g) = (%c0) to (%c5) step (%c1) {
+      %lo = arith.muli %g, %c200 : index
+      %end = arith.addi %lo, %c200 : index
+      %hi = arith.minsi %end, %c900 : index
+      scf.parallel (%i) = (%lo) to (%hi) step (%c1) {
+        %v = memref.load %a[%i] : memref<?xf32>
+        memref.store %v, %o[%i] : memref<?xf32>
+        scf.reduce
+      } {weft.max_trip = 200 : i64}
+      scf.reduce
+    }
+    return
+  }
+}
+
+// -----
+
 module attributes {weft.programs = {n = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch nowg 2/1\0A"}} {
   // expected-error@+1 {{kernel 'nowg' has no weft.workgroup in [1, 1024]}}
   func.func @nowg(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel} {

@@ -21,7 +21,8 @@
 // CHECK-NOT: push_constant
 // CHECK: void main() {
 // CHECK: const int t0 = int(gl_LocalInvocationID.x);
-// CHECK: for (int i0 = t{{[0-9]+}}; i0 < 38; i0 += 256) {
+// CHECK: const bool [[IN:t[0-9]+]] = t0 < 38;
+// CHECK: if ([[IN]]) {
 // CHECK: float acc0 = 0.0;
 // CHECK: weft_f16_to_f32(ld0)
 // CHECK: const uint16_t [[R:t[0-9]+]] = weft_f32_to_f16(acc0);
