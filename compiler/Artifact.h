@@ -5,6 +5,7 @@
 #include "weft/Program.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -37,5 +38,15 @@ struct Artifact {
     return names;
   }
 };
+
+/// Target spirv: each launch's SPIR-V as the 32-bit words weft::VulkanDevice::load takes.
+inline std::vector<std::vector<uint32_t>> spirvModules(const Artifact &a) {
+  std::vector<std::vector<uint32_t>> modules;
+  for (const KernelCode &k : a.kernels) {
+    modules.emplace_back(k.binary.size() / sizeof(uint32_t));
+    std::memcpy(modules.back().data(), k.binary.data(), modules.back().size() * sizeof(uint32_t));
+  }
+  return modules;
+}
 
 } // namespace weft

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -219,12 +218,7 @@ int main(int argc, char **argv) {
     ++failures;
   } else {
     for (const Artifact &a : *spirv) {
-      std::vector<std::vector<uint32_t>> words;
-      for (const KernelCode &k : a.kernels) {
-        words.emplace_back(k.binary.size() / 4);
-        std::memcpy(words.back().data(), k.binary.data(), k.binary.size());
-      }
-      auto program = (*vulkan)->load(a.program, std::move(words));
+      auto program = (*vulkan)->load(a.program, spirvModules(a));
       report(a.function, "spirv", (*vulkan)->name(),
              program.ok() ? runOnVulkan(**vulkan, *program) : RunResult{"load: " + program.message()});
     }

@@ -28,7 +28,7 @@ public:
   explicit GlslDialect(const GlslOptions &o) : options(o) {}
   const GlslOptions &options;
   std::set<std::string> helpers; // templates/vulkan files the kernel calls into
-  bool int8 = false, int16 = false;
+  bool int8 = false, int16 = false, float64 = false; // types printed: the capabilities used
 
   std::string scalarType(Type t) override {
     if (t.isIndex()) return options.index32 ? "int" : "int64_t";
@@ -38,7 +38,7 @@ public:
     if (t.isInteger(32)) return "int";
     if (t.isInteger(64)) return "int64_t";
     if (t.isF32()) return "float";
-    if (t.isF64()) return "double";
+    if (t.isF64()) return float64 = true, "double";
     if (t.isF16() || t.isBF16()) return int16 = true, "uint16_t";
     return "";
   }
@@ -262,7 +262,7 @@ LogicalResult emitGlslKernel(func::FuncOp fn, const GlslOptions &options, std::s
   requires.insert("int64"); // the parameter block
   if (dialect.int16) requires.insert({"int16", "storage16"});
   if (dialect.int8) requires.insert({"int8", "storage8"});
-  if (body.find("double") != std::string::npos) requires.insert("float64");
+  if (dialect.float64) requires.insert("float64");
   return success();
 }
 

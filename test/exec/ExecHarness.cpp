@@ -121,12 +121,7 @@ void checkVulkan(const ExecCase &c, const std::string &text, const std::vector<s
   const Artifact &a = (*spirv)[0];
   exportCase(c, a, inputs, want);
   if (!device) return;
-  std::vector<std::vector<uint32_t>> words;
-  for (const KernelCode &k : a.kernels) {
-    words.emplace_back(k.binary.size() / 4);
-    std::memcpy(words.back().data(), k.binary.data(), k.binary.size());
-  }
-  auto program = device->load(a.program, words);
+  auto program = device->load(a.program, spirvModules(a));
   ASSERT_TRUE(program.ok()) << program.message();
   std::vector<std::shared_ptr<Buffer>> held;
   std::vector<Buffer *> args;

@@ -81,9 +81,9 @@ public:
   Result<Buffer> allocate(DType dtype, Shape shape);
 
   /// Builds one compute pipeline per launch from `spirvPerLaunch[i]` (entry point "main").
-  /// Refuses a program whose `requires` the device lacks, a parameter block larger than the
-  /// push-constant limit, a launch shape outside the device's limits, and SPIR-V that is
-  /// malformed or that the driver rejects, naming the op and the launch.
+  /// Pushes the parameter block's leading slots, as many as maxPushConstantsSize holds. Refuses
+  /// a program whose `requires` the device lacks, a launch shape outside the device's limits,
+  /// and SPIR-V that is malformed or that the driver rejects, naming the op and the launch.
   Result<VulkanProgram> load(const ProgramDesc &program, std::vector<std::vector<uint32_t>> spirvPerLaunch);
   /// load() of what `weftc --target=spirv` writes: the program description at `programPath`
   /// (NAME.spirv.program) and, beside it, ENTRY.spv for each launch. The error names the file.
