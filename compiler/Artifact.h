@@ -21,7 +21,7 @@ struct KernelCode {
 
 struct Artifact {
   std::string function; ///< the source function, the key of its program in `weft.programs`
-  std::string target;   ///< a name from targets() (compiler/Pipeline.h)
+  std::string target;   ///< a TargetBackend name (compiler/targets/TargetBackend.h)
   ProgramDesc program;  ///< buffers, parameter block and launches (docs/abi.md)
   /// Readable source of the whole program: C++ for "cpp"; for "cpu" the optimised LLVM IR, when
   /// asked for (CompileOptions::keepSource). Empty for the GPU targets (see kernels).

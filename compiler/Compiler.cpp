@@ -2,12 +2,10 @@
 // module into one module per program, run the target's stages on each, then emit (JIT or
 // source printer). Every diagnostic is collected as text and returned in the error.
 #include "compiler/Compiler.h"
-#include "compiler/CpuJit.h"
 #include "compiler/Pipeline.h"
+#include "compiler/targets/TargetBackend.h"
 #include "dialects/weft/WeftOps.h"
 #include "lowering/Passes.h"
-#include "compiler/vulkan/SpirvCompiler.h"
-#include "lowering/cpu/CppEmitter.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -121,17 +119,14 @@ FailureOr<std::vector<ProgramModule>> splitPrograms(ModuleOp module) {
   return out;
 }
 
-/// What follows a target's last stage: fills the artifact from the program's module, and `text`
-/// (when non-null) with what it emitted, for the stage report.
-using Emitter = std::function<Status(ProgramModule &, Artifact &, std::string *text)>;
-
 double msSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-/// The common path of every target; `emitterName` names the emitter's step in stage reports.
-Result<std::vector<Artifact>> compileWith(const Source &src, const Target &target, const CompileOptions &options,
-                                          const char *emitterName, const Emitter &emit) {
+/// The common path of every target. `hostKernels`, when set, receives each function's kernel from a
+/// target that compiles for this process (cpu).
+Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend &target,
+                                          const CompileOptions &options, std::vector<CpuKernel> *hostKernels) {
   std::unique_ptr<MLIRContext> ctx = makeContext();
   llvm::SourceMgr mgr;
   mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src.text, src.name), llvm::SMLoc());
@@ -153,7 +148,7 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const Target &targe
       options.onStage({function, stage.name, ms, options.stageIR ? printIR(m) : ""});
     };
   };
-  if (Status s = runStages(*module, frontendStages(target.scheduleDevice), hook("")); !s)
+  if (Status s = runStages(*module, frontendStages(target.deviceKind()), hook("")); !s)
     return diags.error(src.name + ": " + s.message());
 
   auto programs = splitPrograms(*module);
@@ -164,52 +159,41 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const Target &targe
 
   std::vector<Artifact> artifacts;
   for (ProgramModule &pm : *programs) {
-    std::string where = src.name + ", function '" + pm.function + "', target " + target.name;
-    if (Status s = runStages(*pm.module, target.stages, hook(pm.function)); !s)
+    std::string where = src.name + ", function '" + pm.function + "', target " + target.name();
+    if (Status s = runStages(*pm.module, target.stages(), hook(pm.function)); !s)
       return diags.error(where + ": " + s.message());
     // A target's stages may refine the description (weft-gpu-map-grid records workgroups).
     auto refined = readPrograms(*pm.module);
     if (failed(refined) || refined->size() != 1)
       return diags.error(where + ": the target's stages left no single program description");
     pm.program = refined->front().second;
-    Artifact artifact{pm.function, target.name, pm.program, {}, {}};
+    Artifact artifact{pm.function, target.name(), pm.program, {}, {}};
     std::string text;
+    Emission emission;
+    emission.keepSource = options.keepSource;
+    emission.stageText = options.stageIR ? &text : nullptr;
+    CpuKernel kernel;
+    emission.hostKernel = hostKernels ? &kernel : nullptr;
     auto start = std::chrono::steady_clock::now();
-    if (Status s = emit(pm, artifact, options.stageIR ? &text : nullptr); !s)
+    if (Status s = target.emit(*pm.module, artifact, emission); !s)
       return diags.error(where + ": " + s.message());
     if (options.onStage)
-      options.onStage({pm.function, emitterName, msSince(start), std::move(text)});
+      options.onStage({pm.function, target.emitterName(), msSince(start), std::move(text)});
+    if (hostKernels)
+      hostKernels->push_back(std::move(kernel));
     artifacts.push_back(std::move(artifact));
   }
   return artifacts;
 }
 
-Status emitCpp(ProgramModule &pm, Artifact &artifact, std::string *text) {
-  llvm::raw_string_ostream os(artifact.source);
-  if (failed(lowering::emitCppSource(*pm.module, os)))
-    return Status::error("the C++ printer failed");
-  if (text)
-    *text = artifact.source;
-  return Status();
-}
-
 } // namespace
 
 Result<std::vector<CpuProgram>> compileCpu(const Source &src, const CompileOptions &options) {
+  auto cpu = lookupTargetBackend("cpu");
+  if (!cpu)
+    return cpu.status();
   std::vector<CpuKernel> kernels;
-  Emitter jit = [&](ProgramModule &pm, Artifact &artifact, std::string *text) -> Status {
-    std::string ir;
-    Result<CpuKernel> kernel = jitCompile(*pm.module, pm.program, options.keepSource || text ? &ir : nullptr);
-    if (!kernel)
-      return kernel.status();
-    if (text)
-      *text = ir;
-    if (options.keepSource)
-      artifact.source = std::move(ir);
-    kernels.push_back(std::move(*kernel));
-    return Status();
-  };
-  auto artifacts = compileWith(src, *findTarget("cpu"), options, "jit", jit);
+  auto artifacts = compileWith(src, **cpu, options, &kernels);
   if (!artifacts)
     return artifacts.status();
   std::vector<CpuProgram> out;
@@ -219,25 +203,10 @@ Result<std::vector<CpuProgram>> compileCpu(const Source &src, const CompileOptio
 }
 
 Result<std::vector<Artifact>> compile(const Source &src, const std::string &target, const CompileOptions &options) {
-  const Target *t = findTarget(target);
-  if (!t)
-    return Status::error("unknown target '" + target + "' (known: " + targetNames() + ")");
-  if (t->name == "cpp")
-    return compileWith(src, *t, options, "print", emitCpp);
-  if (t->name == "spirv")
-    return compileWith(src, *t, options, "spirv", [](ProgramModule &pm, Artifact &artifact, std::string *text) {
-      Status s = emitSpirv(*pm.module, artifact);
-      if (s && text)
-        for (const KernelCode &k : artifact.kernels) *text += "// ---- kernel " + k.entry + " ----\n" + k.source;
-      return s;
-    });
-  auto programs = compileCpu(src, options);
-  if (!programs)
-    return programs.status();
-  std::vector<Artifact> artifacts;
-  for (CpuProgram &p : *programs)
-    artifacts.push_back(std::move(p.artifact));
-  return artifacts;
+  auto backend = lookupTargetBackend(target);
+  if (!backend)
+    return backend.status();
+  return compileWith(src, **backend, options, nullptr);
 }
 
 namespace {

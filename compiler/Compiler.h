@@ -39,7 +39,8 @@ struct CompileOptions {
   bool stageIR = false;
 };
 
-/// Compiles every function of `src` for `target` (see targets() in compiler/Pipeline.h): one
+/// Compiles every function of `src` for `target` (a TargetBackend name; an unknown one is an error
+/// listing the targets of this build): one
 /// artifact per function, in name order. Target "cpu" JIT-compiles too (so that a successful
 /// compile means runnable code); use compileCpu to keep the kernels.
 Result<std::vector<Artifact>> compile(const Source &src, const std::string &target,

@@ -1,16 +1,13 @@
 #include "compiler/Pipeline.h"
+#include "compiler/targets/TargetBackend.h"
 
 #include "lowering/Passes.h"
 
-#include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Arith/Transforms/Passes.h"
-#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/TargetParser/Host.h"
 
 #include <chrono>
@@ -22,78 +19,6 @@ namespace weft {
 
 namespace {
 
-/// Loop-level kernels -> scf.for over the [begin, end) chunk the thread pool hands out: what the
-/// CPU JIT and the C++ printer both start from, so the two give identical bits.
-Stage cpuLoops() {
-  return {"cpu-loops", {"func.func(weft-cpu-grid-to-range)", "canonicalize", "cse"}};
-}
-
-/// The LLVM dialect, with the C entry point of docs/abi.md per kernel. bf16 conversions become
-/// integer ops (no runtime library call; NaNs kept as the C++ path keeps them), ceildiv/floordiv
-/// plain arithmetic.
-Stage cpuLLVM() {
-  return {"llvm",
-          {"convert-vector-to-scf", "convert-scf-to-cf", "expand-strided-metadata", "lower-affine",
-           "weft-expand-bf16", "arith-expand", "finalize-memref-to-llvm", "convert-vector-to-llvm",
-           "convert-math-to-llvm", "convert-arith-to-llvm", "convert-index-to-llvm",
-           "convert-cf-to-llvm", "convert-func-to-llvm", "weft-cpu-entry",
-           "reconcile-unrealized-casts"}};
-}
-
-/// GPU targets: the grid onto workgroups and threads (docs/abi.md, GPU launches); the printers
-/// start here.
-Stage gpuLoops() { return {"gpu-loops", {"weft-gpu-map-grid", "canonicalize", "cse"}}; }
-
-/// Registers the passes the stages name, once per process.
-void registerPipelinePasses() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    registerWeftPasses();
-    registerCanonicalizerPass();
-    registerCSEPass();
-    registerConvertVectorToSCFPass();
-    registerSCFToControlFlowPass();
-    memref::registerExpandStridedMetadataPass();
-    registerLowerAffinePass();
-    arith::registerArithExpandOpsPass();
-    registerFinalizeMemRefToLLVMConversionPass();
-    registerConvertVectorToLLVMPass();
-    registerConvertMathToLLVMPass();
-    registerArithToLLVMConversionPass();
-    registerConvertIndexToLLVMPass();
-    registerConvertControlFlowToLLVMPass();
-    registerConvertFuncToLLVMPass();
-    registerReconcileUnrealizedCastsPass();
-  });
-}
-
-} // namespace
-
-std::string Stage::pipelineText() const { return llvm::join(passes, ","); }
-
-const std::vector<Target> &targets() {
-  static const std::vector<Target> all = {
-      {"cpu", "cpu", "ll", {cpuLoops(), cpuLLVM()}}, // then: ORC JIT (CpuJit.cpp)
-      {"cpp", "cpu", "cpp", {cpuLoops()}},           // then: the C++ printer (lowering/cpu)
-      {"spirv", "vulkan", "comp", {gpuLoops()}, "spv"}, // then: GLSL, shaderc, SPIRV-Tools (compiler/vulkan)
-  };
-  return all;
-}
-
-const Target *findTarget(std::string_view name) {
-  for (const Target &t : targets())
-    if (t.name == name)
-      return &t;
-  return nullptr;
-}
-
-std::string targetNames() {
-  std::vector<std::string> names;
-  for (const Target &t : targets())
-    names.push_back(t.name);
-  return llvm::join(names, ", ");
-}
-
 /// The host's vector register size: the CPU targets' vector widths follow it (the JIT compiles for
 /// the host; generated C++ is meant to be built with -march=native where it runs).
 int64_t hostVectorBytes() {
@@ -103,28 +28,61 @@ int64_t hostVectorBytes() {
   return 16;
 }
 
-std::vector<Stage> frontendStages(std::string_view scheduleDevice) {
-  std::string resolve = "weft-resolve-schedule{target=" + std::string(scheduleDevice);
-  if (scheduleDevice == "cpu") resolve += " vector-bytes=" + std::to_string(hostVectorBytes());
-  resolve += "}";
-  // No canonicalization here: it would fold a one-item grid loop into the kernel's body, and
-  // each target's first stage needs that loop to map the grid (threads, workgroups).
-  return {
-      {"tensor", {"func.func(weft-decompose-composites," + resolve + ")"}},
-      {"loops", {"weft-lower-to-loops{target=" + std::string(scheduleDevice) + "}"}},
-  };
-}
-
-Status runStages(ModuleOp module, const std::vector<Stage> &stages, const StageHook &after) {
-  registerPipelinePasses();
+Status addStages(OpPassManager &pm, const std::vector<Stage> &stages) {
   for (const Stage &stage : stages) {
-    auto start = std::chrono::steady_clock::now();
-    PassManager pm(module.getContext());
     std::string parseErrors;
     llvm::raw_string_ostream errs(parseErrors);
     if (failed(parsePassPipeline(stage.pipelineText(), pm, errs)))
       return Status::error("stage '" + stage.name + "' has a bad pass pipeline '" + stage.pipelineText() +
                            "': " + parseErrors);
+  }
+  return Status();
+}
+
+} // namespace
+
+std::vector<Stage> frontendStages(DeviceKind device) {
+  std::string kind = deviceKindName(device);
+  std::string resolve = "weft-resolve-schedule{target=" + kind;
+  if (device == DeviceKind::cpu) resolve += " vector-bytes=" + std::to_string(hostVectorBytes());
+  resolve += "}";
+  // No canonicalization here: it would fold a one-item grid loop into the kernel's body, and
+  // each target's first stage needs that loop to map the grid (threads, workgroups).
+  return {
+      {"tensor", {"func.func(weft-decompose-composites," + resolve + ")"}},
+      {"loops", {"weft-lower-to-loops{target=" + kind + "}"}},
+  };
+}
+
+void registerPipelines() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registerWeftPasses();
+    registerCanonicalizerPass();
+    registerCSEPass();
+    for (const TargetBackend *t : targetBackends()) {
+      t->registerPasses();
+      std::vector<Stage> all = frontendStages(t->deviceKind());
+      for (Stage &s : t->stages())
+        all.push_back(std::move(s));
+      registerPassPipeline(
+          "weft-pipeline-" + t->name(), "weft's stages for target " + t->name() + ": " + t->description(),
+          [all](OpPassManager &pm, llvm::StringRef, llvm::function_ref<LogicalResult(const llvm::Twine &)> error) {
+            Status s = addStages(pm, all);
+            return s ? success() : error(s.message());
+          },
+          [](llvm::function_ref<void(const detail::PassOptions &)>) {});
+    }
+  });
+}
+
+Status runStages(ModuleOp module, const std::vector<Stage> &stages, const StageHook &after) {
+  registerPipelines();
+  for (const Stage &stage : stages) {
+    auto start = std::chrono::steady_clock::now();
+    PassManager pm(module.getContext());
+    if (Status s = addStages(pm, {stage}); !s)
+      return s;
     if (failed(pm.run(module)))
       return Status::error("stage '" + stage.name + "' failed");
     if (after)

@@ -1,14 +1,14 @@
-// The compile pipeline of each target as a readable list of stages (the way Triton's backend
-// compiler.py lists ttir -> ttgir -> llir -> ptx). A stage is a name and a list of MLIR passes;
-// what follows the last stage (the JIT, a source printer) is the target's emitter in
-// Compiler.cpp. --dump-stages prints the IR after each stage under these names.
+// The compile pipeline as a readable list of stages (the way Triton's backend compiler.py lists
+// ttir -> ttgir -> llir -> ptx). A stage is a name and a list of MLIR passes. Every target runs
+// the frontend's stages, then its own (compiler/targets/*/, behind TargetBackend), then its
+// emitter. --dump-stages prints the IR after each stage under these names, and weft-opt runs a
+// target's whole list as the named pipeline `weft-pipeline-TARGET`.
 #pragma once
 
 #include "weft/Runtime.h"
 
 #include <functional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace mlir {
@@ -24,32 +24,28 @@ struct Stage {
   std::vector<std::string> passes;
   /// The entries joined: the pipeline text parsePassPipeline takes (without `builtin.module(...)`,
   /// with which it would nest the pipeline and silently run nothing).
-  std::string pipelineText() const;
+  std::string pipelineText() const {
+    std::string text;
+    for (const std::string &p : passes)
+      text += (text.empty() ? "" : ",") + p;
+    return text;
+  }
 };
-
-/// A compile target: its name, the device whose schedule defaults apply, the file extensions of
-/// its readable source and (GPU targets) of each kernel's binary, and its stages after the
-/// per-function split.
-struct Target {
-  std::string name;
-  std::string scheduleDevice;
-  std::string sourceExtension;
-  std::vector<Stage> stages;
-  std::string binaryExtension; ///< empty for the CPU targets
-  bool gpu() const { return scheduleDevice != "cpu"; }
-};
-
-/// The targets, in the order --help lists them.
-const std::vector<Target> &targets();
-/// The target called `name`, or null.
-const Target *findTarget(std::string_view name);
-/// "cpu, cpp": the target names for messages and --help.
-std::string targetNames();
 
 /// Tensor-level ops -> loop-level kernels over flat buffers plus `weft.programs`, with the
-/// schedule defaults of `scheduleDevice`. Shared by every target; a module that is already at
-/// the loop level passes through unchanged.
-std::vector<Stage> frontendStages(std::string_view scheduleDevice);
+/// schedule defaults and loop forms of `device`. Shared by every target; a module that is already
+/// at the loop level passes through unchanged.
+std::vector<Stage> frontendStages(DeviceKind device);
+
+/// Loop-level kernels -> scf.for over the [begin, end) chunk the thread pool hands out: what the
+/// CPU JIT and the C++ printer both start from, so the two give identical bits.
+inline Stage cpuLoopsStage() {
+  return {"cpu-loops", {"func.func(weft-cpu-grid-to-range)", "canonicalize", "cse"}};
+}
+
+/// GPU targets: the grid onto workgroups and threads (docs/abi.md, GPU launches); the GPU
+/// printers and code generators start here.
+inline Stage gpuLoopsStage() { return {"gpu-loops", {"weft-gpu-map-grid", "canonicalize", "cse"}}; }
 
 /// Called after each stage with the stage, the module it produced and its wall time.
 using StageHook = std::function<void(const Stage &, mlir::ModuleOp, double ms)>;
@@ -57,5 +53,10 @@ using StageHook = std::function<void(const Stage &, mlir::ModuleOp, double ms)>;
 /// Runs `stages` on `module` in order, calling `after` (when set) after each. The error names the
 /// stage; the passes' own diagnostics go to the context's handler.
 Status runStages(mlir::ModuleOp module, const std::vector<Stage> &stages, const StageHook &after);
+
+/// Registers the passes every stage list names (weft's, the shared upstream ones, and each
+/// target's own) and, for weft-opt, one named pipeline per target: `weft-pipeline-TARGET`, its
+/// frontend and its stages. Idempotent.
+void registerPipelines();
 
 } // namespace weft

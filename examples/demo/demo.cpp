@@ -2,7 +2,7 @@
 // sources, runs each kernel on every device present against the scalar reference, and prints one
 // table row per (kernel, target, device): check, median time, effective bandwidth.
 #include "compiler/Compiler.h"
-#include "compiler/Pipeline.h"
+#include "compiler/targets/TargetBackend.h"
 #include "test/reference/Reference.h"
 #include "weft/Vulkan.h"
 
@@ -164,22 +164,21 @@ int main(int argc, char **argv) {
 
   // Readable sources for every target that prints one.
   std::vector<std::string> written;
-  for (const weft::Target &t : targets()) {
-    if (t.sourceExtension.empty()) continue;
+  for (const TargetBackend *t : targetBackends()) {
     CompileOptions keep;
     keep.keepSource = true;
-    auto arts = compile(Source{text, path}, t.name, keep);
+    auto arts = compile(Source{text, path}, t->name(), keep);
     if (!arts.ok()) {
-      std::fprintf(stderr, "weft-demo: target %s: %s\n", t.name.c_str(), arts.message().c_str());
+      std::fprintf(stderr, "weft-demo: target %s: %s\n", t->name().c_str(), arts.message().c_str());
       return 1;
     }
     for (const Artifact &a : *arts) {
       if (!a.source.empty()) {
-        written.push_back(outDir + "/" + a.function + "." + t.sourceExtension);
+        written.push_back(outDir + "/" + a.function + "." + t->sourceExtension());
         std::ofstream(written.back()) << a.source;
       }
       for (const KernelCode &k : a.kernels) {
-        written.push_back(outDir + "/" + k.entry + "." + t.sourceExtension);
+        written.push_back(outDir + "/" + k.entry + "." + t->sourceExtension());
         std::ofstream(written.back()) << k.source;
       }
     }

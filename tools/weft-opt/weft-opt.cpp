@@ -1,5 +1,7 @@
 // weft-opt: the pass driver for lit tests: the weft dialect, weft's passes and the upstream
-// dialects the loop level uses (and the LLVM dialect, which weft-cpu-entry works on).
+// dialects the loop level uses (and the LLVM dialect, which weft-cpu-entry works on), plus each
+// target's whole stage list as `--weft-pipeline-TARGET` (compiler/Pipeline.h), the very passes
+// compile() runs.
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -12,7 +14,7 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "dialects/weft/WeftOps.h"
-#include "lowering/Passes.h"
+#include "compiler/Pipeline.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
@@ -22,6 +24,6 @@ int main(int argc, char **argv) {
                   mlir::memref::MemRefDialect, mlir::vector::VectorDialect, mlir::math::MathDialect,
                   mlir::tensor::TensorDialect, mlir::LLVM::LLVMDialect, mlir::gpu::GPUDialect>();
   mlir::registerTransformsPasses();
-  weft::registerWeftPasses();
+  weft::registerPipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "weft pass driver\n", registry));
 }

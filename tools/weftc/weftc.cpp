@@ -1,10 +1,11 @@
 // weftc: compiles weft functions (an .mlir file, or one op described by flags) into artifacts:
-// per function NAME.program (the program description the runtime loads; NAME.spirv.program for
-// the Vulkan target, whose launches carry workgroups) and, per target, its source: NAME.cpp for
+// per function NAME.program (the program description the runtime loads; NAME.TARGET.program for
+// a GPU target, whose launches carry workgroups) and, per target, its source: NAME.cpp for
 // target cpp, NAME.ll (optimised LLVM IR) for target cpu with --emit-source, and per kernel
-// ENTRY.comp (GLSL) and ENTRY.spv (SPIR-V) for target spirv.
+// ENTRY.comp (GLSL) and ENTRY.spv (SPIR-V) for target spirv. --list-targets lists the targets of
+// this build (compiler/targets/).
 #include "compiler/Compiler.h"
-#include "compiler/Pipeline.h"
+#include "compiler/targets/TargetBackend.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -33,10 +34,10 @@ cl::list<std::string> inputTypes("input",
                                  cl::value_desc("dtype:shape"), cl::cat(category));
 cl::opt<std::string> functionName("name", cl::desc("Function name for --op (default: the op's name)"),
                                   cl::value_desc("name"), cl::cat(category));
-cl::list<std::string> targetList("target", cl::desc("Targets, comma-separated (default cpp): cpp = C++ source, "
-                                                    "cpu = LLVM ORC JIT for this host, spirv = GLSL "
-                                                    "compute shaders and SPIR-V for Vulkan 1.2"),
+cl::list<std::string> targetList("target",
+                                 cl::desc("Targets, comma-separated (default cpp); --list-targets lists them"),
                                  cl::CommaSeparated, cl::value_desc("t1,t2"), cl::cat(category));
+cl::opt<bool> listTargets("list-targets", cl::desc("List the targets of this build and exit"), cl::cat(category));
 cl::opt<std::string> outDir("o", cl::desc("Output directory, created if missing (default .)"),
                             cl::value_desc("dir"), cl::init("."), cl::cat(category));
 cl::opt<bool> emitSource("emit-source", cl::desc("Target cpu: also write NAME.ll, the optimised LLVM IR"),
@@ -111,6 +112,12 @@ int main(int argc, char **argv) {
                                    &llvm::errs()))
     return 1;
 
+  if (listTargets) {
+    for (const weft::TargetBackend *t : weft::targetBackends())
+      llvm::outs() << llvm::format("  %-8s", t->name().c_str()) << t->description() << " (device: "
+                   << weft::deviceKindName(t->deviceKind()) << ")\n";
+    return 0;
+  }
   auto source = readSource();
   if (!source)
     return fail(source.message());
@@ -118,8 +125,8 @@ int main(int argc, char **argv) {
   if (targets.empty())
     targets.push_back("cpp");
   for (const std::string &t : targets)
-    if (!weft::findTarget(t))
-      return fail("unknown target '" + t + "' (known: " + weft::targetNames() + ")");
+    if (auto known = weft::lookupTargetBackend(t); !known)
+      return fail(known.message());
   if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
     return fail("cannot create output directory '" + outDir + "': " + ec.message());
 
@@ -142,7 +149,7 @@ int main(int argc, char **argv) {
       llvm::errs() << "weftc: target " << target << ": compiled " << artifacts->size() << " function(s) in "
                    << llvm::format("%.1f", ms) << " ms\n";
 
-    const weft::Target &t = *weft::findTarget(target);
+    const weft::TargetBackend &t = *weft::findTargetBackend(target);
     for (const weft::Artifact &a : *artifacts) {
       // The CPU targets share one program; a GPU target's launches carry its workgroups.
       std::string programFile = a.function + (t.gpu() ? "." + target : "") + ".program";
@@ -154,13 +161,13 @@ int main(int argc, char **argv) {
         if (weft::Status s = writeFile(programFile, text); !s)
           return fail(s.message());
       if (!a.source.empty())
-        if (weft::Status s = writeFile(a.function + "." + t.sourceExtension, a.source); !s)
+        if (weft::Status s = writeFile(a.function + "." + t.sourceExtension(), a.source); !s)
           return fail(s.message());
       for (const weft::KernelCode &k : a.kernels) {
-        if (weft::Status s = writeFile(k.entry + "." + t.sourceExtension, k.source); !s)
+        if (weft::Status s = writeFile(k.entry + "." + t.sourceExtension(), k.source); !s)
           return fail(s.message());
         std::string bytes(k.binary.begin(), k.binary.end());
-        if (weft::Status s = writeFile(k.entry + "." + t.binaryExtension, bytes); !s)
+        if (weft::Status s = writeFile(k.entry + "." + t.binaryExtension(), bytes); !s)
           return fail(s.message());
       }
     }

@@ -2,7 +2,7 @@
 // choices: f16/bf16 are uint16_t storage types converted by weft_half.h, vectors are weft::Vec
 // (weft_vec.h), and the ops C has no operator for are weft_ops.h's templates named after the
 // MLIR ops.
-#include "lowering/cpu/CppEmitter.h"
+#include "compiler/targets/cpp/CppEmitter.h"
 
 #include "lowering/cfamily/CFamilyPrinter.h"
 #include "templates/Templates.h"

@@ -1,4 +1,4 @@
-#include "compiler/CpuJit.h"
+#include "compiler/targets/cpu/CpuJit.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"

@@ -3,7 +3,7 @@
 // 8/16/64-bit integers come from GL_EXT_shader_explicit_arithmetic_types, vectors are GLSL's
 // 2-4 lane types, and GPU ids are the gl_ built-ins. Buffer indices are 32-bit in GLSL, so an
 // index is converted at each access.
-#include "lowering/vulkan/GlslEmitter.h"
+#include "compiler/targets/spirv/GlslEmitter.h"
 
 #include "lowering/Passes.h"
 #include "lowering/cfamily/CFamilyPrinter.h"

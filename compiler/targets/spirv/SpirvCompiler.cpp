@@ -1,6 +1,6 @@
-#include "compiler/vulkan/SpirvCompiler.h"
+#include "compiler/targets/spirv/SpirvCompiler.h"
 
-#include "lowering/vulkan/GlslEmitter.h"
+#include "compiler/targets/spirv/GlslEmitter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

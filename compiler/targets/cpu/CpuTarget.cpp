@@ -1,0 +1,71 @@
+// Target cpu: the loop IR through the LLVM dialect into an in-process ORC JIT for the host CPU.
+// The artifact keeps the optimised LLVM IR when asked; the runnable kernel goes to the caller
+// (compileCpu) through Emission::hostKernel.
+#include "compiler/targets/TargetBackend.h"
+#include "compiler/targets/cpu/CpuJit.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+
+namespace weft {
+
+namespace {
+
+class CpuTarget final : public TargetBackend {
+public:
+  std::string name() const override { return "cpu"; }
+  std::string description() const override { return "the host CPU through LLVM's ORC JIT, kernels run in this process"; }
+  DeviceKind deviceKind() const override { return DeviceKind::cpu; }
+  std::string emitterName() const override { return "jit"; }
+  std::string sourceExtension() const override { return "ll"; }
+
+  /// After the shared CPU loops: the LLVM dialect, with the C entry point of docs/abi.md per
+  /// kernel. bf16 conversions become integer ops (no runtime library call; NaNs kept as the C++
+  /// path keeps them), ceildiv/floordiv plain arithmetic.
+  std::vector<Stage> stages() const override {
+    return {cpuLoopsStage(),
+            {"llvm",
+             {"convert-vector-to-scf", "convert-scf-to-cf", "expand-strided-metadata", "lower-affine",
+              "weft-expand-bf16", "arith-expand", "finalize-memref-to-llvm", "convert-vector-to-llvm",
+              "convert-math-to-llvm", "convert-arith-to-llvm", "convert-index-to-llvm", "convert-cf-to-llvm",
+              "convert-func-to-llvm", "weft-cpu-entry", "reconcile-unrealized-casts"}}};
+  }
+
+  void registerPasses() const override {
+    mlir::registerConvertVectorToSCFPass();
+    mlir::registerSCFToControlFlowPass();
+    mlir::memref::registerExpandStridedMetadataPass();
+    mlir::registerLowerAffinePass();
+    mlir::arith::registerArithExpandOpsPass();
+    mlir::registerFinalizeMemRefToLLVMConversionPass();
+    mlir::registerConvertVectorToLLVMPass();
+    mlir::registerConvertMathToLLVMPass();
+    mlir::registerArithToLLVMConversionPass();
+    mlir::registerConvertIndexToLLVMPass();
+    mlir::registerConvertControlFlowToLLVMPass();
+    mlir::registerConvertFuncToLLVMPass();
+    mlir::registerReconcileUnrealizedCastsPass();
+  }
+
+  Status emit(mlir::ModuleOp module, Artifact &artifact, const Emission &emission) const override {
+    std::string ir;
+    bool wantIR = emission.keepSource || emission.stageText;
+    Result<CpuKernel> kernel = jitCompile(module, artifact.program, wantIR ? &ir : nullptr);
+    if (!kernel)
+      return kernel.status();
+    if (emission.stageText)
+      *emission.stageText = ir;
+    if (emission.keepSource)
+      artifact.source = std::move(ir);
+    if (emission.hostKernel)
+      *emission.hostKernel = std::move(*kernel);
+    return Status();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<TargetBackend> createCpuTarget() { return std::make_unique<CpuTarget>(); }
+
+} // namespace weft
