@@ -4,7 +4,7 @@
 // the file:line:col of the diagnostic, never printed and never aborting the process.
 #pragma once
 
-#include "compiler/Artifact.h"
+#include "weft/Artifact.h"
 #include "weft/Runtime.h"
 
 #include <functional>

@@ -1,8 +1,10 @@
 // The host CPU as a device: a thread pool, checked dispatch of CpuEntry kernels, and loading those
 // kernels from a shared library built from weft's C++ source.
+#include "weft/Artifact.h"
 #include "weft/Runtime.h"
 
 #include <algorithm>
+#include <chrono>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +34,12 @@ unsigned resolveThreads(unsigned requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+struct CpuExecutable final : Executable {
+  explicit CpuExecutable(CpuKernel k) : kernel(std::move(k)) {}
+  const ProgramDesc &program() const override { return kernel.program; }
+  CpuKernel kernel;
+};
+
 } // namespace
 
 CpuDevice::CpuDevice(unsigned threads) : threadPool(resolveThreads(threads)) {}
@@ -39,6 +47,33 @@ CpuDevice::CpuDevice(unsigned threads) : threadPool(resolveThreads(threads)) {}
 std::string CpuDevice::name() const {
   unsigned n = threadPool.size();
   return "cpu (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
+}
+
+std::string CpuDevice::describe() const {
+  return name() + ", runs kernels of targets cpu (JIT) and cpp (a library built from the C++)";
+}
+
+Result<std::shared_ptr<Executable>> CpuDevice::load(const Artifact &artifact) {
+  return Status::error("weft." + artifact.program.op + ": the CPU device cannot load an artifact of target '" +
+                       artifact.target + "' (function '" + artifact.function +
+                       "'): its kernels come from compileCpu (the JIT) or loadCpuLibrary (target cpp, built)");
+}
+
+std::shared_ptr<Executable> CpuDevice::adopt(CpuKernel kernel) {
+  return std::make_shared<CpuExecutable>(std::move(kernel));
+}
+
+Status CpuDevice::dispatch(const Executable &exe, const std::vector<Buffer *> &args) {
+  auto *cpu = dynamic_cast<const CpuExecutable *>(&exe);
+  if (!cpu)
+    return Status::error("weft." + exe.program().op + ": the program was loaded on another device, not the CPU");
+  return dispatch(cpu->kernel, args);
+}
+
+Result<double> CpuDevice::dispatchTimed(const Executable &exe, const std::vector<Buffer *> &args) {
+  auto start = std::chrono::steady_clock::now();
+  if (Status s = dispatch(exe, args); !s) return s;
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
 }
 
 Status CpuDevice::dispatch(const CpuKernel &kernel, const std::vector<Buffer *> &args) {

@@ -1,4 +1,4 @@
-"""Joins weft-bench-vulkan's and torch_peers.py's tab-separated lines into the GPU bench table:
+"""report.py WEFT_TSV TORCH_TSV DEVICE: joins weft-bench-gpu's and torch_peers.py's tab-separated lines into the GPU bench table:
 per case weft's median time and GB/s, its fraction of the measured copy bandwidth, and
 PyTorch's time with the ratio (PyTorch time / weft time: above 1, weft is faster)."""
 import sys
@@ -16,9 +16,10 @@ def read(path):
 
 
 weft, torch = read(sys.argv[1]), read(sys.argv[2])
+label = sys.argv[3] if len(sys.argv) > 3 else "?"
 copy = torch["copy"][1]
 print(f"GPU: {torch.get('device', '?')}; device-to-device copy {copy:.0f} GB/s (torch, bytes read + written)")
-print("| case | weft (Vulkan) us | GB/s | % of copy | PyTorch us | PyTorch / weft |")
+print(f"| case | weft ({label}) us | GB/s | % of copy | PyTorch us | PyTorch / weft |")
 print("|---|---|---|---|---|---|")
 for name, (us, gbs) in sorted(weft.items()):
     peer = torch.get(name)

@@ -6,7 +6,7 @@
 // which generates the registry; docs/pipeline.md says how to add one.
 #pragma once
 
-#include "compiler/Artifact.h"
+#include "weft/Artifact.h"
 #include "compiler/Pipeline.h"
 #include "weft/Runtime.h"
 
@@ -16,6 +16,7 @@
 #include <vector>
 
 namespace mlir {
+class DialectRegistry;
 class ModuleOp;
 } // namespace mlir
 
@@ -66,6 +67,9 @@ public:
   virtual std::string binaryExtension() const { return ""; }
   /// Registers the MLIR passes its stages name beyond the shared ones (once per process).
   virtual void registerPasses() const {}
+  /// Adds the dialects, interfaces and translations its stages and emitter need to the registry
+  /// of every compile for it (and of weft-opt).
+  virtual void registerDialects(mlir::DialectRegistry &registry) const {}
   /// Its source printer for weft-translate, if it has one.
   virtual std::vector<SourcePrinter> sourcePrinters() const { return {}; }
 

@@ -4,6 +4,7 @@
 #include "compiler/Compiler.h"
 #include "compiler/targets/TargetBackend.h"
 #include "test/reference/Reference.h"
+#include "weft/Device.h"
 #include "weft/Vulkan.h"
 
 #include <algorithm>
@@ -106,27 +107,18 @@ RunResult runKernel(const ProgramDesc &p, Allocate allocate, Dispatch dispatch, 
   return r;
 }
 
-RunResult runOnCpu(CpuDevice &device, const CpuKernel &kernel) {
-  auto allocate = [](const TensorType &t) { return Buffer::allocate(t.dtype, t.shape); };
-  auto dispatch = [&](const std::vector<Buffer *> &args, double &ms) {
-    auto t0 = std::chrono::steady_clock::now();
-    Status s = device.dispatch(kernel, args);
-    ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    return s;
-  };
-  return runKernel(kernel.program, allocate, dispatch, 15);
-}
-
-// On a Vulkan device the time is the GPU's (timestamp queries); a CPU implementation (lavapipe)
-// runs fewer repetitions.
-RunResult runOnVulkan(VulkanDevice &device, const VulkanProgram &program) {
+// Times `exe` on `device` (Device::dispatchTimed: the GPU's own clock on a GPU, wall time on the
+// CPU); a Vulkan device that is a CPU implementation (lavapipe) runs fewer repetitions.
+RunResult runOn(Device &device, const Executable &exe) {
+  auto *vulkan = dynamic_cast<VulkanDevice *>(&device);
+  int reps = vulkan && vulkan->caps().cpu ? 3 : 15;
   auto allocate = [&](const TensorType &t) { return device.allocate(t.dtype, t.shape); };
   auto dispatch = [&](const std::vector<Buffer *> &args, double &ms) {
-    Result<double> us = device.dispatchTimed(program, args);
+    Result<double> us = device.dispatchTimed(exe, args);
     ms = us.ok() ? *us / 1000 : 0;
     return us.status();
   };
-  return runKernel(program.program(), allocate, dispatch, device.caps().cpu ? 3 : 15);
+  return runKernel(exe.program(), allocate, dispatch, reps);
 }
 
 // Compiles a generated C++ kernel as a shared library with the flags docs/abi.md gives.
@@ -200,26 +192,33 @@ int main(int argc, char **argv) {
                 r.check.c_str(), r.ms, r.rate, r.unit);
   };
   for (CpuProgram &p : *programs) {
-    report(p.artifact.function, "cpu", cpu.name(), runOnCpu(cpu, p.kernel));
+    report(p.artifact.function, "cpu", cpu.name(), runOn(cpu, *cpu.adopt(p.kernel)));
     std::string lib = outDir + "/" + p.artifact.function + ".so";
     RunResult cpp;
     if (buildCppLibrary(outDir + "/" + p.artifact.function + ".cpp", lib, cpp.check)) {
       auto kernel = loadCpuLibrary(lib, p.artifact.program);
-      cpp = kernel.ok() ? runOnCpu(cpu, *kernel) : RunResult{"load: " + kernel.message()};
+      cpp = kernel.ok() ? runOn(cpu, *cpu.adopt(*kernel)) : RunResult{"load: " + kernel.message()};
     }
     report(p.artifact.function, "cpp", cpu.name(), cpp);
   }
-  auto vulkan = VulkanDevice::open();
-  if (!vulkan.ok()) {
-    std::printf("(no Vulkan device: %s)\n", vulkan.message().c_str());
-  } else if (auto spirv = compile(Source{text, path}, "spirv"); !spirv.ok()) {
-    std::fprintf(stderr, "weft-demo: target spirv: %s\n", spirv.message().c_str());
-    ++failures;
-  } else {
-    for (const Artifact &a : *spirv) {
-      auto program = (*vulkan)->load(a.program, spirvModules(a));
-      report(a.function, "spirv", (*vulkan)->name(),
-             program.ok() ? runOnVulkan(**vulkan, *program) : RunResult{"load: " + program.message()});
+  // Every GPU device present, through its target's artifacts.
+  for (const char *kind : {"vulkan", "cuda"}) {
+    auto device = openDevice(kind);
+    if (!device.ok()) {
+      std::printf("(no %s device: %s)\n", kind, device.message().c_str());
+      continue;
+    }
+    const std::string target = (*device)->target();
+    auto artifacts = compile(Source{text, path}, target);
+    if (!artifacts.ok()) {
+      std::fprintf(stderr, "weft-demo: target %s: %s\n", target.c_str(), artifacts.message().c_str());
+      ++failures;
+      continue;
+    }
+    for (const Artifact &a : *artifacts) {
+      auto program = (*device)->load(a);
+      report(a.function, target.c_str(), (*device)->name(),
+             program.ok() ? runOn(**device, **program) : RunResult{"load: " + program.message()});
     }
   }
   std::printf("\ngenerated sources (%zu files) in %s:\n", written.size(), outDir.c_str());

@@ -2,6 +2,8 @@
 // exactly the optional features it has among those weft's kernels use.
 #include "Internal.h"
 
+#include "../GpuLaunch.h"
+
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -295,7 +297,7 @@ Result<std::unique_ptr<VulkanDevice>> VulkanDevice::open(int index) {
 }
 
 VulkanDevice::VulkanDevice(std::shared_ptr<vk::Core> c, std::unique_ptr<vk::Queue> q)
-    : core(std::move(c)), queue(std::move(q)) {}
+    : core(std::move(c)), queue(std::move(q)), scratch(std::make_unique<gpu::ScratchPool>()) {}
 
 VulkanDevice::~VulkanDevice() = default;
 

@@ -3,21 +3,16 @@
 // submitted and waited for (docs/abi.md, "GPU launches").
 #include "Internal.h"
 
+#include "../GpuLaunch.h"
+
 #include <algorithm>
 
 namespace weft {
 
 namespace {
 
-// Temporaries' allocations kept for later dispatches (a composite has one; a few programs alternate).
-constexpr size_t kMaxScratchBuffers = 4;
 // Workgroups along x before the grid wraps into y: the least maxComputeWorkGroupCount[0] allows.
 constexpr int64_t kMaxGroupsX = 65535;
-
-// What one launch records: its workgroup grid; skipped when the grid is empty.
-struct Groups {
-  uint32_t x = 0, y = 0;
-};
 
 } // namespace
 
@@ -65,20 +60,23 @@ Result<std::unique_ptr<vk::Queue>> vk::createQueue(std::shared_ptr<Core> core) {
   return q;
 }
 
-Status VulkanDevice::dispatch(const VulkanProgram &program, const std::vector<Buffer *> &args) {
+Status VulkanDevice::dispatch(const Executable &program, const std::vector<Buffer *> &args) {
   return run(program, args, nullptr);
 }
 
-Result<double> VulkanDevice::dispatchTimed(const VulkanProgram &program, const std::vector<Buffer *> &args) {
+Result<double> VulkanDevice::dispatchTimed(const Executable &program, const std::vector<Buffer *> &args) {
   double micros = 0;
   if (Status s = run(program, args, &micros); !s) return s;
   return micros;
 }
 
-Status VulkanDevice::run(const VulkanProgram &vp, const std::vector<Buffer *> &args, double *gpuMicros) {
-  const ProgramDesc &program = vp.desc;
+Status VulkanDevice::run(const Executable &exe, const std::vector<Buffer *> &args, double *gpuMicros) {
+  const ProgramDesc &program = exe.program();
   const std::string device = "vulkan device '" + name() + "'";
   auto fail = [&](const std::string &why) { return Status::error("weft." + program.op + ": " + why); };
+  auto *loaded = dynamic_cast<const VulkanProgram *>(&exe);
+  if (!loaded) return fail("the program was loaded on another kind of device, not " + device);
+  const VulkanProgram &vp = *loaded;
   if (!vp.pipelines) return fail("the program was never loaded (VulkanDevice::load)");
   if (vp.pipelines->core != core) return fail("the program was loaded on another device, not " + device);
   if (gpuMicros && !queue->timestamps)
@@ -93,52 +91,22 @@ Status VulkanDevice::run(const VulkanProgram &vp, const std::vector<Buffer *> &a
     bindings.push_back(*b);
   }
   // Workgroup grids, checked before anything is recorded.
-  std::vector<Groups> groups;
-  for (size_t i = 0; i < program.launches.size(); ++i) {
-    const LaunchDesc &l = program.launches[i];
-    const int64_t grid = gridSize(l, params), n = grid / l.items + (grid % l.items != 0);
-    const int64_t x = std::min(n, kMaxGroupsX), y = x ? n / x + (n % x != 0) : 0;
-    if (y > int64_t(caps().maxComputeWorkGroupCount[1]))
-      return fail("launch " + std::to_string(i) + " '" + l.entry + "' needs " + std::to_string(n) + " workgroups (" +
-                  std::to_string(x) + " x " + std::to_string(y) + "), more than " + device + " launches (" +
-                  std::to_string(kMaxGroupsX) + " x " + std::to_string(caps().maxComputeWorkGroupCount[1]) + ")");
-    groups.push_back({uint32_t(x), uint32_t(y)});
-  }
+  Result<std::vector<gpu::Groups>> groups =
+      gpu::workgroupGrids(program, params, kMaxGroupsX, caps().maxComputeWorkGroupCount[1], device);
+  if (!groups) return groups.status();
 
   std::lock_guard<std::mutex> lock(dispatchMutex);
   vk::Core &c = *core;
   vk::Queue &q = *queue;
   // Temporaries live in scratch allocations kept between dispatches, as on the CPU (kernels write
   // every element of a temporary before reading it).
-  std::vector<bool> taken(scratch.size(), false);
-  for (size_t t = 0; t < tempShapes.size(); ++t) {
-    const std::string what = "temporary '" + program.temps[t].name + "'";
-    Result<size_t> bytes = contiguousBytes(program.temps[t].dtype, tempShapes[t]);
-    if (!bytes) return fail(what + ": " + bytes.message());
-    size_t pick = scratch.size(); // the smallest free allocation that fits, else a new one
-    for (size_t k = 0; k < scratch.size(); ++k)
-      if (!taken[k] && scratch[k].bytes() >= *bytes &&
-          (pick == scratch.size() || scratch[k].bytes() < scratch[pick].bytes()))
-        pick = k;
-    if (pick == scratch.size()) {
-      Result<Buffer> fresh = allocate(DType::i8, {int64_t(*bytes)});
-      if (!fresh) return fail(what + ": " + fresh.message());
-      scratch.push_back(std::move(*fresh));
-      taken.push_back(false);
-    }
-    taken[pick] = true;
-    Result<vk::Binding> b = vk::locate(c, scratch[pick], what);
+  auto temps = scratch->take(program, tempShapes, [&](size_t bytes) { return allocate(DType::i8, {int64_t(bytes)}); });
+  if (!temps) return temps.status();
+  for (size_t t = 0; t < temps->size(); ++t) {
+    Result<vk::Binding> b = vk::locate(c, *(*temps)[t], "temporary '" + program.temps[t].name + "'");
     if (!b) return fail(b.message());
     bindings.push_back(*b);
   }
-  // Drop the oldest unused allocations past the limit.
-  for (size_t k = 0; k < scratch.size() && scratch.size() > kMaxScratchBuffers;)
-    if (!taken[k]) {
-      scratch.erase(scratch.begin() + long(k));
-      taken.erase(taken.begin() + long(k));
-    } else {
-      ++k;
-    }
 
   // One descriptor set per dispatch, from a pool reset each time and grown when a program binds more.
   const uint32_t nBindings = uint32_t(bindings.size());
@@ -200,7 +168,7 @@ Status VulkanDevice::run(const VulkanProgram &vp, const std::vector<Buffer *> &a
   const uint32_t pushBytes = vp.pipelines->pushBytes;
   bool recorded = false;
   for (size_t i = 0; i < program.launches.size(); ++i) {
-    if (!groups[i].x) continue; // an empty grid: nothing to run
+    if (!(*groups)[i].x) continue; // an empty grid: nothing to run
     if (recorded)
       c.fn.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1,
                                 &between, 0, nullptr, 0, nullptr);
@@ -208,7 +176,7 @@ Status VulkanDevice::run(const VulkanProgram &vp, const std::vector<Buffer *> &a
     c.fn.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, vp.pipelines->layout, 0, 1, &set, 0, nullptr);
     if (pushBytes)
       c.fn.vkCmdPushConstants(cmd, vp.pipelines->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, params.data());
-    c.fn.vkCmdDispatch(cmd, groups[i].x, groups[i].y, 1);
+    c.fn.vkCmdDispatch(cmd, (*groups)[i].x, (*groups)[i].y, 1);
     recorded = true;
   }
   auto toHost = vk::make<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);

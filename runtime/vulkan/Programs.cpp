@@ -3,6 +3,8 @@
 // "GPU launches": set 0, binding b = buffer b; push constants = the int64 parameter block).
 #include "Internal.h"
 
+#include "weft/Artifact.h"
+
 #include <cstdio>
 #include <cstring>
 
@@ -179,32 +181,13 @@ Result<VulkanProgram> VulkanDevice::load(const ProgramDesc &program,
 
 namespace weft {
 
-Result<VulkanProgram> VulkanDevice::loadFiles(const std::string &programPath) {
-  auto read = [](const std::string &path, std::string &out) {
-    FILE *f = std::fopen(path.c_str(), "rb");
-    if (!f) return false;
-    char buf[1 << 16];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
-    bool ok = !std::ferror(f);
-    std::fclose(f);
-    return ok;
-  };
-  std::string text;
-  if (!read(programPath, text)) return Status::error("cannot read program description '" + programPath + "'");
-  ProgramDesc program;
-  if (std::string e = ProgramDesc::fromText(text, program); !e.empty())
-    return Status::error("'" + programPath + "': " + e);
-  size_t slash = programPath.rfind('/');
-  std::string dir = slash == std::string::npos ? "" : programPath.substr(0, slash + 1);
-  std::vector<std::vector<uint32_t>> modules;
-  for (const LaunchDesc &launch : program.launches) {
-    std::string path = dir + launch.entry + ".spv", bytes;
-    if (!read(path, bytes)) return Status::error("cannot read the SPIR-V of launch '" + launch.entry + "': '" + path + "'");
-    if (bytes.size() % 4) return Status::error("'" + path + "' is " + std::to_string(bytes.size()) + " bytes, not whole SPIR-V words");
-    modules.emplace_back(bytes.size() / 4);
-    std::memcpy(modules.back().data(), bytes.data(), bytes.size());
-  }
-  return load(program, std::move(modules));
+Result<std::shared_ptr<Executable>> VulkanDevice::load(const Artifact &artifact) {
+  if (artifact.target != target())
+    return Status::error("weft." + artifact.program.op + ": vulkan device '" + name() + "' loads artifacts of target " +
+                         target() + ", not '" + artifact.target + "' (function '" + artifact.function + "')");
+  Result<VulkanProgram> program = load(artifact.program, spirvModules(artifact));
+  if (!program) return program.status();
+  return std::shared_ptr<Executable>(std::make_shared<VulkanProgram>(std::move(*program)));
 }
 
 } // namespace weft

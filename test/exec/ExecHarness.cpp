@@ -2,7 +2,7 @@
 
 #include "test/reference/Reference.h"
 #include "weft/Npy.h"
-#include "weft/Vulkan.h"
+#include "weft/Device.h"
 
 #include <gtest/gtest.h>
 
@@ -49,22 +49,23 @@ std::shared_ptr<Buffer> makeInput(const TensorType &type, Layout layout, uint64_
 }
 
 
-// The Vulkan device the suites run on (lavapipe in CI, a GPU where present), opened once; null
-// with the reason in `why` when there is none.
-VulkanDevice *vulkanDevice(std::string &why) {
-  static std::string reason;
-  static std::unique_ptr<VulkanDevice> device = [] {
-    auto d = VulkanDevice::open();
-    if (!d) reason = d.message();
-    return d ? std::move(*d) : nullptr;
-  }();
-  why = reason;
-  return device.get();
+// The GPU devices the suites run on, each opened once: Vulkan (lavapipe in CI, a GPU where
+// present) and CUDA (where a driver and a GPU are). A kind without a device is skipped.
+struct GpuDevices {
+  std::vector<std::unique_ptr<Device>> devices;
+  GpuDevices() {
+    for (const char *name : {"vulkan", "cuda"})
+      if (auto d = openDevice(name)) devices.push_back(std::move(*d));
+  }
+};
+const std::vector<std::unique_ptr<Device>> &gpuDevices() {
+  static GpuDevices all;
+  return all.devices;
 }
 
 // A copy of host buffer `b` in `device`'s memory with the same layout (strided views keep their
 // strides over a device allocation of the same span).
-std::shared_ptr<Buffer> toDevice(VulkanDevice &device, const Buffer &b) {
+std::shared_ptr<Buffer> toDevice(Device &device, const Buffer &b) {
   int64_t span = 1;
   for (size_t d = 0; d < b.shape().size(); ++d) span += (b.shape()[d] - 1) * b.strides()[d];
   auto storage = device.allocate(b.dtype(), {span});
@@ -78,13 +79,13 @@ std::shared_ptr<Buffer> toDevice(VulkanDevice &device, const Buffer &b) {
   return view.ok() ? std::make_shared<Buffer>(*view) : nullptr;
 }
 
-// With $WEFT_EXPORT_DIR set, a small case with contiguous inputs is written to DIR/NAME/ as
-// weftc writes it (NAME.spirv.program, ENTRY.spv) plus in<i>.npy, want.npy and tolerance.txt,
-// for weft-vulkan-suite to run where only the runtime is carried (scripts/gpu-vulkan.sh).
-void exportCase(const ExecCase &c, const Artifact &a, const std::vector<std::shared_ptr<Buffer>> &inputs,
-                const Buffer &want) {
+// With $WEFT_EXPORT_DIR set, a small case with contiguous inputs is written to DIR/NAME/: its
+// artifacts (NAME.spirv.weft, NAME.ptx.weft) plus in<i>.npy, want.npy and tolerance.txt, for
+// weft-gpu-suite to run where only the runtime is carried (scripts/gpu.sh).
+void exportCase(const ExecCase &c, const std::vector<Artifact> &artifacts,
+                const std::vector<std::shared_ptr<Buffer>> &inputs, const Buffer &want) {
   const char *root = std::getenv("WEFT_EXPORT_DIR");
-  if (!root || !*root) return;
+  if (!root || !*root || artifacts.empty()) return;
   size_t bytes = want.bytes();
   for (const auto &in : inputs) {
     if (!in->isContiguous()) return;
@@ -93,51 +94,63 @@ void exportCase(const ExecCase &c, const Artifact &a, const std::vector<std::sha
   if (bytes > (1u << 20)) return;
   std::string dir = std::string(root) + "/" + c.name;
   ASSERT_EQ(std::system(("mkdir -p " + dir).c_str()), 0);
-  std::ofstream(dir + "/" + c.name + ".spirv.program") << a.program.toText();
-  for (const KernelCode &k : a.kernels)
-    std::ofstream(dir + "/" + k.entry + ".spv", std::ios::binary)
-        .write(reinterpret_cast<const char *>(k.binary.data()), std::streamsize(k.binary.size()));
+  for (const Artifact &a : artifacts) {
+    Status s = writeArtifact(dir + "/" + artifactFileName(c.name, a.target), a);
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
   for (size_t i = 0; i < inputs.size(); ++i)
     ASSERT_TRUE(writeNpy(dir + "/in" + std::to_string(i) + ".npy", *inputs[i]).ok());
   ASSERT_TRUE(writeNpy(dir + "/want.npy", want).ok());
   std::ofstream(dir + "/tolerance.txt") << c.tolerance << "\n";
 }
 
-// Compiles case `c` for target spirv and runs it on the Vulkan device against `want`. Schedules
-// that are CPU forms (the row sweep, wide vectors) are not GPU schedules: the compiler refuses
-// them by rule, which is tested on its own, so those cases are skipped here.
-void checkVulkan(const ExecCase &c, const std::string &text, const std::vector<std::shared_ptr<Buffer>> &inputs,
-                 const Buffer &want) {
-  std::string why;
-  VulkanDevice *device = vulkanDevice(why);
-  const char *exportDir = std::getenv("WEFT_EXPORT_DIR");
-  if (!device && !(exportDir && *exportDir)) return;
-  CompileOptions options;
-  options.schedule = c.schedule;
-  auto spirv = compile(Source{text, c.name}, "spirv", options);
-  if (!spirv && spirv.message().find("on target vulkan") != std::string::npos) return;
-  ASSERT_TRUE(spirv.ok()) << spirv.message();
-  ASSERT_EQ(spirv->size(), 1u);
-  const Artifact &a = (*spirv)[0];
-  exportCase(c, a, inputs, want);
-  if (!device) return;
-  auto program = device->load(a.program, spirvModules(a));
+// Runs `artifact` on `device` against `want`.
+void checkOnDevice(Device &device, const ExecCase &c, const Artifact &artifact,
+                   const std::vector<std::shared_ptr<Buffer>> &inputs, const Buffer &want) {
+  SCOPED_TRACE("target " + artifact.target + " on " + device.name());
+  auto program = device.load(artifact);
   ASSERT_TRUE(program.ok()) << program.message();
   std::vector<std::shared_ptr<Buffer>> held;
   std::vector<Buffer *> args;
   for (const auto &in : inputs) {
-    held.push_back(toDevice(*device, *in));
+    held.push_back(toDevice(device, *in));
     ASSERT_TRUE(held.back());
     args.push_back(held.back().get());
   }
-  auto out = device->allocate(want.dtype(), want.shape());
+  auto out = device.allocate(want.dtype(), want.shape());
   ASSERT_TRUE(out.ok()) << out.message();
   fillRandom(*out, 99); // poisoned: every element must be written
   args.push_back(&*out);
-  Status st = device->dispatch(*program, args);
+  Status st = device.dispatch(**program, args);
   ASSERT_TRUE(st.ok()) << st.message();
   Status cmp = c.tolerance == 0 ? expectBitExact(*out, want) : expectClose(*out, want, c.tolerance);
-  EXPECT_TRUE(cmp.ok()) << "Vulkan (" << device->name() << ") vs reference: " << cmp.message();
+  EXPECT_TRUE(cmp.ok()) << artifact.target << " on " << device.name() << " vs reference: " << cmp.message();
+}
+
+// Compiles case `c` for the GPU targets (spirv, ptx) and runs each on the devices present of its
+// kind against `want`. Schedules that are CPU forms (the row sweep, wide vectors) are not GPU
+// schedules: the compiler refuses them by rule, which is tested on its own, so those cases are
+// skipped here. Returns target ptx's module (empty when refused) for ptxas.
+std::string checkGpuTargets(const ExecCase &c, const std::string &text,
+                            const std::vector<std::shared_ptr<Buffer>> &inputs, const Buffer &want) {
+  CompileOptions options;
+  options.schedule = c.schedule;
+  std::vector<Artifact> artifacts;
+  std::string ptx;
+  for (const char *target : {"spirv", "ptx"}) {
+    auto compiled = compile(Source{text, c.name}, target, options);
+    if (!compiled && compiled.message().find(" on target ") != std::string::npos) continue; // a CPU form
+    EXPECT_TRUE(compiled.ok()) << "target " << target << ": " << compiled.message();
+    if (!compiled) continue;
+    EXPECT_EQ(compiled->size(), 1u);
+    artifacts.push_back((*compiled)[0]);
+    if (artifacts.back().target == "ptx") ptx = artifacts.back().source;
+  }
+  exportCase(c, artifacts, inputs, want);
+  for (const auto &device : gpuDevices())
+    for (const Artifact &a : artifacts)
+      if (a.target == device->target()) checkOnDevice(*device, c, a, inputs, want);
+  return ptx;
 }
 
 struct Ran {
@@ -145,7 +158,28 @@ struct Ran {
   std::vector<std::shared_ptr<Buffer>> inputs;
   Buffer jitOut;
   Artifact cpp;
+  std::string ptx; ///< target ptx's module; empty where the schedule is a CPU form
 };
+
+// Where the CUDA toolkit is present, ptxas must accept every PTX module of the batch for sm_90
+// (two at a time; the first rejection's message is the failure).
+void checkPtxas(const std::string &family, const std::vector<Ran> &ran) {
+  const char *ptxas = "/usr/local/cuda/bin/ptxas";
+  if (access(ptxas, X_OK) != 0) return;
+  char dirTemplate[] = "/tmp/weft-ptx-XXXXXX";
+  ASSERT_NE(mkdtemp(dirTemplate), nullptr);
+  std::string dir = dirTemplate;
+  for (const Ran &r : ran)
+    if (!r.ptx.empty()) std::ofstream(dir + "/" + r.c->name + ".ptx") << r.ptx;
+  std::string cmd = "cd " + dir + " && ls *.ptx | xargs -P 2 -I{} sh -c '" + ptxas +
+                    " -arch=sm_90 {} -o /dev/null 2> {}.log || { echo {}; cat {}.log; exit 255; }' > ptxas.log 2>&1";
+  if (std::system(cmd.c_str()) != 0) {
+    std::ifstream log(dir + "/ptxas.log");
+    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    FAIL() << "ptxas rejects the PTX of " << family << " (kept in " << dir << "):\n" << text.substr(0, 4000);
+  }
+  if (std::system(("rm -rf " + dir).c_str()) != 0) ADD_FAILURE() << "cannot remove " << dir;
+}
 
 // Compiles the C++ sources of `ran` as one shared library (warnings as errors, no implicit FMA
 // contraction) and checks each case's output against the JIT's, bit for bit.
@@ -241,7 +275,7 @@ void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
     ASSERT_TRUE(refSt.ok()) << refSt.message();
     Status cmp = c.tolerance == 0 ? expectBitExact(*out, *want) : expectClose(*out, *want, c.tolerance);
     EXPECT_TRUE(cmp.ok()) << "JIT vs reference: " << cmp.message();
-    checkVulkan(c, *text, r.inputs, *want);
+    r.ptx = checkGpuTargets(c, *text, r.inputs, *want);
 
     // Another split of the grid (5 chunks: boundaries where 2 threads never put them) must give
     // the same bits: grid items are independent.
@@ -261,6 +295,7 @@ void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
     ran.push_back(std::move(r));
   }
   checkCppAgainstJit(family, ran);
+  checkPtxas(family, ran);
 }
 
 } // namespace weft::test

@@ -2,7 +2,8 @@
 // and checked against the scalar reference (bit-exact where ops.md says so). The same cases' C++
 // source is then compiled as one shared library with warnings as errors and must give the JIT's
 // bits exactly (both come from the same loop IR). Where a Vulkan device is present (lavapipe in
-// CI), each case is also compiled to SPIR-V and run there against the reference.
+// CI), each case is also compiled to SPIR-V and run there against the reference. Every case is
+// compiled to PTX too, and where the CUDA toolkit is present ptxas must accept it.
 #pragma once
 
 #include "compiler/Compiler.h"

@@ -15,6 +15,7 @@
 
 #include "dialects/weft/WeftOps.h"
 #include "compiler/Pipeline.h"
+#include "compiler/targets/TargetBackend.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
@@ -23,6 +24,8 @@ int main(int argc, char **argv) {
   registry.insert<weft::WeftDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect, mlir::scf::SCFDialect,
                   mlir::memref::MemRefDialect, mlir::vector::VectorDialect, mlir::math::MathDialect,
                   mlir::tensor::TensorDialect, mlir::LLVM::LLVMDialect, mlir::gpu::GPUDialect>();
+  for (const weft::TargetBackend *t : weft::targetBackends())
+    t->registerDialects(registry);
   mlir::registerTransformsPasses();
   weft::registerPipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "weft pass driver\n", registry));

@@ -1,9 +1,10 @@
 // weftc: compiles weft functions (an .mlir file, or one op described by flags) into artifacts:
-// per function NAME.program (the program description the runtime loads; NAME.TARGET.program for
-// a GPU target, whose launches carry workgroups) and, per target, its source: NAME.cpp for
-// target cpp, NAME.ll (optimised LLVM IR) for target cpu with --emit-source, and per kernel
-// ENTRY.comp (GLSL) and ENTRY.spv (SPIR-V) for target spirv. --list-targets lists the targets of
-// this build (compiler/targets/).
+// per function and target NAME.TARGET.weft (the artifact weft::readArtifact and Device::load
+// take), per function NAME.program for the CPU targets (the program description a library built
+// from NAME.cpp is loaded with), and the readable sources: NAME.cpp for target cpp, NAME.ll
+// (optimised LLVM IR) for target cpu with --emit-source, per kernel ENTRY.comp (GLSL) and
+// ENTRY.spv (SPIR-V) for target spirv, NAME.ptx for target ptx. --list-targets lists the
+// targets of this build (compiler/targets/).
 #include "compiler/Compiler.h"
 #include "compiler/targets/TargetBackend.h"
 
@@ -151,15 +152,22 @@ int main(int argc, char **argv) {
 
     const weft::TargetBackend &t = *weft::findTargetBackend(target);
     for (const weft::Artifact &a : *artifacts) {
-      // The CPU targets share one program; a GPU target's launches carry its workgroups.
-      std::string programFile = a.function + (t.gpu() ? "." + target : "") + ".program";
-      std::string text = a.program.toText();
-      auto [it, first] = programs.emplace(programFile, text);
-      if (!first && it->second != text)
-        return fail("targets disagree on the program of function '" + a.function + "'; compile them separately");
-      if (first)
-        if (weft::Status s = writeFile(programFile, text); !s)
-          return fail(s.message());
+      // The artifact, as the runtime loads it (weft::readArtifact).
+      llvm::SmallString<256> artifactPath(outDir);
+      llvm::sys::path::append(artifactPath, weft::artifactFileName(a.function, a.target));
+      if (weft::Status s = weft::writeArtifact(artifactPath.str().str(), a); !s)
+        return fail(s.message());
+      // The CPU targets share one program description, which a library built from NAME.cpp is
+      // loaded with (weft::loadCpuLibrary); a GPU target's is in its artifact.
+      if (!t.gpu()) {
+        std::string programFile = a.function + ".program", text = a.program.toText();
+        auto [it, first] = programs.emplace(programFile, text);
+        if (!first && it->second != text)
+          return fail("targets disagree on the program of function '" + a.function + "'; compile them separately");
+        if (first)
+          if (weft::Status s = writeFile(programFile, text); !s)
+            return fail(s.message());
+      }
       if (!a.source.empty())
         if (weft::Status s = writeFile(a.function + "." + t.sourceExtension(), a.source); !s)
           return fail(s.message());

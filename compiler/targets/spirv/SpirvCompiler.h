@@ -3,7 +3,7 @@
 // Vulkan 1.2. The only file with the shaderc and SPIRV-Tools headers.
 #pragma once
 
-#include "compiler/Artifact.h"
+#include "weft/Artifact.h"
 #include "weft/Runtime.h"
 
 namespace mlir {

@@ -137,12 +137,64 @@ private:
   std::unique_ptr<Impl> impl;
 };
 
-/// The host CPU as a device. Threads: WEFT_NUM_THREADS, else the hardware's count.
-class CpuDevice {
+// The one device interface of the runtime: every device (CPU, Vulkan, CUDA; Metal on Apple
+// platforms) allocates buffers the host can read and write, loads programs, checks arguments the
+// same way (checkArguments) and dispatches, so the execution suites, the demo, the bench and
+// weft-run drive each of them through the same code. weft/Device.h opens one by name.
+struct Artifact; // weft/Artifact.h
+
+/// A program loaded on one device, ready to dispatch there.
+class Executable {
+public:
+  virtual ~Executable() = default;
+  virtual const ProgramDesc &program() const = 0;
+};
+
+class Device {
+public:
+  virtual ~Device() = default;
+  virtual DeviceKind kind() const = 0;
+  virtual std::string name() const = 0;
+  /// One line: the device's name, kind, driver and the capabilities kernels are gated on.
+  virtual std::string describe() const = 0;
+  /// The target whose artifacts load() takes ("spirv", "ptx"); "" when the device runs only
+  /// kernels given to it otherwise (the CPU: the JIT's, or a library built from target cpp).
+  virtual std::string target() const = 0;
+
+  /// A contiguous, zero-filled tensor in this device's memory whose data() the host reads and
+  /// writes (host-mapped or unified memory). Views of it made with Buffer::wrap are device
+  /// memory too, as long as the allocation lives.
+  virtual Result<Buffer> allocate(DType dtype, Shape shape) = 0;
+  /// Loads an artifact of target(): refuses another target's, a program that needs a capability
+  /// the device lacks, and code the driver rejects, naming the op, the launch and the reason.
+  virtual Result<std::shared_ptr<Executable>> load(const Artifact &artifact) = 0;
+  /// Checks `args` (inputs, then outputs) with checkArguments and that each is memory this device
+  /// can use, then runs every launch in order and waits for them. Nothing runs on an error.
+  virtual Status dispatch(const Executable &exe, const std::vector<Buffer *> &args) = 0;
+  /// dispatch, returning the device time of the launches in microseconds.
+  virtual Result<double> dispatchTimed(const Executable &exe, const std::vector<Buffer *> &args) = 0;
+};
+
+/// The host CPU as a device. Threads: WEFT_NUM_THREADS, else the hardware's count. Its kernels
+/// come from the JIT (compileCpu) or from a library built from target cpp (loadCpuLibrary):
+/// adopt() makes either an Executable; load() of an artifact refuses, since no artifact holds
+/// machine code for it.
+class CpuDevice final : public Device {
 public:
   explicit CpuDevice(unsigned threads = 0);
-  std::string name() const;
+  DeviceKind kind() const override { return DeviceKind::cpu; }
+  std::string name() const override;
+  std::string describe() const override;
+  std::string target() const override { return ""; }
   ThreadPool &pool() { return threadPool; }
+
+  Result<Buffer> allocate(DType dtype, Shape shape) override { return Buffer::allocate(dtype, std::move(shape)); }
+  Result<std::shared_ptr<Executable>> load(const Artifact &artifact) override;
+  /// `kernel` as an Executable of this device.
+  std::shared_ptr<Executable> adopt(CpuKernel kernel);
+  Status dispatch(const Executable &exe, const std::vector<Buffer *> &args) override;
+  /// dispatch, returning its wall time in microseconds.
+  Result<double> dispatchTimed(const Executable &exe, const std::vector<Buffer *> &args) override;
 
   /// Checks `args` (inputs, then outputs, as the program lists them) against the kernel's
   /// signature and the op's shape rules, allocates temporaries, fills the parameter block and

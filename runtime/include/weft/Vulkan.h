@@ -12,6 +12,10 @@
 
 namespace weft {
 
+namespace gpu {
+class ScratchPool; // runtime/GpuLaunch.h
+} // namespace gpu
+
 namespace vk {
 struct Core;      // instance, device, queue and function table (runtime/vulkan/Internal.h)
 struct Pipelines; // a loaded program's layouts and pipelines
@@ -48,9 +52,9 @@ struct VulkanCaps {
 
 /// A program loaded on one VulkanDevice: one compute pipeline per launch. Copies share the
 /// pipelines, which live as long as any copy (and keep their device's Vulkan objects alive).
-class VulkanProgram {
+class VulkanProgram final : public Executable {
 public:
-  const ProgramDesc &program() const { return desc; }
+  const ProgramDesc &program() const override { return desc; }
 
 private:
   friend class VulkanDevice;
@@ -59,8 +63,8 @@ private:
 };
 
 /// One Vulkan physical device, its compute queue and its memory. Every call may come from any
-/// thread; dispatches are serialized on the queue.
-class VulkanDevice {
+/// thread; dispatches are serialized on the queue. It loads artifacts of target spirv.
+class VulkanDevice final : public Device {
 public:
   /// Opens device `index` of list(). -1: $WEFT_VULKAN_DEVICE when set (an index), else the first
   /// discrete GPU, then integrated, then virtual, then any (e.g. lavapipe). Devices below
@@ -72,40 +76,42 @@ public:
   VulkanDevice(const VulkanDevice &) = delete;
   VulkanDevice &operator=(const VulkanDevice &) = delete;
 
-  std::string name() const;
+  DeviceKind kind() const override { return DeviceKind::vulkan; }
+  std::string name() const override;
+  std::string describe() const override { return caps().describe(); }
+  std::string target() const override { return "spirv"; }
   const VulkanCaps &caps() const;
 
   /// A contiguous, zero-filled tensor in this device's memory. data() is a persistent host
   /// mapping (host-coherent): write inputs and read results through it. Views made of it with
   /// Buffer::wrap are device memory too, as long as the allocation lives.
-  Result<Buffer> allocate(DType dtype, Shape shape);
+  Result<Buffer> allocate(DType dtype, Shape shape) override;
 
   /// Builds one compute pipeline per launch from `spirvPerLaunch[i]` (entry point "main").
   /// Pushes the parameter block's leading slots, as many as maxPushConstantsSize holds. Refuses
   /// a program whose `requires` the device lacks, a launch shape outside the device's limits,
   /// and SPIR-V that is malformed or that the driver rejects, naming the op and the launch.
   Result<VulkanProgram> load(const ProgramDesc &program, std::vector<std::vector<uint32_t>> spirvPerLaunch);
-  /// load() of what `weftc --target=spirv` writes: the program description at `programPath`
-  /// (NAME.spirv.program) and, beside it, ENTRY.spv for each launch. The error names the file.
-  Result<VulkanProgram> loadFiles(const std::string &programPath);
+  /// load() of an artifact of target spirv (its kernels' SPIR-V).
+  Result<std::shared_ptr<Executable>> load(const Artifact &artifact) override;
 
   /// Checks `args` (inputs, then outputs) with checkArguments, checks that each is memory of this
   /// device, then runs every launch in order and waits for them. Nothing runs on an error.
-  Status dispatch(const VulkanProgram &program, const std::vector<Buffer *> &args);
+  Status dispatch(const Executable &program, const std::vector<Buffer *> &args) override;
   /// dispatch, returning the GPU time of the launches in microseconds (timestamp queries);
   /// an error when the queue has no timestamps.
-  Result<double> dispatchTimed(const VulkanProgram &program, const std::vector<Buffer *> &args);
+  Result<double> dispatchTimed(const Executable &program, const std::vector<Buffer *> &args) override;
 
 private:
   VulkanDevice(std::shared_ptr<vk::Core> core, std::unique_ptr<vk::Queue> queue);
-  Status run(const VulkanProgram &program, const std::vector<Buffer *> &args, double *gpuMicros);
+  Status run(const Executable &program, const std::vector<Buffer *> &args, double *gpuMicros);
 
   // Destroyed in reverse order: temporaries' memory, then the queue's objects, then (when no
   // buffer or program holds it any more) the device itself.
   std::shared_ptr<vk::Core> core;
   std::unique_ptr<vk::Queue> queue;
   std::mutex dispatchMutex;    ///< guards `queue` and `scratch`: one dispatch records at a time
-  std::vector<Buffer> scratch; ///< temporaries' memory, reused by later dispatches
+  std::unique_ptr<gpu::ScratchPool> scratch; ///< temporaries' memory, reused by later dispatches
 };
 
 } // namespace weft

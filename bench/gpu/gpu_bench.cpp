@@ -1,11 +1,11 @@
-// weft-bench-vulkan DIR [RUNS]: times every program weftc wrote to DIR (--target=spirv) on a
-// Vulkan device, with the runtime alone (it travels to the lent GPU machine). Inputs are random;
-// each program runs RUNS times (default 50) after kWarmup runs; the median GPU time (timestamp
-// queries around the launches) gives GB/s over the bytes the op must move: every input read once,
-// every output written once. One line per program: NAME median_us GB/s (tab-separated, for
-// scripts/gpu-vulkan.sh to join with the peers' table).
+// weft-bench-gpu DEVICE DIR [RUNS]: times every artifact weftc wrote to DIR for DEVICE's target
+// (NAME.spirv.weft on vulkan, NAME.ptx.weft on cuda), with the runtime alone (it travels to the
+// lent GPU machine). Inputs are random; each program runs RUNS times (default 50) after kWarmup
+// runs; the median GPU time (timestamps or events around the launches) gives GB/s over the bytes
+// the op must move: every input read once, every output written once. One line per program:
+// NAME median_us GB/s (tab-separated, for scripts/gpu.sh to join with the peers' table).
 #include "test/reference/Reference.h"
-#include "weft/Vulkan.h"
+#include "weft/Device.h"
 
 #include <dirent.h>
 
@@ -21,23 +21,23 @@ using namespace weft;
 constexpr int kWarmup = 5;
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: weft-bench-vulkan DIR [RUNS]\n");
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: weft-bench-gpu DEVICE DIR [RUNS]\n");
     return 2;
   }
-  const std::string dir = argv[1];
-  const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 50;
-  auto device = VulkanDevice::open();
+  const std::string dir = argv[2];
+  const int runs = argc > 3 ? std::max(1, std::atoi(argv[3])) : 50;
+  auto device = openDevice(argv[1]);
   if (!device) {
-    std::fprintf(stderr, "weft-bench-vulkan: %s\n", device.message().c_str());
+    std::fprintf(stderr, "weft-bench-gpu: %s\n", device.message().c_str());
     return 1;
   }
-  std::fprintf(stderr, "device: %s\n", (*device)->caps().describe().c_str());
+  std::fprintf(stderr, "device: %s\n", (*device)->describe().c_str());
   std::vector<std::string> programs;
   if (DIR *d = opendir(dir.c_str())) {
     while (dirent *e = readdir(d)) {
       std::string n = e->d_name;
-      const std::string suffix = ".spirv.program";
+      const std::string suffix = artifactFileName("", (*device)->target());
       if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0)
         programs.push_back(n.substr(0, n.size() - suffix.size()));
     }
@@ -50,9 +50,11 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "%s: %s\n", name.c_str(), why.c_str());
       ++failures;
     };
-    auto program = (*device)->loadFiles(dir + "/" + name + ".spirv.program");
+    auto artifact = readArtifact(dir + "/" + artifactFileName(name, (*device)->target()));
+    if (!artifact) { fail(artifact.message()); continue; }
+    auto program = (*device)->load(*artifact);
     if (!program) { fail(program.message()); continue; }
-    const ProgramDesc &desc = program->program();
+    const ProgramDesc &desc = (*program)->program();
     std::vector<Buffer> buffers;
     double bytes = 0;
     bool ok = true;
@@ -70,7 +72,7 @@ int main(int argc, char **argv) {
     for (Buffer &b : buffers) args.push_back(&b);
     std::vector<double> times;
     for (int i = 0; i < kWarmup + runs && ok; ++i) {
-      auto us = (*device)->dispatchTimed(*program, args);
+      auto us = (*device)->dispatchTimed(**program, args);
       if (!us) { fail(us.message()); ok = false; break; }
       if (i >= kWarmup) times.push_back(*us);
     }

@@ -1,10 +1,11 @@
-// weft-vulkan-suite DIR: runs the execution cases exported by weft-exec-tests
-// ($WEFT_EXPORT_DIR) on a Vulkan device, with the runtime alone (no LLVM/MLIR: it is what
-// travels to the lent GPU machine). Each case directory holds NAME.spirv.program, ENTRY.spv,
-// in<i>.npy, want.npy (the scalar reference's output) and tolerance.txt (0: bit-exact).
+// weft-gpu-suite DEVICE DIR: runs the execution cases exported by weft-exec-tests
+// ($WEFT_EXPORT_DIR) on DEVICE (vulkan, cuda, vulkan:N, cuda:N), with the runtime alone (no
+// LLVM/MLIR: it is what travels to the lent GPU machine). Each case directory holds the case's
+// artifacts (NAME.spirv.weft, NAME.ptx.weft; the device loads its target's), in<i>.npy, want.npy
+// (the scalar reference's output) and tolerance.txt (0: bit-exact).
 #include "test/reference/Reference.h"
+#include "weft/Device.h"
 #include "weft/Npy.h"
-#include "weft/Vulkan.h"
 
 #include <dirent.h>
 
@@ -29,15 +30,17 @@ std::vector<std::string> entries(const std::string &dir) {
   return names;
 }
 
-Status runCase(VulkanDevice &device, const std::string &dir, const std::string &name) {
-  auto program = device.loadFiles(dir + "/" + name + ".spirv.program");
+Status runCase(Device &device, const std::string &dir, const std::string &name) {
+  auto artifact = readArtifact(dir + "/" + artifactFileName(name, device.target()));
+  if (!artifact) return artifact.status();
+  auto program = device.load(*artifact);
   if (!program) return program.status();
   std::vector<Buffer> held;
   for (int i = 0;; ++i) {
     std::string path = dir + "/in" + std::to_string(i) + ".npy";
     if (!std::ifstream(path)) break;
     // bf16 travels as numpy's '<u2': read it as the program's dtype.
-    const ProgramDesc &desc = program->program();
+    const ProgramDesc &desc = (*program)->program();
     auto host = readNpy(path, size_t(i) < desc.inputs.size() ? std::optional<DType>(desc.inputs[i].dtype) : std::nullopt);
     if (!host) return host.status();
     auto dev = device.allocate(host->dtype(), host->shape());
@@ -45,7 +48,7 @@ Status runCase(VulkanDevice &device, const std::string &dir, const std::string &
     std::copy_n(static_cast<const char *>(host->data()), host->bytes(), static_cast<char *>(dev->data()));
     held.push_back(*dev);
   }
-  auto want = readNpy(dir + "/want.npy", program->program().outputs.at(0).dtype);
+  auto want = readNpy(dir + "/want.npy", (*program)->program().outputs.at(0).dtype);
   if (!want) return want.status();
   auto out = device.allocate(want->dtype(), want->shape());
   if (!out) return out.status();
@@ -53,7 +56,7 @@ Status runCase(VulkanDevice &device, const std::string &dir, const std::string &
   std::vector<Buffer *> args;
   for (Buffer &b : held) args.push_back(&b);
   args.push_back(&*out);
-  if (Status s = device.dispatch(*program, args); !s) return s;
+  if (Status s = device.dispatch(**program, args); !s) return s;
   double tolerance = 0;
   std::ifstream(dir + "/tolerance.txt") >> tolerance;
   return tolerance == 0 ? expectBitExact(*out, *want) : expectClose(*out, *want, tolerance);
@@ -62,19 +65,20 @@ Status runCase(VulkanDevice &device, const std::string &dir, const std::string &
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: weft-vulkan-suite DIR (cases exported by WEFT_EXPORT_DIR=DIR weft-exec-tests)\n");
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: weft-gpu-suite DEVICE DIR (DEVICE: vulkan, cuda, vulkan:N, cuda:N; DIR: cases "
+                         "exported by WEFT_EXPORT_DIR=DIR weft-exec-tests)\n");
     return 2;
   }
-  auto device = VulkanDevice::open();
+  auto device = openDevice(argv[1]);
   if (!device) {
-    std::fprintf(stderr, "weft-vulkan-suite: %s\n", device.message().c_str());
+    std::fprintf(stderr, "weft-gpu-suite: %s\n", device.message().c_str());
     return 1;
   }
-  std::printf("device: %s\n", (*device)->caps().describe().c_str());
+  std::printf("device: %s\n", (*device)->describe().c_str());
   int passed = 0, failed = 0;
-  for (const std::string &name : entries(argv[1])) {
-    Status s = runCase(**device, std::string(argv[1]) + "/" + name, name);
+  for (const std::string &name : entries(argv[2])) {
+    Status s = runCase(**device, std::string(argv[2]) + "/" + name, name);
     if (s) {
       ++passed;
     } else {
@@ -82,6 +86,6 @@ int main(int argc, char **argv) {
       std::printf("FAIL %s: %s\n", name.c_str(), s.message().c_str());
     }
   }
-  std::printf("weft-vulkan-suite: %d passed, %d failed on %s\n", passed, failed, (*device)->name().c_str());
+  std::printf("weft-gpu-suite: %d passed, %d failed on %s\n", passed, failed, (*device)->name().c_str());
   return failed || !passed ? 1 : 0;
 }

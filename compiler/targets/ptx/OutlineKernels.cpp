@@ -1,0 +1,79 @@
+// weft-ptx-outline-kernels (Passes.td): func.func kernels -> gpu.func kernels with bare-pointer
+// buffer arguments, the form convert-gpu-to-nvvm and gpu-module-to-binary take.
+#include "compiler/targets/ptx/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace weft {
+#define GEN_PASS_DEF_WEFTPTXOUTLINEKERNELS
+#include "compiler/targets/ptx/Passes.h.inc"
+} // namespace weft
+
+using namespace mlir;
+
+namespace weft {
+namespace {
+
+/// The static extent buffers are retyped to: larger than any buffer the runtime accepts.
+constexpr int64_t kBufferExtent = int64_t(1) << 62;
+
+struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = module.getContext();
+    SmallVector<func::FuncOp> kernels;
+    for (func::FuncOp fn : module.getOps<func::FuncOp>())
+      if (fn->hasAttr("weft.kernel"))
+        kernels.push_back(fn);
+    if (kernels.empty())
+      return;
+
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(), UnitAttr::get(ctx));
+    OpBuilder b(ctx);
+    b.setInsertionPointToEnd(module.getBody());
+    auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), "weft_kernels");
+    b.setInsertionPointToStart(gpuModule.getBody());
+
+    for (func::FuncOp fn : kernels) {
+      auto group = fn->getAttrOfType<IntegerAttr>("weft.workgroup");
+      if (!group) {
+        fn.emitError() << "kernel '" << fn.getName() << "' has no weft.workgroup (run weft-gpu-map-grid first)";
+        return signalPassFailure();
+      }
+      SmallVector<Type> args;
+      for (BlockArgument arg : fn.getArguments()) {
+        auto type = dyn_cast<MemRefType>(arg.getType());
+        if (!type || type.getRank() != 1 || !type.getLayout().isIdentity()) {
+          fn.emitError() << "kernel '" << fn.getName() << "' argument " << arg.getArgNumber()
+                         << " is " << arg.getType() << " (rule: every kernel argument is a flat memref<?xT>)";
+          return signalPassFailure();
+        }
+        args.push_back(MemRefType::get({kBufferExtent}, type.getElementType()));
+      }
+      auto kernel = gpu::GPUFuncOp::create(b, fn.getLoc(), fn.getName(), b.getFunctionType(args, {}));
+      kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+      int32_t threads = int32_t(group.getInt());
+      kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({threads, 1, 1}));
+
+      // The kernel's body replaces the empty entry block gpu.func was built with.
+      Region &body = kernel.getBody();
+      body.front().erase();
+      body.takeBody(fn.getBody());
+      for (auto [arg, type] : llvm::zip(body.getArguments(), args))
+        arg.setType(type);
+      body.walk([&](func::ReturnOp ret) {
+        OpBuilder at(ret);
+        gpu::ReturnOp::create(at, ret.getLoc());
+        ret.erase();
+      });
+      fn.erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace weft

@@ -1,0 +1,21 @@
+#ifndef WEFT_PTX_PASSES_TD
+#define WEFT_PTX_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def WeftPtxOutlineKernels : Pass<"weft-ptx-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Each weft.kernel function (after weft-gpu-map-grid) -> a gpu.func kernel of gpu.module @weft_kernels";
+  let description = [{
+    What the NVVM path starts from: the kernels of the module move into one `gpu.module` as
+    `gpu.func ... kernel`, with `known_block_size` = (weft.workgroup, 1, 1), and the module
+    becomes a `gpu.container_module`. Each `memref<?xT>` argument (a program buffer or the
+    parameter block, docs/abi.md) is retyped to a static extent (2^62), which changes no load or
+    store but lets `convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv}` pass it as one pointer:
+    the CUDA launch ABI is then one device pointer per buffer, then the parameter block's. The
+    kernels index their buffers only through memref.load/store and vector.load/store, never
+    memref.dim, so the extent is never read.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
+#endif // WEFT_PTX_PASSES_TD

@@ -1,0 +1,61 @@
+// Opening a device by name, and listing the devices present (weft/Device.h).
+#include "weft/Device.h"
+#include "weft/Cuda.h"
+#include "weft/Vulkan.h"
+
+#include <charconv>
+
+namespace weft {
+
+namespace {
+
+/// "vulkan:2" -> ("vulkan", 2); "cuda" -> ("cuda", -1: the device's own default choice).
+bool splitName(const std::string &name, std::string &kind, int &index) {
+  size_t colon = name.find(':');
+  kind = name.substr(0, colon);
+  index = -1;
+  if (colon == std::string::npos) return true;
+  const char *b = name.data() + colon + 1, *e = name.data() + name.size();
+  auto [p, ec] = std::from_chars(b, e, index);
+  return ec == std::errc() && p == e && index >= 0;
+}
+
+template <typename D> void listKind(const char *kind, std::vector<std::string> &out) {
+  auto names = D::list();
+  if (!names) {
+    out.push_back(std::string(kind) + ": none (" + names.message() + ")");
+    return;
+  }
+  if (names->empty()) out.push_back(std::string(kind) + ": none (the driver lists no device)");
+  for (size_t i = 0; i < names->size(); ++i) out.push_back(std::string(kind) + ":" + std::to_string(i) + ": " + (*names)[i]);
+}
+
+} // namespace
+
+Result<std::unique_ptr<Device>> openDevice(const std::string &name) {
+  std::string kind;
+  int index = -1;
+  if (!splitName(name, kind, index))
+    return Status::error("device '" + name + "': the index after ':' must be an integer >= 0 (e.g. vulkan:1)");
+  if (kind == "cpu" && index < 0) return std::unique_ptr<Device>(new CpuDevice());
+  if (kind == "vulkan") {
+    auto d = VulkanDevice::open(index);
+    if (!d) return d.status();
+    return std::unique_ptr<Device>(std::move(*d));
+  }
+  if (kind == "cuda") {
+    auto d = CudaDevice::open(index);
+    if (!d) return d.status();
+    return std::unique_ptr<Device>(std::move(*d));
+  }
+  return Status::error("unknown device '" + name + "' (known: cpu, vulkan, vulkan:N, cuda, cuda:N)");
+}
+
+std::vector<std::string> listDevices() {
+  std::vector<std::string> out = {"cpu: " + CpuDevice().name()};
+  listKind<VulkanDevice>("vulkan", out);
+  listKind<CudaDevice>("cuda", out);
+  return out;
+}
+
+} // namespace weft
