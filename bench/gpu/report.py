@@ -1,6 +1,7 @@
 """report.py WEFT_TSV TORCH_TSV DEVICE: joins weft-bench-gpu's and torch_peers.py's tab-separated lines into the GPU bench table:
 per case weft's median time and GB/s, its fraction of the measured copy bandwidth, and
-PyTorch's time with the ratio (PyTorch time / weft time: above 1, weft is faster)."""
+PyTorch's time with the ratio (PyTorch time / weft time: above 1, weft is faster), and the same
+for the Triton col2im kernel where it ran."""
 import sys
 
 
@@ -19,9 +20,14 @@ weft, torch = read(sys.argv[1]), read(sys.argv[2])
 label = sys.argv[3] if len(sys.argv) > 3 else "?"
 copy = torch["copy"][1]
 print(f"GPU: {torch.get('device', '?')}; device-to-device copy {copy:.0f} GB/s (torch, bytes read + written)")
-print(f"| case | weft ({label}) us | GB/s | % of copy | PyTorch us | PyTorch / weft |")
-print("|---|---|---|---|---|---|")
+print(f"| case | weft ({label}) us | GB/s | % of copy | PyTorch us | PyTorch / weft | Triton us | Triton / weft |")
+print("|---|---|---|---|---|---|---|---|")
+
+
+def peer_text(peer, us):
+    return f"{peer[0]:.1f} | {peer[0] / us:.2f}x" if peer else "- | -"
+
+
 for name, (us, gbs) in sorted(weft.items()):
-    peer = torch.get(name)
-    peer_text = f"{peer[0]:.1f} | {peer[0] / us:.2f}x" if peer else "- | -"
-    print(f"| {name} | {us:.1f} | {gbs:.0f} | {100 * gbs / copy:.0f}% | {peer_text} |")
+    print(f"| {name} | {us:.1f} | {gbs:.0f} | {100 * gbs / copy:.0f}% | {peer_text(torch.get(name), us)} | "
+          f"{peer_text(torch.get('triton:' + name), us)} |")

@@ -1,10 +1,35 @@
 """The GPU bench's peers, on the same GPU and shapes as bench/gpu/kernels.mlir: PyTorch's fold
-(col2im), unfold (im2col) and cat, and a device-to-device copy as the bandwidth limit. Medians of
+(col2im), unfold (im2col), cat, conv_transpose1d (cuDNN) and matmul (cuBLAS, no TF32), a Triton
+col2im gather kernel (where Triton is installed), and a device-to-device copy as the bandwidth
+limit. Medians of
 CUDA-event timings over many runs after a warm-up; GB/s over the bytes each op must move.
 Prints one tab-separated line per case: NAME median_us GB/s."""
 import torch
 
+try:
+    import triton
+    import triton.language as tl
+except ImportError:  # the table then has no Triton rows
+    triton = None
+
 RUNS = 100
+
+if triton is not None:
+
+    @triton.jit
+    def col2im_kernel(cols, out, T_in, T_out, OC: tl.constexpr, K: tl.constexpr, S: tl.constexpr,
+                      BLOCK: tl.constexpr):
+        # out[oc][t] = sum over taps k with (t - k) % S == 0 of cols[(t - k) / S][oc * K + k]
+        oc = tl.program_id(1)
+        t = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+        acc = tl.zeros([BLOCK], dtype=tl.float32)
+        for k in tl.static_range(K):
+            tk = t - k
+            t_in = tk // S
+            ok = (tk >= 0) & (tk % S == 0) & (t_in < T_in) & (t < T_out)
+            v = tl.load(cols + t_in * (OC * K) + oc * K + k, mask=ok, other=0.0)
+            acc += v.to(tl.float32)
+        tl.store(out + oc * T_out + t, acc.to(out.dtype.element_ty), mask=t < T_out)
 
 
 def median_us(fn):
@@ -40,7 +65,14 @@ def main():
         # fold wants [N, C*k, L]: channels x taps as rows, the T_in positions as columns.
         inp = cols.view(T_in, OC, K).permute(1, 2, 0).reshape(1, OC * K, T_in).contiguous()
         fn = lambda: torch.nn.functional.fold(inp, (1, T_out), (1, K), stride=(1, s))
-        report(name, fn, (cols.numel() + OC * T_out) * cols.element_size())
+        nbytes = (cols.numel() + OC * T_out) * cols.element_size()
+        report(name, fn, nbytes)
+        if triton is not None:
+            out = torch.empty(OC, T_out, device=dev, dtype=dtype)
+            block = 256
+            grid = (triton.cdiv(T_out, block), OC)
+            tfn = lambda: col2im_kernel[grid](cols, out, T_in, T_out, OC, K, s, block)
+            report("triton:" + name, tfn, nbytes)
 
     col2im("col2im_f32", torch.float32, 16, 512, 2048, 8)
     col2im("col2im_f16", torch.float16, 16, 512, 2048, 8)
@@ -61,6 +93,18 @@ def main():
 
     cat("concat_f32", torch.float32)
     cat("concat_f16", torch.float16)
+
+    # conv_transpose_1d f16 (IC 1024, OC 512, K 16, s 8, T_in 2048) through cuDNN.
+    x = torch.randn(1, 1024, 2048, device=dev, dtype=torch.float16)
+    w = torch.randn(1024, 512, 16, device=dev, dtype=torch.float16) * 0.03
+    T_out = 2047 * 8 + 16
+    report("conv_transpose_f16", lambda: torch.nn.functional.conv_transpose1d(x, w, stride=8),
+           (x.numel() + w.numel() + 512 * T_out) * 2)
+
+    torch.backends.cuda.matmul.allow_tf32 = False
+    a = torch.randn(1024, 1024, device=dev)
+    b = torch.randn(1024, 1024, device=dev)
+    report("matmul_f32", lambda: a @ b, 3 * a.numel() * 4)
     print("device\t" + torch.cuda.get_device_name(), flush=True)
 
 
