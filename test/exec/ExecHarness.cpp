@@ -1,4 +1,5 @@
 #include "ExecHarness.h"
+#include "MetalEmulation.h"
 
 #include "test/reference/Reference.h"
 #include "weft/Npy.h"
@@ -127,38 +128,43 @@ void checkOnDevice(Device &device, const ExecCase &c, const Artifact &artifact,
   EXPECT_TRUE(cmp.ok()) << artifact.target << " on " << device.name() << " vs reference: " << cmp.message();
 }
 
-// Compiles case `c` for the GPU targets (spirv, ptx) and runs each on the devices present of its
-// kind against `want`. Schedules that are CPU forms (the row sweep, wide vectors) are not GPU
+// Compiles case `c` for the GPU targets (spirv, ptx, msl) and runs each on the devices present of
+// its kind against `want`. Schedules that are CPU forms (the row sweep, wide vectors) are not GPU
 // schedules: the compiler refuses them by rule, which is tested on its own, so those cases are
-// skipped here. Returns target ptx's module (empty when refused) for ptxas.
-std::string checkGpuTargets(const ExecCase &c, const std::string &text,
-                            const std::vector<std::shared_ptr<Buffer>> &inputs, const Buffer &want) {
+// skipped here. Returns the artifacts, for the checks of whole batches (ptxas, the MSL emulation).
+std::vector<Artifact> checkGpuTargets(const ExecCase &c, const std::string &text,
+                                      const std::vector<std::shared_ptr<Buffer>> &inputs, const Buffer &want) {
   CompileOptions options;
   options.schedule = c.schedule;
   std::vector<Artifact> artifacts;
-  std::string ptx;
-  for (const char *target : {"spirv", "ptx"}) {
+  for (const char *target : {"spirv", "ptx", "msl"}) {
     auto compiled = compile(Source{text, c.name}, target, options);
     if (!compiled && compiled.message().find(" on target ") != std::string::npos) continue; // a CPU form
     EXPECT_TRUE(compiled.ok()) << "target " << target << ": " << compiled.message();
     if (!compiled) continue;
     EXPECT_EQ(compiled->size(), 1u);
     artifacts.push_back((*compiled)[0]);
-    if (artifacts.back().target == "ptx") ptx = artifacts.back().source;
   }
   exportCase(c, artifacts, inputs, want);
   for (const auto &device : gpuDevices())
     for (const Artifact &a : artifacts)
       if (a.target == device->target()) checkOnDevice(*device, c, a, inputs, want);
-  return ptx;
+  return artifacts;
 }
 
 struct Ran {
   const ExecCase *c;
   std::vector<std::shared_ptr<Buffer>> inputs;
   Buffer jitOut;
+  Buffer want; ///< the scalar reference's output
   Artifact cpp;
-  std::string ptx; ///< target ptx's module; empty where the schedule is a CPU form
+  std::vector<Artifact> gpu; ///< the GPU targets' artifacts (none where the schedule is a CPU form)
+
+  const Artifact *gpuArtifact(const std::string &target) const {
+    for (const Artifact &a : gpu)
+      if (a.target == target) return &a;
+    return nullptr;
+  }
 };
 
 // Where the CUDA toolkit is present, ptxas must accept every PTX module of the batch for sm_90
@@ -170,7 +176,7 @@ void checkPtxas(const std::string &family, const std::vector<Ran> &ran) {
   ASSERT_NE(mkdtemp(dirTemplate), nullptr);
   std::string dir = dirTemplate;
   for (const Ran &r : ran)
-    if (!r.ptx.empty()) std::ofstream(dir + "/" + r.c->name + ".ptx") << r.ptx;
+    if (const Artifact *ptx = r.gpuArtifact("ptx")) std::ofstream(dir + "/" + r.c->name + ".ptx") << ptx->source;
   std::string cmd = "cd " + dir + " && ls *.ptx | xargs -P 2 -I{} sh -c '" + ptxas +
                     " -arch=sm_90 {} -o /dev/null 2> {}.log || { echo {}; cat {}.log; exit 255; }' > ptxas.log 2>&1";
   if (std::system(cmd.c_str()) != 0) {
@@ -224,6 +230,37 @@ void checkCppAgainstJit(const std::string &family, std::vector<Ran> &ran) {
   }
 }
 
+// Target msl without Metal: the batch's kernels compiled against the emulated Metal standard
+// library (warnings as errors) and run on the CPU, each against the scalar reference.
+void checkMslEmulation(const std::string &family, const std::vector<Ran> &ran) {
+  std::vector<const Artifact *> artifacts;
+  for (const Ran &r : ran)
+    if (const Artifact *msl = r.gpuArtifact("msl")) artifacts.push_back(msl);
+  if (artifacts.empty()) return;
+  char dirTemplate[] = "/tmp/weft-msl-XXXXXX";
+  ASSERT_NE(mkdtemp(dirTemplate), nullptr);
+  std::string dir = dirTemplate;
+  auto emulation = MetalEmulation::build(artifacts, dir);
+  ASSERT_TRUE(emulation.ok()) << family << ": " << emulation.message();
+  for (const Ran &r : ran) {
+    const Artifact *msl = r.gpuArtifact("msl");
+    if (!msl) continue;
+    SCOPED_TRACE("MSL (emulated) of case " + r.c->name);
+    auto out = Buffer::allocate(r.want.dtype(), r.want.shape());
+    ASSERT_TRUE(out.ok()) << out.message();
+    fillRandom(*out, 99); // poisoned: every element must be written
+    std::vector<Buffer *> args;
+    for (auto &in : r.inputs) args.push_back(in.get());
+    args.push_back(&*out);
+    Status st = (*emulation)->dispatch(*msl, args);
+    ASSERT_TRUE(st.ok()) << st.message();
+    Status cmp = r.c->tolerance == 0 ? expectBitExact(*out, r.want) : expectClose(*out, r.want, r.c->tolerance);
+    EXPECT_TRUE(cmp.ok()) << "MSL (emulated) vs reference: " << cmp.message();
+  }
+  if (!::testing::Test::HasFailure())
+    if (std::system(("rm -rf " + dir).c_str()) != 0) ADD_FAILURE() << "cannot remove " << dir;
+}
+
 } // namespace
 
 void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
@@ -241,7 +278,7 @@ void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
     ASSERT_EQ(jit->size(), 1u);
     CpuProgram &prog = (*jit)[0];
 
-    Ran r{&c, {}, {}, {}};
+    Ran r{&c, {}, {}, {}, {}, {}};
     std::vector<const Buffer *> refIns;
     std::vector<Buffer *> args;
     for (size_t i = 0; i < c.spec.inputs.size(); ++i) {
@@ -275,7 +312,8 @@ void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
     ASSERT_TRUE(refSt.ok()) << refSt.message();
     Status cmp = c.tolerance == 0 ? expectBitExact(*out, *want) : expectClose(*out, *want, c.tolerance);
     EXPECT_TRUE(cmp.ok()) << "JIT vs reference: " << cmp.message();
-    r.ptx = checkGpuTargets(c, *text, r.inputs, *want);
+    r.gpu = checkGpuTargets(c, *text, r.inputs, *want);
+    r.want = *want;
 
     // Another split of the grid (5 chunks: boundaries where 2 threads never put them) must give
     // the same bits: grid items are independent.
@@ -296,6 +334,7 @@ void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
   }
   checkCppAgainstJit(family, ran);
   checkPtxas(family, ran);
+  checkMslEmulation(family, ran);
 }
 
 } // namespace weft::test

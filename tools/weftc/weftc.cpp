@@ -3,7 +3,8 @@
 // take), per function NAME.program for the CPU targets (the program description a library built
 // from NAME.cpp is loaded with), and the readable sources: NAME.cpp for target cpp, NAME.ll
 // (optimised LLVM IR) for target cpu with --emit-source, per kernel ENTRY.comp (GLSL) and
-// ENTRY.spv (SPIR-V) for target spirv, NAME.ptx for target ptx. --list-targets lists the
+// ENTRY.spv (SPIR-V) for target spirv, NAME.ptx for target ptx, per kernel ENTRY.metal for
+// target msl. --list-targets lists the
 // targets of this build (compiler/targets/).
 #include "compiler/Compiler.h"
 #include "compiler/targets/TargetBackend.h"
@@ -175,8 +176,9 @@ int main(int argc, char **argv) {
         if (weft::Status s = writeFile(k.entry + "." + t.sourceExtension(), k.source); !s)
           return fail(s.message());
         std::string bytes(k.binary.begin(), k.binary.end());
-        if (weft::Status s = writeFile(k.entry + "." + t.binaryExtension(), bytes); !s)
-          return fail(s.message());
+        if (!t.binaryExtension().empty())
+          if (weft::Status s = writeFile(k.entry + "." + t.binaryExtension(), bytes); !s)
+            return fail(s.message());
       }
     }
   }

@@ -5,8 +5,9 @@
 // index is converted at each access.
 #include "compiler/targets/spirv/GlslEmitter.h"
 
-#include "lowering/Passes.h"
 #include "lowering/cfamily/CFamilyPrinter.h"
+#include "lowering/cfamily/GpuDialect.h"
+#include "lowering/cfamily/GpuKernels.h"
 #include "templates/Templates.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -23,7 +24,7 @@ using namespace weft::cfamily;
 namespace weft::lowering {
 namespace {
 
-class GlslDialect : public CFamilyDialect {
+class GlslDialect : public GpuDialect {
 public:
   explicit GlslDialect(const GlslOptions &o) : options(o) {}
   const GlslOptions &options;
@@ -43,7 +44,7 @@ public:
     return "";
   }
 
-  std::string unsignedName(Type t) {
+  std::string unsignedName(Type t) override {
     std::string s = scalarType(t);
     if (s == "int") return "uint";
     if (s == "bool" || s.empty()) return s;
@@ -104,43 +105,16 @@ public:
     return std::to_string(x);
   }
 
-  std::string builtin(Builtin b, Type t, ArrayRef<std::string> args) override {
-    std::string list = "(" + llvm::join(args, ", ") + ")";
-    auto helper = [&](StringRef fn) {
-      helpers.insert("vulkan/weft_divide.glsl");
-      return (fn + list).str();
-    };
-    switch (b) {
-    case Builtin::Fma: return "fma" + list;
-    case Builtin::MaxSI: return "max" + list;
-    case Builtin::MinSI: return "min" + list;
-    case Builtin::MaxUI:
-    case Builtin::MinUI: {
-      if (isa<VectorType>(t)) return "";
-      std::string u = unsignedName(t);
-      return scalarType(t) + "(" + (b == Builtin::MaxUI ? "max(" : "min(") + u + "(" + args[0] + "), " + u + "(" +
-             args[1] + ")))";
-    }
-    case Builtin::FloorDivSI: return isa<VectorType>(t) ? "" : helper("weft_floordivsi");
-    case Builtin::CeilDivSI: return isa<VectorType>(t) ? "" : helper("weft_ceildivsi");
-    case Builtin::CeilDivUI: {
-      if (isa<VectorType>(t)) return "";
-      std::string u = unsignedName(t);
-      helpers.insert("vulkan/weft_divide.glsl");
-      return scalarType(t) + "(weft_ceildivui(" + u + "(" + args[0] + "), " + u + "(" + args[1] + ")))";
-    }
-    // GLSL's min/max leave NaN operands undefined and it has no fmod: not printed until needed.
-    default: return "";
-    }
+  std::string idVariable(GpuIndex which) override {
+    return which == GpuIndex::Thread       ? "gl_LocalInvocationID"
+           : which == GpuIndex::Group      ? "gl_WorkGroupID"
+           : which == GpuIndex::GroupCount ? "gl_NumWorkGroups"
+                                           : "gl_WorkGroupSize";
   }
 
-  std::string gpuIndex(GpuIndex which, unsigned dim) override {
-    const char *var = which == GpuIndex::Thread       ? "gl_LocalInvocationID"
-                      : which == GpuIndex::Group      ? "gl_WorkGroupID"
-                      : which == GpuIndex::GroupCount ? "gl_NumWorkGroups"
-                                                      : "gl_WorkGroupSize";
-    return scalarType(IndexType::get(ctx)) + "(" + var + "." + "xyz"[dim] + ")";
-  }
+  std::string lane(StringRef v, int64_t i) override { return (v + "." + std::string(1, "xyzw"[i])).str(); }
+
+  void usesDivideHelpers() override { helpers.insert("vulkan/weft_divide.glsl"); }
 
   std::string element(StringRef base, StringRef index) override {
     // GLSL indexes arrays with 32-bit integers; a 64-bit index converts (storage buffers are
@@ -149,34 +123,9 @@ public:
     return (base + "[uint(" + index + ")]").str();
   }
 
-  std::string broadcast(VectorType t, StringRef scalar) override { return vectorType(t) + "(" + scalar.str() + ")"; }
-
-  std::string vectorLoad(VectorType t, Space, StringRef base, StringRef index) override {
-    SmallVector<std::string> lanes;
-    for (int64_t i = 0; i < t.getNumElements(); ++i)
-      lanes.push_back(element(base, i ? ("(" + index + ") + " + std::to_string(i)).str() : index.str()));
-    return vectorType(t) + "(" + llvm::join(lanes, ", ") + ")";
-  }
-
-  std::string vectorStore(VectorType t, StringRef value, Space, StringRef base, StringRef index) override {
-    SmallVector<std::string> lanes;
-    for (int64_t i = 0; i < t.getNumElements(); ++i)
-      lanes.push_back(element(base, i ? ("(" + index + ") + " + std::to_string(i)).str() : index.str()) + " = " +
-                      value.str() + "." + "xyzw"[i]);
-    return llvm::join(lanes, "; ");
-  }
-
-  std::string scratchArray(Type elem, int64_t count, StringRef name) override {
-    return scalarType(elem) + " " + name.str() + "[" + std::to_string(count) + "]";
-  }
-
   LogicalResult printKernelBegin(func::FuncOp fn, const KernelSignature &k, raw_indented_ostream &os) override {
+    if (failed(checkGpuKernel(fn, k))) return failure();
     auto wg = fn->getAttrOfType<IntegerAttr>("weft.workgroup");
-    if (!wg || !fn->hasAttr("weft.kernel"))
-      return fn.emitError() << "kernel '" << k.name << "' has no weft.workgroup: run weft-gpu-map-grid first";
-    if (k.args.empty() || k.args.back().kind != KernelArg::Params)
-      return fn.emitError() << "kernel '" << k.name << "' ends with index arguments: a GPU kernel takes buffers "
-                               "and the parameter block only";
     os << "layout(local_size_x = " << wg.getInt() << ") in;\n\n";
     for (const KernelArg &a : k.args) {
       if (a.kind != KernelArg::Buffer || !a.used) continue;
@@ -191,7 +140,6 @@ public:
     return success();
   }
 
-  MLIRContext *ctx = nullptr;
   int64_t pushSlots = 0; // the parameter slots the kernel reads: the push-constant array's length
 };
 
@@ -231,7 +179,7 @@ LogicalResult emitGlslKernel(func::FuncOp fn, const GlslOptions &options, std::s
   std::string body;
   llvm::raw_string_ostream bodyStream(body);
   GlslDialect dialect(options);
-  dialect.ctx = fn.getContext();
+  dialect.context = fn.getContext();
   if (fn.getNumArguments() > 0) {
     Value params = fn.getArguments().back();
     for (Operation *user : params.getUsers()) {
@@ -267,20 +215,10 @@ LogicalResult emitGlslKernel(func::FuncOp fn, const GlslOptions &options, std::s
 }
 
 LogicalResult emitGlslSources(ModuleOp module, llvm::raw_ostream &os) {
-  auto programs = readPrograms(module);
-  if (failed(programs)) return failure();
-  for (const auto &[name, program] : *programs)
-    for (const LaunchDesc &launch : program.launches) {
-      auto fn = module.lookupSymbol<func::FuncOp>(launch.entry);
-      if (!fn) return module.emitError() << "program '" << name << "' launches '" << launch.entry << "', which is no kernel";
-      std::string source;
-      std::set<std::string> requires;
-      if (failed(emitGlslKernel(fn, glslOptionsFor(program), source, requires))) return failure();
-      os << "// ---- kernel " << launch.entry << " (requires";
-      for (const std::string &r : requires) os << " " << r;
-      os << ") ----\n" << source;
-    }
-  return success();
+  return printKernelSources(module, os, [](func::FuncOp fn, const ProgramDesc &program, std::string &out,
+                                           std::set<std::string> &requires) {
+    return emitGlslKernel(fn, glslOptionsFor(program), out, requires);
+  });
 }
 
 } // namespace weft::lowering
