@@ -30,11 +30,12 @@ namespace {
 /// The dialects of tensor-level and loop-level input. The LLVM dialect and the translations to
 /// LLVM IR are loaded where they are used (by the conversion passes and by CpuJit.cpp), which
 /// keeps their headers out of this file; a target adds what its stages need (registerDialects).
-std::unique_ptr<MLIRContext> makeContext(const TargetBackend &target) {
+std::unique_ptr<MLIRContext> makeContext(const TargetBackend *target) {
   DialectRegistry registry;
   registry.insert<WeftDialect, func::FuncDialect, arith::ArithDialect, scf::SCFDialect, memref::MemRefDialect,
                   vector::VectorDialect, math::MathDialect, tensor::TensorDialect>();
-  target.registerDialects(registry);
+  if (target)
+    target->registerDialects(registry);
   // One small module at a time: a thread pool would cost more to start than it saves.
   auto ctx = std::make_unique<MLIRContext>(registry, MLIRContext::Threading::DISABLED);
   // The diagnostic names the op and quotes its source line; a generic dump of it adds nothing.
@@ -128,7 +129,7 @@ double msSince(std::chrono::steady_clock::time_point start) {
 /// target that compiles for this process (cpu).
 Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend &target,
                                           const CompileOptions &options, std::vector<CpuKernel> *hostKernels) {
-  std::unique_ptr<MLIRContext> ctx = makeContext(target);
+  std::unique_ptr<MLIRContext> ctx = makeContext(&target);
   llvm::SourceMgr mgr;
   mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src.text, src.name), llvm::SMLoc());
   Diagnostics diags(*ctx, mgr);
@@ -188,6 +189,18 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend
 }
 
 } // namespace
+
+Result<std::string> canonicalIR(const Source &src) {
+  std::unique_ptr<MLIRContext> ctx = makeContext(nullptr); // weft's input dialects
+
+  llvm::SourceMgr mgr;
+  mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src.text, src.name), llvm::SMLoc());
+  Diagnostics diags(*ctx, mgr);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(mgr, ctx.get());
+  if (!module)
+    return diags.error(src.name + " is not a valid weft module");
+  return printIR(*module);
+}
 
 Result<std::vector<CpuProgram>> compileCpu(const Source &src, const CompileOptions &options) {
   auto cpu = lookupTargetBackend("cpu");

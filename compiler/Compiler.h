@@ -46,6 +46,10 @@ struct CompileOptions {
 Result<std::vector<Artifact>> compile(const Source &src, const std::string &target,
                                       const CompileOptions &options = {});
 
+/// `src` parsed and printed again: the same module whatever its spacing, comments or SSA names,
+/// for cache keys. The error is compile()'s for text that does not parse.
+Result<std::string> canonicalIR(const Source &src);
+
 /// One function compiled for the host CPU: its artifact and its JIT-compiled kernel.
 struct CpuProgram {
   Artifact artifact;

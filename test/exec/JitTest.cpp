@@ -1,0 +1,171 @@
+// The JIT API (weft/Jit.h) and its kernel cache: a memory hit returns the same kernel, a second
+// process finds the disk entry, a corrupt entry is rebuilt, an unusable cache folder is an error,
+// two processes filling one cache at once both get correct kernels, and bad input is a message.
+#include "weft/Jit.h"
+
+#include "test/reference/Reference.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+using namespace weft;
+
+namespace {
+
+const char *kSource = R"(
+func.func @join(%a: tensor<3x5xf32>, %b: tensor<3x4xf32>) -> tensor<3x9xf32> {
+  %c = weft.concat %a, %b {axis = 1 : i64} : tensor<3x5xf32>, tensor<3x4xf32> -> tensor<3x9xf32>
+  return %c : tensor<3x9xf32>
+}
+)";
+
+std::string tempDir() {
+  char dir[] = "/tmp/weft-jit-XXXXXX";
+  EXPECT_NE(mkdtemp(dir), nullptr);
+  return dir;
+}
+
+/// Runs `exe` (the join above) on `device` against the reference; "" or what differs.
+std::string runJoin(Device &device, const Executable &exe) {
+  auto a = device.allocate(DType::f32, {3, 5}), b = device.allocate(DType::f32, {3, 4});
+  auto out = device.allocate(DType::f32, {3, 9});
+  auto want = Buffer::allocate(DType::f32, {3, 9});
+  if (!a || !b || !out || !want) return "allocation failed";
+  fillRandom(*a, 1);
+  fillRandom(*b, 2);
+  fillRandom(*out, 3);
+  if (Status s = device.dispatch(exe, {&*a, &*b, &*out}); !s) return s.message();
+  if (Status s = referenceOp("concat", exe.program().attrs, {&*a, &*b}, *want); !s) return s.message();
+  Status same = expectBitExact(*out, *want);
+  return same ? "" : same.message();
+}
+
+size_t filesIn(const std::string &dir) {
+  size_t n = 0;
+  for (auto &e : std::filesystem::directory_iterator(dir)) n += e.is_regular_file();
+  return n;
+}
+
+} // namespace
+
+TEST(Jit, CpuKernelsAreCachedInMemory) {
+  auto jit = Jit::create({"off", ""});
+  ASSERT_TRUE(jit.ok()) << jit.message();
+  CpuDevice cpu(2);
+  auto first = (*jit)->compile(cpu, kSource, "join");
+  ASSERT_TRUE(first.ok()) << first.message();
+  auto again = (*jit)->compile(cpu, kSource, "join");
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_EQ(first->get(), again->get());
+  JitStats st = (*jit)->stats();
+  EXPECT_EQ(st.compiles, 1u);
+  EXPECT_EQ(st.memoryHits, 1u);
+  EXPECT_EQ(st.diskCacheDir, "");
+  EXPECT_EQ(runJoin(cpu, **first), "");
+}
+
+TEST(Jit, BadInputIsAMessage) {
+  auto jit = Jit::create({"off", ""});
+  ASSERT_TRUE(jit.ok());
+  CpuDevice cpu(1);
+  auto missing = (*jit)->compile(cpu, kSource, "nope");
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find("function 'nope'"), std::string::npos) << missing.message();
+  EXPECT_NE(missing.message().find("the module has no function 'nope'"), std::string::npos) << missing.message();
+  auto broken = (*jit)->compile(cpu, "func.func @f(", "f");
+  EXPECT_FALSE(broken.ok());
+  EXPECT_NE(broken.message().find("is not a valid weft module"), std::string::npos) << broken.message();
+  auto schedule = (*jit)->compile(cpu, kSource, "join", "#weft.schedule<gather = bounded>");
+  EXPECT_FALSE(schedule.ok());
+  EXPECT_NE(schedule.message().find("does not apply to concat"), std::string::npos) << schedule.message();
+  auto unusable = Jit::create({"/proc/weft-cache", ""});
+  EXPECT_FALSE(unusable.ok());
+  EXPECT_NE(unusable.message().find("the kernel cache directory is unusable: cannot create '/proc/weft-cache'"),
+            std::string::npos)
+      << unusable.message();
+}
+
+// The disk cache serves targets whose artifacts a device loads: Vulkan here (lavapipe in CI).
+TEST(Jit, DiskCacheServesAnotherJitAndRebuildsCorruptEntries) {
+  auto vulkan = openDevice("vulkan");
+  if (!vulkan) GTEST_SKIP() << vulkan.message();
+  std::string dir = tempDir(), dump = tempDir();
+  {
+    auto jit = Jit::create({dir, dump});
+    ASSERT_TRUE(jit.ok()) << jit.message();
+    auto exe = (*jit)->compile(**vulkan, kSource, "join");
+    ASSERT_TRUE(exe.ok()) << exe.message();
+    EXPECT_EQ((*jit)->stats().compiles, 1u);
+    EXPECT_EQ(runJoin(**vulkan, **exe), "");
+    EXPECT_TRUE(std::filesystem::exists(dump + "/join.spirv.weft"));
+  }
+  ASSERT_EQ(filesIn(dir), 1u);
+  std::string entry = std::filesystem::directory_iterator(dir)->path().string();
+  {
+    auto jit = Jit::create({dir, ""});
+    ASSERT_TRUE(jit.ok());
+    // The same module spelt differently (spacing, comments) is the same entry: the key hashes the
+    // canonical IR.
+    auto exe = (*jit)->compile(**vulkan, std::string("// a comment\n") + kSource + "\n\n", "join");
+    ASSERT_TRUE(exe.ok()) << exe.message();
+    JitStats st = (*jit)->stats();
+    EXPECT_EQ(st.diskHits, 1u);
+    EXPECT_EQ(st.compiles, 0u);
+    EXPECT_EQ(runJoin(**vulkan, **exe), "");
+  }
+  // Cut the entry short: the next Jit notices, compiles again and writes a good entry.
+  std::filesystem::resize_file(entry, std::filesystem::file_size(entry) / 2);
+  {
+    auto jit = Jit::create({dir, ""});
+    ASSERT_TRUE(jit.ok());
+    auto exe = (*jit)->compile(**vulkan, kSource, "join");
+    ASSERT_TRUE(exe.ok()) << exe.message();
+    JitStats st = (*jit)->stats();
+    EXPECT_EQ(st.corruptEntries, 1u);
+    EXPECT_EQ(st.compiles, 1u);
+    EXPECT_EQ(runJoin(**vulkan, **exe), "");
+    EXPECT_TRUE(readArtifact(entry).ok());
+  }
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(dump);
+}
+
+// One of two processes filling one cache at once (JitTest.TwoProcessesFillOneCache starts them).
+TEST(Jit, FillCacheChild) {
+  std::string dir = std::getenv("WEFT_JIT_CHILD_DIR") ? std::getenv("WEFT_JIT_CHILD_DIR") : "";
+  if (dir.empty()) GTEST_SKIP() << "runs as a child of TwoProcessesFillOneCache";
+  auto vulkan = openDevice("vulkan");
+  ASSERT_TRUE(vulkan.ok()) << vulkan.message();
+  auto jit = Jit::create({dir, ""});
+  ASSERT_TRUE(jit.ok()) << jit.message();
+  auto exe = (*jit)->compile(**vulkan, kSource, "join");
+  ASSERT_TRUE(exe.ok()) << exe.message();
+  EXPECT_EQ(runJoin(**vulkan, **exe), "");
+}
+
+TEST(Jit, TwoProcessesFillOneCache) {
+  if (auto vulkan = openDevice("vulkan"); !vulkan) GTEST_SKIP() << vulkan.message();
+  std::string dir = tempDir();
+  char self[4096] = {0};
+  ASSERT_GT(readlink("/proc/self/exe", self, sizeof self - 1), 0);
+  std::string child = "WEFT_JIT_CHILD_DIR=" + dir + " " + self + " --gtest_filter=Jit.FillCacheChild > " + dir;
+  std::string cmd = child + "/a.log 2>&1 & p1=$!; " + child + "/b.log 2>&1 & p2=$!; wait $p1 && wait $p2";
+  int rc = std::system(("bash -c '" + cmd + "'").c_str());
+  std::ifstream a(dir + "/a.log"), b(dir + "/b.log");
+  std::string logs((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
+  logs.append((std::istreambuf_iterator<char>(b)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(rc, 0) << logs;
+  EXPECT_NE(logs.find("[  PASSED  ] 1 test"), std::string::npos) << logs;
+  size_t entries = 0;
+  for (auto &e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".weft") {
+      ++entries;
+      EXPECT_TRUE(readArtifact(e.path().string()).ok());
+    }
+  EXPECT_EQ(entries, 1u); // no temporary left, one entry
+  std::filesystem::remove_all(dir);
+}
