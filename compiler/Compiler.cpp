@@ -62,6 +62,26 @@ private:
   SourceMgrDiagnosticHandler handler;
 };
 
+/// A source parsed in its own context (with `target`'s dialects, when given), its diagnostics
+/// collected as text. Kept behind a pointer: the diagnostics refer to the context and the buffer.
+struct Parsed {
+  std::unique_ptr<MLIRContext> ctx;
+  llvm::SourceMgr mgr;
+  std::unique_ptr<Diagnostics> diags;
+  OwningOpRef<ModuleOp> module;
+};
+
+Result<std::unique_ptr<Parsed>> parse(const Source &src, const TargetBackend *target) {
+  auto p = std::make_unique<Parsed>();
+  p->ctx = makeContext(target);
+  p->mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src.text, src.name), llvm::SMLoc());
+  p->diags = std::make_unique<Diagnostics>(*p->ctx, p->mgr);
+  p->module = parseSourceFile<ModuleOp>(p->mgr, p->ctx.get());
+  if (!p->module)
+    return p->diags->error(src.name + " is not a valid weft module");
+  return p;
+}
+
 std::string printIR(Operation *op) {
   std::string ir;
   llvm::raw_string_ostream os(ir);
@@ -129,14 +149,11 @@ double msSince(std::chrono::steady_clock::time_point start) {
 /// target that compiles for this process (cpu).
 Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend &target,
                                           const CompileOptions &options, std::vector<CpuKernel> *hostKernels) {
-  std::unique_ptr<MLIRContext> ctx = makeContext(&target);
-  llvm::SourceMgr mgr;
-  mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src.text, src.name), llvm::SMLoc());
-  Diagnostics diags(*ctx, mgr);
-
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(mgr, ctx.get());
-  if (!module)
-    return diags.error(src.name + " is not a valid weft module");
+  auto parsed = parse(src, &target);
+  if (!parsed)
+    return parsed.status();
+  Diagnostics &diags = *(*parsed)->diags;
+  OwningOpRef<ModuleOp> &module = (*parsed)->module;
   if (!options.schedule.empty())
     if (Status s = applySchedule(*module, options.schedule, diags); !s)
       return s;
@@ -191,15 +208,10 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend
 } // namespace
 
 Result<std::string> canonicalIR(const Source &src) {
-  std::unique_ptr<MLIRContext> ctx = makeContext(nullptr); // weft's input dialects
-
-  llvm::SourceMgr mgr;
-  mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src.text, src.name), llvm::SMLoc());
-  Diagnostics diags(*ctx, mgr);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(mgr, ctx.get());
-  if (!module)
-    return diags.error(src.name + " is not a valid weft module");
-  return printIR(*module);
+  auto parsed = parse(src, nullptr); // weft's input dialects
+  if (!parsed)
+    return parsed.status();
+  return printIR(*(*parsed)->module);
 }
 
 Result<std::vector<CpuProgram>> compileCpu(const Source &src, const CompileOptions &options) {
