@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 
@@ -59,11 +60,19 @@ struct Jit::Impl {
   std::unordered_map<std::string, std::shared_ptr<Executable>> memory;
   JitStats stats;
 
-  Result<std::shared_ptr<Executable>> build(Device &device, const Source &src, const std::string &function,
-                                            const std::string &schedule);
-  Result<Artifact> compileArtifact(const Source &src, const std::string &target, const std::string &function,
-                                   const std::string &schedule);
+  /// Every function of `src` for `device`, from the disk cache where `function`'s entry is good
+  /// (then only that one), else compiled (then all of them: the module is compiled once).
+  Result<std::map<std::string, std::shared_ptr<Executable>>> build(Device &device, const Source &src,
+                                                                   const std::string &function,
+                                                                   const std::string &schedule);
+  /// The disk entry of `function` (its path; "" without a disk cache).
+  Result<std::string> entryPath(Device &device, const Source &src, const std::string &function,
+                                const std::string &schedule);
   void dump(const Artifact &a);
+  void count(uint64_t JitStats::*counter) {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++(stats.*counter);
+  }
 };
 
 Result<std::unique_ptr<Jit>> Jit::create(JitOptions options) {
@@ -100,11 +109,19 @@ JitStats Jit::stats() const {
   return impl->stats;
 }
 
+namespace {
+
+/// The memory key: the device, the request as given (no parsing: a hit costs a hash lookup).
+std::string memoryKey(const Device &device, const std::string &function, const std::string &schedule,
+                      const std::string &mlirText) {
+  return std::to_string(reinterpret_cast<uintptr_t>(&device)) + '\0' + function + '\0' + schedule + '\0' + mlirText;
+}
+
+} // namespace
+
 Result<std::shared_ptr<Executable>> Jit::compile(Device &device, const std::string &mlirText,
                                                  const std::string &function, const std::string &schedule) {
-  // The memory key: this device, the request as given (no parsing: a hit costs a hash lookup).
-  std::string key = std::to_string(reinterpret_cast<uintptr_t>(&device)) + '\0' + function + '\0' + schedule + '\0' +
-                    mlirText;
+  const std::string key = memoryKey(device, function, schedule, mlirText);
   {
     std::lock_guard<std::mutex> lock(impl->mutex);
     if (auto it = impl->memory.find(key); it != impl->memory.end()) {
@@ -112,88 +129,76 @@ Result<std::shared_ptr<Executable>> Jit::compile(Device &device, const std::stri
       return it->second;
     }
   }
-  // Compiled outside the lock: other threads go on meanwhile. Two threads asking for the same
-  // kernel at once may both compile it; both results are correct and the first one stays.
-  Result<std::shared_ptr<Executable>> built = impl->build(device, Source{mlirText, "<jit " + function + ">"}, function,
-                                                          schedule);
-  if (!built) return built;
+  // Built outside the lock: other threads go on meanwhile. Two threads asking for the same
+  // kernel at once may both build it; both results are correct and the first one stays.
+  auto built = impl->build(device, Source{mlirText, "<jit " + function + ">"}, function, schedule);
+  if (!built) return built.status();
   std::lock_guard<std::mutex> lock(impl->mutex);
-  return impl->memory.emplace(key, *built).first->second;
+  for (auto &[name, exe] : *built) impl->memory.emplace(memoryKey(device, name, schedule, mlirText), exe);
+  return impl->memory.at(key);
 }
 
-Result<Artifact> Jit::Impl::compileArtifact(const Source &src, const std::string &target, const std::string &function,
-                                            const std::string &schedule) {
-  CompileOptions options;
-  options.schedule = schedule;
-  auto artifacts = weft::compile(src, target, options);
-  if (!artifacts) return artifacts.status();
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    ++stats.compiles;
-  }
-  for (Artifact &a : *artifacts)
-    if (a.function == function) return std::move(a);
-  return Status::error("the module has no function '" + function + "'");
+Result<std::string> Jit::Impl::entryPath(Device &device, const Source &src, const std::string &function,
+                                         const std::string &schedule) {
+  if (cacheDir.empty()) return std::string();
+  auto canonical = canonicalIR(src);
+  if (!canonical) return canonical.status();
+  std::string material = std::string("weft ") + WEFT_BUILD_ID + '\0' + device.target() + '\0' + device.describe() +
+                         '\0' + function + '\0' + schedule + '\0' + *canonical;
+  return cacheDir + "/" + hexKey(material) + "." + device.target() + ".weft";
 }
 
-Result<std::shared_ptr<Executable>> Jit::Impl::build(Device &device, const Source &src, const std::string &function,
-                                                     const std::string &schedule) {
+Result<std::map<std::string, std::shared_ptr<Executable>>>
+Jit::Impl::build(Device &device, const Source &src, const std::string &function, const std::string &schedule) {
   const std::string target = device.target();
   auto fail = [&](const std::string &why) {
     return Status::error("weft::Jit: function '" + function + "' for device '" + device.name() + "': " + why);
   };
+  std::map<std::string, std::shared_ptr<Executable>> out;
+  CompileOptions options;
+  options.schedule = schedule;
   if (target.empty()) {
     // The CPU: the in-process JIT, cached in memory only.
     auto *cpu = dynamic_cast<CpuDevice *>(&device);
     if (!cpu) return fail("the device names no target whose artifacts it loads");
-    CompileOptions options;
-    options.schedule = schedule;
     auto programs = compileCpu(src, options);
     if (!programs) return fail(programs.message());
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      ++stats.compiles;
+    count(&JitStats::compiles);
+    for (CpuProgram &p : *programs) {
+      dump(p.artifact);
+      out[p.artifact.function] = cpu->adopt(std::move(p.kernel));
     }
-    for (CpuProgram &p : *programs)
-      if (p.artifact.function == function) {
-        dump(p.artifact);
-        return cpu->adopt(std::move(p.kernel));
-      }
-    return fail("the module has no function '" + function + "'");
-  }
-
-  std::string path;
-  if (!cacheDir.empty()) {
-    auto canonical = canonicalIR(src);
-    if (!canonical) return fail(canonical.message());
-    std::string material = std::string("weft ") + WEFT_BUILD_ID + '\0' + target + '\0' + device.describe() + '\0' +
-                           function + '\0' + schedule + '\0' + *canonical;
-    path = cacheDir + "/" + hexKey(material) + "." + target + ".weft";
-    if (std::filesystem::exists(path)) {
-      Result<Artifact> cached = readArtifact(path);
-      if (cached && cached->function == function && cached->target == target) {
-        auto loaded = device.load(*cached);
-        if (loaded) {
-          std::lock_guard<std::mutex> lock(mutex);
-          ++stats.diskHits;
-          return loaded;
+  } else {
+    auto path = entryPath(device, src, function, schedule);
+    if (!path) return fail(path.message());
+    if (!path->empty() && std::filesystem::exists(*path)) {
+      Result<Artifact> cached = readArtifact(*path);
+      if (cached && cached->function == function && cached->target == target)
+        if (auto loaded = device.load(*cached)) {
+          count(&JitStats::diskHits);
+          out[function] = *loaded;
+          return out;
         }
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      ++stats.corruptEntries; // rebuilt below and written over
+      count(&JitStats::corruptEntries); // rebuilt below and written over
+    }
+    auto artifacts = weft::compile(src, target, options);
+    if (!artifacts) return fail(artifacts.message());
+    count(&JitStats::compiles);
+    for (const Artifact &a : *artifacts) {
+      dump(a);
+      auto loaded = device.load(a);
+      if (!loaded) return fail(loaded.message());
+      out[a.function] = *loaded;
+      auto entry = a.function == function ? path : entryPath(device, src, a.function, schedule);
+      if (entry && !entry->empty())
+        if (Status s = writeArtifact(*entry, a); !s) {
+          std::lock_guard<std::mutex> lock(mutex);
+          stats.diskCacheError = s.message(); // the kernel is still good; the next process compiles again
+        }
     }
   }
-  auto artifact = compileArtifact(src, target, function, schedule);
-  if (!artifact) return fail(artifact.message());
-  dump(*artifact);
-  if (!path.empty())
-    if (Status s = writeArtifact(path, *artifact); !s) {
-      std::lock_guard<std::mutex> lock(mutex);
-      stats.diskCacheError = s.message(); // the kernel is still good; the next process compiles again
-    }
-  auto loaded = device.load(*artifact);
-  if (!loaded) return fail(loaded.message());
-  return loaded;
+  if (!out.count(function)) return fail("the module has no function '" + function + "'");
+  return out;
 }
 
 void Jit::Impl::dump(const Artifact &a) {

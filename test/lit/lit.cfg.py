@@ -45,3 +45,11 @@ if os.path.exists(weftc):
     for line in listed.splitlines():
         if line.strip():
             config.available_features.add("target-" + line.split()[0])
+# One feature per kind of device present (device-vulkan: lavapipe in CI; device-cuda), from
+# weft-run --device=list, for the tests that run on them.
+weft_run = os.path.join(config.weft_tools_dir, "weft-run")
+if os.path.exists(weft_run):
+    listed = subprocess.run([weft_run, "--device=list"], capture_output=True, text=True).stdout
+    for kind in ["vulkan", "cuda"]:
+        if (kind + ":0:") in listed:
+            config.available_features.add("device-" + kind)

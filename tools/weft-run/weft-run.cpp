@@ -1,8 +1,11 @@
 // weft-run: runs one weft op on .npy inputs and writes its outputs as .npy. The op comes from
-// flags (compiled for the inputs' exact shapes) or from an .mlir file holding one function. The
-// kernel is JIT-compiled in process, or printed as C++ and built into a shared library with the
-// system compiler (--source=cpp), so both CPU paths can be compared bit for bit.
+// flags (compiled for the inputs' exact shapes) or from an .mlir file holding one function. On the
+// CPU (the default device) the kernel is JIT-compiled in process, or printed as C++ and built into
+// a shared library with the system compiler (--source=cpp), so both CPU paths can be compared bit
+// for bit; on a GPU device (--device=vulkan, cuda; --device=list lists them) it is compiled for
+// the device's target and loaded there, through the same weft::Device interface.
 #include "compiler/Compiler.h"
+#include "weft/Device.h"
 #include "weft/Npy.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -30,7 +33,9 @@ cl::OptionCategory category("weft-run options");
 cl::list<std::string> positional(cl::Positional, cl::desc("[kernel.mlir] input.npy..."), cl::cat(category));
 cl::list<std::string> outputs("o", cl::desc("Output .npy path, one per op result (repeatable)"),
                               cl::value_desc("out.npy"), cl::cat(category));
-cl::opt<std::string> device("device", cl::desc("Device to run on (default cpu; the only one weft-run has yet)"),
+cl::opt<std::string> device("device",
+                            cl::desc("Device to run on: cpu (default), vulkan, cuda, vulkan:N, cuda:N; list: the "
+                                     "devices present"),
                             cl::value_desc("name"), cl::init("cpu"), cl::cat(category));
 cl::opt<std::string> schedule("schedule",
                               cl::desc("Schedule for every op that has none, e.g. "
@@ -113,34 +118,52 @@ Result<weft::CpuKernel> buildCpp(const weft::Artifact &artifact) {
   return kernel;
 }
 
-/// Compiles `src` (one function) to a kernel the CPU device runs.
-Result<weft::CpuKernel> compileKernel(const weft::Source &src) {
+/// Compiles `src` (one function) for `dev` and loads it there: on the CPU through the JIT or the
+/// printed C++ (--source), elsewhere through the device's target.
+Result<std::shared_ptr<weft::Executable>> compileKernel(weft::Device &dev, const weft::Source &src) {
+  const std::string target = dev.target().empty() ? (sourceKind == "cpp" ? "cpp" : "cpu") : dev.target();
   weft::CompileOptions options;
   options.schedule = schedule;
   options.stageIR = dumpStages;
   if (dumpStages || printTime)
-    options.onStage = [](const weft::StageReport &r) {
-      llvm::errs() << weft::formatStageReport(sourceKind == "cpp" ? "cpp" : "cpu", r, printTime);
+    options.onStage = [target](const weft::StageReport &r) {
+      llvm::errs() << weft::formatStageReport(target, r, printTime);
     };
   auto one = [&](size_t n) -> Status {
     if (n == 1)
       return Status();
     return Status::error(src.name + " holds " + std::to_string(n) + " functions; weft-run runs exactly one");
   };
-  if (sourceKind == "cpp") {
-    auto artifacts = weft::compile(src, "cpp", options);
-    if (!artifacts)
-      return artifacts.status();
-    if (Status s = one(artifacts->size()); !s)
+  auto *cpu = dynamic_cast<weft::CpuDevice *>(&dev);
+  if (cpu && target == "cpu") {
+    auto programs = weft::compileCpu(src, options);
+    if (!programs)
+      return programs.status();
+    if (Status s = one(programs->size()); !s)
       return s;
-    return buildCpp(artifacts->front());
+    return cpu->adopt(std::move(programs->front().kernel));
   }
-  auto programs = weft::compileCpu(src, options);
-  if (!programs)
-    return programs.status();
-  if (Status s = one(programs->size()); !s)
+  auto artifacts = weft::compile(src, target, options);
+  if (!artifacts)
+    return artifacts.status();
+  if (Status s = one(artifacts->size()); !s)
     return s;
-  return std::move(programs->front().kernel);
+  if (!cpu)
+    return dev.load(artifacts->front());
+  auto kernel = buildCpp(artifacts->front());
+  if (!kernel)
+    return kernel.status();
+  return cpu->adopt(std::move(*kernel));
+}
+
+/// `host` copied into `dev`'s memory (a GPU's host-visible buffers); the CPU uses it as it is.
+Result<weft::Buffer> onDevice(weft::Device &dev, weft::Buffer host) {
+  if (dev.kind() == weft::DeviceKind::cpu)
+    return host;
+  auto b = dev.allocate(host.dtype(), host.shape());
+  if (b)
+    std::copy_n(static_cast<const char *>(host.data()), host.bytes(), static_cast<char *>(b->data()));
+  return b;
 }
 
 int fail(const std::string &message) {
@@ -149,10 +172,24 @@ int fail(const std::string &message) {
 }
 
 int run() {
-  if (device != "cpu")
-    return fail("device '" + device + "' is not available here (available: cpu)");
+  if (device == "list") {
+    for (const std::string &line : weft::listDevices())
+      llvm::outs() << line << "\n";
+    return 0;
+  }
   if (sourceKind != "jit" && sourceKind != "cpp")
     return fail("--source must be jit or cpp, got '" + sourceKind + "'");
+  std::unique_ptr<weft::Device> dev;
+  if (device == "cpu") {
+    dev = std::make_unique<weft::CpuDevice>(threads);
+  } else {
+    auto opened = weft::openDevice(device);
+    if (!opened)
+      return fail(opened.message());
+    dev = std::move(*opened);
+    if (sourceKind == "cpp")
+      return fail("--source=cpp builds C++ for the CPU; device '" + device + "' runs target " + dev->target());
+  }
   if (repeat == 0)
     return fail("--repeat must be at least 1");
 
@@ -172,7 +209,7 @@ int run() {
   std::vector<weft::Buffer> inputs;
   weft::Source src;
   auto start = std::chrono::steady_clock::now();
-  Result<weft::CpuKernel> kernel = Status::error("not compiled");
+  Result<std::shared_ptr<weft::Executable>> kernel = Status::error("not compiled");
   if (!fromFile) {
     std::vector<weft::TensorType> types;
     for (const std::string &p : paths) {
@@ -189,17 +226,17 @@ int run() {
     if (!text)
       return fail(text.message());
     start = std::chrono::steady_clock::now();
-    kernel = compileKernel({*text, "<--op " + opName + ">"});
+    kernel = compileKernel(*dev, {*text, "<--op " + opName + ">"});
   } else {
     auto file = llvm::MemoryBuffer::getFile(mlirPath);
     if (!file)
       return fail("cannot read '" + mlirPath + "': " + file.getError().message());
-    kernel = compileKernel({(*file)->getBuffer().str(), mlirPath});
+    kernel = compileKernel(*dev, {(*file)->getBuffer().str(), mlirPath});
   }
   if (!kernel)
     return fail(kernel.message());
   double compileMs = msSince(start);
-  const weft::ProgramDesc &program = kernel->program;
+  const weft::ProgramDesc &program = (*kernel)->program();
 
   if (fromFile) {
     if (paths.size() != program.inputs.size())
@@ -225,9 +262,15 @@ int run() {
   if (outputs.size() != outTypes.size())
     return fail("weft." + program.op + " has " + std::to_string(outTypes.size()) + " output(s), got " +
                 std::to_string(outputs.size()) + " -o path(s)");
+  for (weft::Buffer &b : inputs) {
+    auto moved = onDevice(*dev, b);
+    if (!moved)
+      return fail(moved.message());
+    b = std::move(*moved);
+  }
   std::vector<weft::Buffer> results;
   for (const weft::TensorType &t : outTypes) {
-    auto b = weft::Buffer::allocate(t.dtype, t.shape);
+    auto b = dev->allocate(t.dtype, t.shape);
     if (!b)
       return fail("output " + weft::typeToString(t) + ": " + b.message());
     results.push_back(std::move(*b));
@@ -238,21 +281,21 @@ int run() {
   for (weft::Buffer &b : results)
     args.push_back(&b);
 
-  weft::CpuDevice cpu(threads);
   std::vector<double> runMs;
   for (unsigned i = 0; i < repeat; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    if (Status s = cpu.dispatch(*kernel, args); !s)
-      return fail(s.message());
-    runMs.push_back(msSince(t0));
+    Result<double> us = dev->dispatchTimed(**kernel, args); // the device's clock (wall time on the CPU)
+    if (!us)
+      return fail(us.message());
+    runMs.push_back(*us / 1000);
   }
   for (size_t i = 0; i < results.size(); ++i)
     if (Status s = weft::writeNpy(outputs[i], results[i]); !s)
       return fail(s.message());
   if (printTime) {
     std::sort(runMs.begin(), runMs.end());
-    llvm::errs() << "weft-run: weft." << program.op << " on " << cpu.name() << ": compile "
-                 << llvm::format("%.1f", compileMs) << " ms (" << sourceKind << "), run "
+    llvm::errs() << "weft-run: weft." << program.op << " on " << dev->name() << ": compile "
+                 << llvm::format("%.1f", compileMs) << " ms ("
+                 << (dev->target().empty() ? std::string(sourceKind) : dev->target()) << "), run "
                  << llvm::format("%.3f", runMs[runMs.size() / 2]) << " ms (median of " << runMs.size() << ")\n";
   }
   return 0;
@@ -266,7 +309,8 @@ int main(int argc, char **argv) {
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "weft-run: run a weft op on .npy inputs\n\n"
                                    "  weft-run --op=col2im_1d --attr stride=8 --attr channels=512 cols.npy -o y.npy\n"
-                                   "  weft-run kernel.mlir a.npy b.npy -o c.npy --source=cpp --time\n",
+                                   "  weft-run kernel.mlir a.npy b.npy -o c.npy --source=cpp --time\n"
+                                   "  weft-run --device=vulkan --op=concat --attr axis=0 a.npy b.npy -o c.npy\n",
                                    &llvm::errs()))
     return 1;
   return run();
