@@ -167,7 +167,14 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend
       options.onStage({function, stage.name, ms, options.stageIR ? printIR(m) : ""});
     };
   };
-  if (Status s = runStages(*module, frontendStages(target.deviceKind()), hook("")); !s)
+  auto vectorBytes = cpuVectorBytes(options.cpu);
+  if (!vectorBytes)
+    return vectorBytes.status();
+  if (!options.cpu.empty() && options.cpu != "host" && target.name() != "cpp")
+    return Status::error("target " + target.name() + " takes no CPU '" + options.cpu +
+                         "': only target cpp generates code for another CPU (" +
+                         (target.gpu() ? "this target runs on a GPU" : "the JIT runs on this host") + ")");
+  if (Status s = runStages(*module, frontendStages(target.deviceKind(), *vectorBytes), hook("")); !s)
     return diags.error(src.name + ": " + s.message());
 
   auto programs = splitPrograms(*module);

@@ -41,10 +41,32 @@ Status addStages(OpPassManager &pm, const std::vector<Stage> &stages) {
 
 } // namespace
 
-std::vector<Stage> frontendStages(DeviceKind device) {
+const std::vector<CpuModel> &cpuModels() {
+  static const std::vector<CpuModel> models = {
+      {"host", 0, "this machine (the default)"},
+      {"generic", 16, "any x86-64: SSE2, 16-byte vectors"},
+      {"x86-64-v2", 16, "SSE4.2, 16-byte vectors"},
+      {"x86-64-v3", 32, "AVX2 and FMA, 32-byte vectors"},
+      {"x86-64-v4", 64, "AVX-512, 64-byte vectors"},
+  };
+  return models;
+}
+
+Result<int64_t> cpuVectorBytes(const std::string &name) {
+  if (name.empty() || name == "host") return hostVectorBytes();
+  std::string known;
+  for (const CpuModel &m : cpuModels()) {
+    if (name == m.name) return m.vectorBytes;
+    known += (known.empty() ? "" : ", ") + std::string(m.name);
+  }
+  return Status::error("unknown CPU '" + name + "' (known: " + known + ")");
+}
+
+std::vector<Stage> frontendStages(DeviceKind device, int64_t vectorBytes) {
   std::string kind = deviceKindName(device);
   std::string resolve = "weft-resolve-schedule{target=" + kind;
-  if (device == DeviceKind::cpu) resolve += " vector-bytes=" + std::to_string(hostVectorBytes());
+  if (device == DeviceKind::cpu)
+    resolve += " vector-bytes=" + std::to_string(vectorBytes > 0 ? vectorBytes : hostVectorBytes());
   resolve += "}";
   // No canonicalization here: it would fold a one-item grid loop into the kernel's body, and
   // each target's first stage needs that loop to map the grid (threads, workgroups).

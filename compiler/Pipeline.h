@@ -33,9 +33,20 @@ struct Stage {
 };
 
 /// Tensor-level ops -> loop-level kernels over flat buffers plus `weft.programs`, with the
-/// schedule defaults and loop forms of `device`. Shared by every target; a module that is already
-/// at the loop level passes through unchanged.
-std::vector<Stage> frontendStages(DeviceKind device);
+/// schedule defaults and loop forms of `device`; CPU vector widths follow `vectorBytes` (the
+/// vector register size of the CPU the code is for; 0: this host's). Shared by every target; a
+/// module that is already at the loop level passes through unchanged.
+std::vector<Stage> frontendStages(DeviceKind device, int64_t vectorBytes = 0);
+
+/// The CPUs generated C++ can be meant for (weftc --cpu), with their vector register sizes.
+struct CpuModel {
+  const char *name;
+  int64_t vectorBytes; ///< 0: this host's
+  const char *what;
+};
+const std::vector<CpuModel> &cpuModels();
+/// The vector register size of CPU `name` ("" and "host": this host's); the error lists the names.
+Result<int64_t> cpuVectorBytes(const std::string &name);
 
 /// Loop-level kernels -> scf.for over the [begin, end) chunk the thread pool hands out: what the
 /// CPU JIT and the C++ printer both start from, so the two give identical bits.

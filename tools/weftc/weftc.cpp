@@ -40,6 +40,10 @@ cl::list<std::string> targetList("target",
                                  cl::desc("Targets, comma-separated (default cpp); --list-targets lists them"),
                                  cl::CommaSeparated, cl::value_desc("t1,t2"), cl::cat(category));
 cl::opt<bool> listTargets("list-targets", cl::desc("List the targets of this build and exit"), cl::cat(category));
+cl::opt<std::string> cpuName("cpu",
+                             cl::desc("Target cpp: the CPU the C++ is for (host, generic, x86-64-v2, x86-64-v3, "
+                                      "x86-64-v4), which sets its vector widths (default: this machine)"),
+                             cl::value_desc("name"), cl::cat(category));
 cl::opt<std::string> outDir("o", cl::desc("Output directory, created if missing (default .)"),
                             cl::value_desc("dir"), cl::init("."), cl::cat(category));
 cl::opt<bool> emitSource("emit-source", cl::desc("Target cpu: also write NAME.ll, the optimised LLVM IR"),
@@ -137,6 +141,7 @@ int main(int argc, char **argv) {
     weft::CompileOptions options;
     options.schedule = schedule;
     options.keepSource = emitSource;
+    options.cpu = cpuName;
     options.stageIR = dumpStages;
     if (dumpStages || printTime)
       options.onStage = [&](const weft::StageReport &r) {
