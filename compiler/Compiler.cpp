@@ -186,7 +186,7 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend
   std::vector<Artifact> artifacts;
   for (ProgramModule &pm : *programs) {
     std::string where = src.name + ", function '" + pm.function + "', target " + target.name();
-    if (Status s = runStages(*pm.module, target.stages(), hook(pm.function)); !s)
+    if (Status s = runStages(*pm.module, target.stages(pm.program.fitsIndex32() ? 32 : 64), hook(pm.function)); !s)
       return diags.error(where + ": " + s.message());
     // A target's stages may refine the description (weft-gpu-map-grid records workgroups).
     auto refined = readPrograms(*pm.module);

@@ -85,7 +85,7 @@ void registerPipelines() {
     for (const TargetBackend *t : targetBackends()) {
       t->registerPasses();
       std::vector<Stage> all = frontendStages(t->deviceKind());
-      for (Stage &s : t->stages())
+      for (Stage &s : t->stages(64)) // any program: 64-bit indices
         all.push_back(std::move(s));
       registerPassPipeline(
           "weft-pipeline-" + t->name(), "weft's stages for target " + t->name() + ": " + t->description(),

@@ -13,6 +13,30 @@ size_t ProgramDesc::bufferRank(size_t b) const {
   return temps[b].dims.size();
 }
 
+bool ProgramDesc::fitsIndex32() const {
+  // Static arguments fill the parameter block's extents, from which temporaries are sized.
+  std::vector<int64_t> params(paramCount(), 0);
+  auto fits = [](const Shape &shape) {
+    int64_t n = 1;
+    for (int64_t e : shape)
+      if (e < 0 || __builtin_mul_overflow(n, e, &n)) return false;
+    return n < (int64_t(1) << 31);
+  };
+  size_t b = 0;
+  for (const auto *list : {&inputs, &outputs})
+    for (const TensorType &t : *list) {
+      if (!fits(t.shape)) return false;
+      for (size_t d = 0; d < t.shape.size(); ++d) params[paramOffset(b) + d] = t.shape[d];
+      ++b;
+    }
+  for (const TempDesc &t : temps) {
+    Shape shape;
+    for (const Extent &e : t.dims) shape.push_back(e.isSlot ? params[size_t(e.value)] : e.value);
+    if (!fits(shape)) return false;
+  }
+  return true;
+}
+
 size_t ProgramDesc::paramOffset(size_t b) const {
   size_t off = 0;
   for (size_t i = 0; i < b; ++i) off += 2 * bufferRank(i);

@@ -54,8 +54,9 @@ public:
   virtual std::string description() const = 0;
   /// The device kind whose schedule defaults and loop forms apply, and whose devices run it.
   virtual DeviceKind deviceKind() const = 0;
-  /// The stages after the per-function split; the frontend's stages come before them.
-  virtual std::vector<Stage> stages() const = 0;
+  /// The stages after the per-function split, for a program whose indices fit `indexBits` (32
+  /// when ProgramDesc::fitsIndex32, else 64); the frontend's stages come before them.
+  virtual std::vector<Stage> stages(int indexBits) const = 0;
   /// The emitter's name in stage reports ("jit", "print", "spirv").
   virtual std::string emitterName() const = 0;
   /// Fills `artifact` (its program is already set) from `module`, as it is after stages().

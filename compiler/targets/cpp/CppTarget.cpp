@@ -18,7 +18,7 @@ public:
   DeviceKind deviceKind() const override { return DeviceKind::cpu; }
   std::string emitterName() const override { return "print"; }
   std::string sourceExtension() const override { return "cpp"; }
-  std::vector<Stage> stages() const override { return {cpuLoopsStage()}; }
+  std::vector<Stage> stages(int) const override { return {cpuLoopsStage()}; }
 
   std::vector<SourcePrinter> sourcePrinters() const override {
     return {{"weft-to-cpp", "print weft kernels (after weft-cpu-grid-to-range) as one C++17 source file", printCpp}};

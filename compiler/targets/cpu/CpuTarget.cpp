@@ -23,7 +23,7 @@ public:
   /// After the shared CPU loops: the LLVM dialect, with the C entry point of docs/abi.md per
   /// kernel. bf16 conversions become integer ops (no runtime library call; NaNs kept as the C++
   /// path keeps them), ceildiv/floordiv plain arithmetic.
-  std::vector<Stage> stages() const override {
+  std::vector<Stage> stages(int) const override {
     return {cpuLoopsStage(),
             {"llvm",
              {"convert-vector-to-scf", "convert-scf-to-cf", "expand-strided-metadata", "lower-affine",

@@ -22,7 +22,7 @@ public:
   DeviceKind deviceKind() const override { return DeviceKind::metal; }
   std::string emitterName() const override { return "msl"; }
   std::string sourceExtension() const override { return "metal"; }
-  std::vector<Stage> stages() const override { return {gpuLoopsStage()}; }
+  std::vector<Stage> stages(int) const override { return {gpuLoopsStage()}; }
 
   std::vector<SourcePrinter> sourcePrinters() const override {
     return {{"weft-to-msl", "print weft kernels (after weft-gpu-map-grid) as Metal compute kernels", printMsl}};

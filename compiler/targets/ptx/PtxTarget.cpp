@@ -45,12 +45,13 @@ public:
   std::string emitterName() const override { return "ptx"; }
   std::string sourceExtension() const override { return "ptx"; }
 
-  std::vector<Stage> stages() const override {
+  std::vector<Stage> stages(int indexBits) const override {
     return {gpuLoopsStage(),
             {"nvvm",
              {"weft-expand-bf16", "arith-expand", "weft-ptx-outline-kernels",
               std::string("nvvm-attach-target{chip=") + kChip + " O=3}",
-              "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm{index-bitwidth=64 use-bare-ptr-memref-call-conv=true})",
+              "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm{index-bitwidth=" + std::to_string(indexBits) +
+                  " use-bare-ptr-memref-call-conv=true})",
               "reconcile-unrealized-casts"}},
             {"llvm-ptx", {"gpu-module-to-binary{format=isa}"}}};
   }
@@ -95,6 +96,7 @@ public:
     if (artifact.source.empty())
       return Status::error("the NVVM path left no PTX in the module");
     artifact.program.requires.push_back(kChip);
+    artifact.program.indexBits = artifact.program.fitsIndex32() ? 32 : 64; // as stages() was given
     if (emission.stageText)
       *emission.stageText = artifact.source;
     return Status();

@@ -150,27 +150,7 @@ constexpr int64_t kPushSlots = 16;
 
 GlslOptions glslOptionsFor(const ProgramDesc &program) {
   GlslOptions o;
-  // Static arguments fill the parameter block's extents, from which temporaries are sized.
-  std::vector<int64_t> params(program.paramCount(), 0);
-  auto fits = [](const Shape &shape) {
-    int64_t n = 1;
-    for (int64_t e : shape)
-      if (e < 0 || __builtin_mul_overflow(n, e, &n)) return false;
-    return n < (int64_t(1) << 31);
-  };
-  size_t b = 0;
-  for (const auto *list : {&program.inputs, &program.outputs})
-    for (const TensorType &t : *list) {
-      if (!fits(t.shape)) return o;
-      for (size_t d = 0; d < t.shape.size(); ++d) params[program.paramOffset(b) + d] = t.shape[d];
-      ++b;
-    }
-  for (const TempDesc &t : program.temps) {
-    Shape shape;
-    for (const Extent &e : t.dims) shape.push_back(e.isSlot ? params[size_t(e.value)] : e.value);
-    if (!fits(shape)) return o;
-  }
-  o.index32 = true;
+  o.index32 = program.fitsIndex32();
   return o;
 }
 

@@ -21,7 +21,7 @@ public:
   std::string emitterName() const override { return "spirv"; }
   std::string sourceExtension() const override { return "comp"; }
   std::string binaryExtension() const override { return "spv"; }
-  std::vector<Stage> stages() const override { return {gpuLoopsStage()}; }
+  std::vector<Stage> stages(int) const override { return {gpuLoopsStage()}; }
 
   std::vector<SourcePrinter> sourcePrinters() const override {
     return {{"weft-to-glsl", "print weft kernels (after weft-gpu-map-grid) as GLSL compute shaders", printGlsl}};
