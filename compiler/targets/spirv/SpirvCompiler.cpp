@@ -36,7 +36,10 @@ Status emitSpirv(mlir::ModuleOp module, Artifact &artifact) {
   ProgramDesc &program = artifact.program;
   lowering::GlslOptions options = lowering::glslOptionsFor(program);
   std::set<std::string> requires;
-  shaderc::Compiler compiler;
+  // One compiler for the process: creating and releasing one per call initialises and tears down
+  // glslang, whose built-in symbol tables then are parsed again for every kernel (most of a cold
+  // compile's time). shaderc allows concurrent compiles on one compiler object.
+  static shaderc::Compiler compiler;
   shaderc::CompileOptions glslOptions;
   glslOptions.SetTargetEnvironment(shaderc_target_env_vulkan, shaderc_env_version_vulkan_1_2);
   // SPIRV-Tools optimises below; shaderc's own pass would run the same optimiser twice.
