@@ -1,6 +1,7 @@
 #include "weft/OpRules.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
 
 namespace weft {
@@ -69,16 +70,34 @@ template <typename... Parts> std::string msg(const Parts &...parts) {
   return os.str();
 }
 
+std::string requireBounded(std::string_view name, int64_t v) {
+  if (v > kMaxAttrValue) return msg(name, " = ", v, " must be <= ", kMaxAttrValue);
+  return "";
+}
+
 std::string requirePositive(const Attrs &a, std::string_view name) {
   int64_t v = a.get(name, 0);
   if (!a.has(name)) return msg(name, " is missing (rule: ", name, " > 0)");
   if (v <= 0) return msg(name, " = ", v, " must be > 0");
-  return "";
+  return requireBounded(name, v);
 }
 
 std::string requireNonNegative(const Attrs &a, std::string_view name) {
   int64_t v = a.get(name, 0);
   if (v < 0) return msg(name, " = ", v, " must be >= 0");
+  return requireBounded(name, v);
+}
+
+/// "" when the static extents of `shape` multiply to at most kMaxElements (dynamic ones are
+/// checked at dispatch), else the rule naming `what`.
+std::string requireElementsBounded(const Shape &shape, std::string_view what) {
+  int64_t n = 1;
+  for (int64_t e : shape) {
+    if (!known(e)) continue;
+    if (e > kMaxElements || __builtin_mul_overflow(n, e, &n) || n > kMaxElements)
+      return msg(what, " ", shapeToString(shape), " has more than ", kMaxElements,
+                 " elements (rule: at most 2^48 elements per tensor)");
+  }
   return "";
 }
 
@@ -90,7 +109,7 @@ std::string requireRank(const TensorType &t, std::string_view operand, size_t lo
   }
   for (int64_t e : t.shape)
     if (known(e) && e <= 0) return msg(operand, " has extent ", e, " in ", shapeToString(t.shape), ", extents must be > 0");
-  return "";
+  return requireElementsBounded(t.shape, operand);
 }
 
 std::string requireFloat(const TensorType &t, std::string_view operand) {
@@ -99,12 +118,26 @@ std::string requireFloat(const TensorType &t, std::string_view operand) {
   return "";
 }
 
-// Multiplies extents, staying dynamic if either is.
-int64_t mul(int64_t a, int64_t b) { return known(a) && known(b) ? a * b : kDynamic; }
+// Multiplies extents, staying dynamic if either is; a product past int64 saturates, which
+// settle() then refuses as too many elements.
+int64_t mul(int64_t a, int64_t b) {
+  int64_t r = 0;
+  if (!known(a) || !known(b)) return kDynamic;
+  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+// T_out = (T_in - 1)*s + K - 2p of col2im and conv_transpose_1d, saturating like mul(): its
+// operands are bounded, so only (T_in - 1)*s can leave int64.
+int64_t transposedLength(int64_t Tin, int64_t s, int64_t K, int64_t p) {
+  int64_t r = mul(Tin - 1, s);
+  return r == INT64_MAX ? r : r + K - 2 * p;
+}
 
 // Compares `results` (declared, possibly partial) with the inferred types, then stores the inferred.
 std::string settle(std::vector<TensorType> &results, const std::vector<TensorType> &inferred,
                    const std::vector<std::vector<DType>> &allowedDTypes) {
+  for (size_t i = 0; i < inferred.size(); ++i)
+    if (auto e = requireElementsBounded(inferred[i].shape, "the result"); !e.empty()) return e;
   if (results.empty()) {
     results = inferred;
     return "";
@@ -171,7 +204,7 @@ std::string checkCol2Im(const Attrs &a, const std::vector<TensorType> &in, std::
     return msg("input cols row width ", W, " is not a multiple of channels = ", OC, " (rule: width = channels * K)");
   int64_t K = W / OC, Tout = kDynamic;
   if (known(Tin)) {
-    Tout = (Tin - 1) * s + K - 2 * p;
+    Tout = transposedLength(Tin, s, K, p);
     if (Tout <= 0)
       return msg("T_out = (T_in - 1)*s + K - 2p = (", Tin, " - 1)*", s, " + ", K, " - 2*", p, " = ", Tout,
                  " must be > 0");
@@ -188,7 +221,7 @@ std::string checkConcat(const Attrs &a, const std::vector<TensorType> &in, std::
     return msg("inputs a ", shapeToString(in[0].shape), " and b ", shapeToString(in[1].shape), " must have equal rank");
   if (in[0].dtype != in[1].dtype)
     return msg("inputs a (", dtypeName(in[0].dtype), ") and b (", dtypeName(in[1].dtype), ") must have equal dtype");
-  int64_t rank = in[0].shape.size(), axis = a.get("axis", 0);
+  int64_t rank = in[0].shape.size(), axis = a.get("axis", 0); // bounded by the rank below
   if (axis < 0 || axis >= rank) return msg("axis = ", axis, " must be in [0, ", rank, ")");
   Shape s = in[0].shape;
   for (int64_t k = 0; k < rank; ++k) {
@@ -303,7 +336,7 @@ std::string checkConvTranspose1d(const Attrs &a, const std::vector<TensorType> &
   if (!known(w[1]) || !known(w[2])) return msg("weights w must have static OC and K");
   int64_t s = a.get("stride"), p = a.get("padding"), OC = w[1], K = w[2], Tout = kDynamic;
   if (known(Tin)) {
-    Tout = (Tin - 1) * s + K - 2 * p;
+    Tout = transposedLength(Tin, s, K, p);
     if (Tout <= 0)
       return msg("T_out = (T_in - 1)*s + K - 2p = (", Tin, " - 1)*", s, " + ", K, " - 2*", p, " = ", Tout,
                  " must be > 0");

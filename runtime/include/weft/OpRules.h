@@ -15,6 +15,12 @@ namespace weft {
 
 /// An extent of -1 is dynamic (unknown until dispatch); rules that need it are checked later.
 inline constexpr int64_t kDynamic = -1;
+/// The largest value an integer attribute (stride, kernel, channels, padding, dilation, axis) may
+/// take: with it, and with tensors below kMaxElements, no rule's arithmetic can overflow int64.
+inline constexpr int64_t kMaxAttrValue = (int64_t(1) << 31) - 1;
+/// The most elements an operand or result may hold (2^48, 256 Ti elements): far past any real
+/// tensor, and small enough that sizes in bytes and every index weft computes fit in int64.
+inline constexpr int64_t kMaxElements = int64_t(1) << 48;
 using Shape = std::vector<int64_t>;
 
 struct TensorType {

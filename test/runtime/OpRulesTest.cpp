@@ -1,0 +1,58 @@
+// The shared op rules refuse attribute values and shapes whose arithmetic would leave int64 (issue
+// 13): before the bounds these inputs crashed the loop builders, read outside buffers or gave
+// wrong shapes with exit 0, through the verifier, the CLI and dispatch alike.
+#include "weft/OpRules.h"
+
+#include <gtest/gtest.h>
+
+using namespace weft;
+
+namespace {
+
+std::string check(const std::string &op, Attrs attrs, std::vector<TensorType> in) {
+  std::vector<TensorType> out;
+  return inferAndCheck(op, attrs, in, out);
+}
+
+TensorType f32(Shape s) { return {DType::f32, std::move(s)}; }
+
+} // namespace
+
+TEST(OpRules, AttributesPastTheBoundAreRefused) {
+  EXPECT_EQ(check("im2col_1d", {{"kernel", 3}, {"stride", 1}, {"dilation", 9223372036850581504}}, {f32({1, 2, 20})}),
+            "dilation = 9223372036850581504 must be <= 2147483647");
+  EXPECT_EQ(check("col2im_1d", {{"stride", 4611686018427387905}, {"channels", 3}}, {f32({5, 12})}),
+            "stride = 4611686018427387905 must be <= 2147483647");
+  EXPECT_EQ(check("col2im_1d", {{"stride", 2}, {"channels", 3}, {"padding", INT64_MAX}}, {f32({5, 12})}),
+            "padding = 9223372036854775807 must be <= 2147483647");
+  EXPECT_EQ(check("im2col_1d", {{"kernel", 3}, {"stride", 4294967288}, {"padding", 4294967280}}, {f32({1, 2, 20})}),
+            "stride = 4294967288 must be <= 2147483647");
+  EXPECT_EQ(check("conv_transpose_1d", {{"stride", 1}, {"padding", int64_t(1) << 40}}, {f32({4, 8}), f32({4, 2, 3})}),
+            "padding = 1099511627776 must be <= 2147483647");
+  EXPECT_EQ(check("conv1d", {{"stride", 1}, {"dilation", int64_t(1) << 33}}, {f32({1, 4, 8}), f32({2, 4, 3})}),
+            "dilation = 8589934592 must be <= 2147483647");
+  // The bound itself is fine.
+  EXPECT_EQ(check("col2im_1d", {{"stride", kMaxAttrValue}, {"channels", 1}}, {f32({2, 1})}), "");
+}
+
+TEST(OpRules, ShapesPastTheElementBoundAreRefused) {
+  EXPECT_EQ(check("concat", {}, {f32({4294967296, 4294967296}), f32({4294967296, 4294967296})}),
+            "input a [4294967296, 4294967296] has more than 281474976710656 elements (rule: at most 2^48 "
+            "elements per tensor)");
+  EXPECT_EQ(check("im2col_1d", {{"kernel", 3}, {"stride", 1}}, {f32({1, 4611686018427387904, 20})}),
+            "input x [1, 4611686018427387904, 20] has more than 281474976710656 elements (rule: at most 2^48 "
+            "elements per tensor)");
+  EXPECT_EQ(check("matmul", {}, {f32({4294967296, 4294967296, 2, 2}), f32({2, 2})}),
+            "operand A [4294967296, 4294967296, 2, 2] has more than 281474976710656 elements (rule: at most 2^48 "
+            "elements per tensor)");
+  // A result that would pass the bound, through an overflowing length (saturated, then refused).
+  std::string r = check("col2im_1d", {{"stride", kMaxAttrValue}, {"channels", 1}}, {f32({int64_t(1) << 40, 1})});
+  EXPECT_NE(r.find("the result [1, "), std::string::npos) << r;
+  EXPECT_NE(r.find("has more than 281474976710656 elements"), std::string::npos) << r;
+  // im2col's row width IC*K past int64.
+  r = check("im2col_1d", {{"kernel", kMaxAttrValue}, {"stride", 1}, {"padding", kMaxAttrValue}},
+            {f32({1, int64_t(1) << 40, 2})});
+  EXPECT_NE(r.find("has more than 281474976710656 elements"), std::string::npos) << r;
+  // Dynamic extents stay to dispatch.
+  EXPECT_EQ(check("concat", {}, {f32({kDynamic, 4}), f32({kDynamic, 4})}), "");
+}
