@@ -22,9 +22,10 @@ constexpr size_t kMaxScratchBuffers = 4;
 // More threads than this is a typo, not a machine; such a WEFT_NUM_THREADS is ignored.
 constexpr unsigned kMaxThreads = 4096;
 
-// `requested`, else a valid WEFT_NUM_THREADS (a positive integer), else the hardware's count.
+// `requested` (at most kMaxThreads), else a valid WEFT_NUM_THREADS (a positive integer), else
+// the hardware's count.
 unsigned resolveThreads(unsigned requested) {
-  if (requested) return requested;
+  if (requested) return std::min(requested, kMaxThreads);
   if (const char *env = std::getenv("WEFT_NUM_THREADS")) {
     unsigned v = 0;
     const char *end = env + std::strlen(env);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace weft {
@@ -50,8 +51,16 @@ struct ThreadPool::Impl {
 };
 
 ThreadPool::ThreadPool(unsigned threads) : impl(std::make_unique<Impl>()) {
-  // The caller of parallelFor is one of the threads, so the pool starts one fewer.
-  for (unsigned i = 1; i < std::max(threads, 1u); ++i) impl->workers.emplace_back([this] { impl->workerLoop(); });
+  // The caller of parallelFor is one of the threads, so the pool starts one fewer. A thread the
+  // system cannot start (a memory or process limit) ends the pool where it is: size() says how
+  // many it has, and no exception leaves the runtime.
+  for (unsigned i = 1; i < std::max(threads, 1u); ++i) {
+    try {
+      impl->workers.emplace_back([this] { impl->workerLoop(); });
+    } catch (const std::system_error &) {
+      break;
+    }
+  }
 }
 
 ThreadPool::~ThreadPool() {

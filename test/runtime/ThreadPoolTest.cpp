@@ -95,6 +95,8 @@ TEST(CpuDevice, ThreadsComeFromTheArgumentTheEnvironmentOrTheHardware) {
   }
   unsetenv("WEFT_NUM_THREADS");
   EXPECT_EQ(CpuDevice().pool().size(), hardware);
+  // A count past the cap takes the cap (4096), never an exception out of the constructor.
+  EXPECT_LE(CpuDevice(4294967295u).pool().size(), 4096u);
   EXPECT_STREQ(deviceKindName(DeviceKind::cpu), "cpu");
   EXPECT_STREQ(deviceKindName(DeviceKind::cuda), "cuda");
 }

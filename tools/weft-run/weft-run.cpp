@@ -48,7 +48,8 @@ cl::opt<std::string> sourceKind("source",
 cl::opt<bool> bf16("bf16", cl::desc("--op: read '<u2' (and '<i2') inputs as bf16 bit patterns (an .mlir file's "
                                       "argument types decide for themselves)"),
                    cl::cat(category));
-cl::opt<unsigned> threads("num-threads", cl::desc("Worker threads (default: WEFT_NUM_THREADS, else all cores)"),
+cl::opt<unsigned> threads("num-threads",
+                          cl::desc("Worker threads, 1 to 4096 (default: WEFT_NUM_THREADS, else all cores)"),
                           cl::init(0), cl::cat(category));
 cl::opt<unsigned> repeat("repeat", cl::desc("Run the kernel this many times (outputs are from the last run)"),
                          cl::init(1), cl::cat(category));
@@ -179,6 +180,8 @@ int run() {
   }
   if (sourceKind != "jit" && sourceKind != "cpp")
     return fail("--source must be jit or cpp, got '" + sourceKind + "'");
+  if (threads > 4096)
+    return fail("--num-threads = " + std::to_string(threads) + " must be at most 4096");
   std::unique_ptr<weft::Device> dev;
   if (device == "cpu") {
     dev = std::make_unique<weft::CpuDevice>(threads);
