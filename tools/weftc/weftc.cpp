@@ -99,6 +99,7 @@ weft::Status writeFile(const std::string &name, const std::string &contents) {
     os << contents;
     os.close();
     ec = os.error();
+    os.clear_error(); // reported below, not by the stream's destructor through LLVM's fatal handler
   }
   if (ec)
     return weft::Status::error("cannot write '" + path.str().str() + "': " + ec.message());
