@@ -170,9 +170,9 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend
   auto vectorBytes = cpuVectorBytes(options.cpu);
   if (!vectorBytes)
     return vectorBytes.status();
-  if (!options.cpu.empty() && options.cpu != "host" && target.name() != "cpp")
+  if (!options.cpu.empty() && options.cpu != "host" && !target.targetsOtherCpus())
     return Status::error("target " + target.name() + " takes no CPU '" + options.cpu +
-                         "': only target cpp generates code for another CPU (" +
+                         "': only a source target (cpp) generates code for another CPU (" +
                          (target.gpu() ? "this target runs on a GPU" : "the JIT runs on this host") + ")");
   if (Status s = runStages(*module, frontendStages(target.deviceKind(), *vectorBytes), hook("")); !s)
     return diags.error(src.name + ": " + s.message());

@@ -33,7 +33,7 @@ struct CompileOptions {
   std::string schedule;
   /// Target "cpu": keep the optimised LLVM IR in Artifact::source.
   bool keepSource = false;
-  /// Target "cpp": the CPU the C++ is for (cpuModels() in compiler/Pipeline.h: generic,
+  /// Target "cpp" (TargetBackend::targetsOtherCpus): the CPU the C++ is for (cpuModels() in compiler/Pipeline.h: generic,
   /// x86-64-v2/v3/v4), which sets its vector widths; "" or "host": this machine. The other
   /// targets refuse another CPU (the JIT runs here; GPUs have none).
   std::string cpu;

@@ -205,7 +205,7 @@ void Jit::Impl::dump(const Artifact &a) {
   if (dumpDir.empty()) return;
   if (Status s = writeArtifact(dumpDir + "/" + artifactFileName(a.function, a.target), a); !s) {
     std::lock_guard<std::mutex> lock(mutex);
-    stats.diskCacheError = s.message();
+    stats.dumpError = s.message();
   }
 }
 

@@ -66,6 +66,9 @@ public:
   virtual std::string sourceExtension() const = 0;
   /// File extension of KernelCode::binary; empty for targets that ship none.
   virtual std::string binaryExtension() const { return ""; }
+  /// Whether it generates code for a CPU other than this host (CompileOptions::cpu, weftc --cpu):
+  /// source that is compiled where it runs. The JIT and the GPU targets do not.
+  virtual bool targetsOtherCpus() const { return false; }
   /// Registers the MLIR passes its stages name beyond the shared ones (once per process).
   virtual void registerPasses() const {}
   /// Adds the dialects, interfaces and translations its stages and emitter need to the registry

@@ -1,6 +1,8 @@
 #include "ExecHarness.h"
 #include "MetalEmulation.h"
 
+#include "compiler/targets/TargetBackend.h"
+
 #include "test/reference/Reference.h"
 #include "weft/Npy.h"
 #include "weft/Device.h"
@@ -128,8 +130,8 @@ void checkOnDevice(Device &device, const ExecCase &c, const Artifact &artifact,
   EXPECT_TRUE(cmp.ok()) << artifact.target << " on " << device.name() << " vs reference: " << cmp.message();
 }
 
-// Compiles case `c` for the GPU targets (spirv, ptx, msl) and runs each on the devices present of
-// its kind against `want`. Schedules that are CPU forms (the row sweep, wide vectors) are not GPU
+// Compiles case `c` for every GPU target of this build (spirv, ptx, msl) and runs each on the
+// devices present that load its artifacts against `want`. Schedules that are CPU forms (the row sweep, wide vectors) are not GPU
 // schedules: the compiler refuses them by rule, which is tested on its own, so those cases are
 // skipped here. Returns the artifacts, for the checks of whole batches (ptxas, the MSL emulation).
 std::vector<Artifact> checkGpuTargets(const ExecCase &c, const std::string &text,
@@ -137,7 +139,9 @@ std::vector<Artifact> checkGpuTargets(const ExecCase &c, const std::string &text
   CompileOptions options;
   options.schedule = c.schedule;
   std::vector<Artifact> artifacts;
-  for (const char *target : {"spirv", "ptx", "msl"}) {
+  for (const TargetBackend *t : targetBackends()) {
+    if (!t->gpu()) continue;
+    const std::string target = t->name();
     auto compiled = compile(Source{text, c.name}, target, options);
     if (!compiled && compiled.message().find(" on target ") != std::string::npos) continue; // a CPU form
     EXPECT_TRUE(compiled.ok()) << "target " << target << ": " << compiled.message();

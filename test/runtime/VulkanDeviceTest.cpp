@@ -2,6 +2,7 @@
 // loader or a device every test skips, with the reason open() gave. The kernels are GLSL shaders
 // in shaders/, compiled by glslc at build time, that follow docs/abi.md's GPU launch ABI.
 #include "TestUtil.h"
+#include "weft/Artifact.h"
 #include "weft/Vulkan.h"
 
 #include <algorithm>
@@ -163,6 +164,31 @@ TEST_F(VulkanDeviceTest, RefusesWhatCheckArgumentsRefuses) {
   Buffer half = take(dev->allocate(DType::f16, {8, 2}));
   EXPECT_TRUE(failsWith(dev->dispatch(*program, {&c.a, &half, &c.out}), {"input b (argument 1) has dtype f16"}));
   EXPECT_TRUE(failsWith(dev->dispatch(*program, {&c.a, &c.b}), {"expects 3 buffers"}));
+}
+
+// Through the Device interface: an artifact of another target, and a program another kind of
+// device loaded, are refused by name; an artifact of target spirv loads and runs.
+TEST_F(VulkanDeviceTest, LoadsOnlySpirvArtifactsAndItsOwnPrograms) {
+  Artifact a;
+  a.function = "rows";
+  a.target = "ptx";
+  a.program = concatRowsProgram();
+  EXPECT_TRUE(failsWith(dev->load(a).status(), {"weft.concat: vulkan device '", "loads artifacts of target spirv, not "
+                                                "'ptx' (function 'rows')"}));
+  a.target = "spirv";
+  std::vector<uint32_t> words = readSpirv("concat_rows");
+  a.kernels = {{"concat_rows", "", {}}};
+  a.kernels[0].binary.resize(words.size() * 4);
+  std::memcpy(a.kernels[0].binary.data(), words.data(), a.kernels[0].binary.size());
+  Result<std::shared_ptr<Executable>> loaded = dev->load(a);
+  ASSERT_TRUE(isOk(loaded.status()));
+  RowsCase c(*dev, 8, 5);
+  ASSERT_TRUE(isOk(dev->dispatch(**loaded, {&c.a, &c.b, &c.out})));
+  EXPECT_EQ(c.mismatches(), 0);
+  CpuDevice cpu(1);
+  std::shared_ptr<Executable> foreign = cpu.adopt(CpuKernel{concatRowsProgram(), {}, nullptr});
+  EXPECT_TRUE(failsWith(dev->dispatch(*foreign, {&c.a, &c.b, &c.out}),
+                        {"weft.concat: the program was loaded on another kind of device, not vulkan device '"}));
 }
 
 TEST_F(VulkanDeviceTest, RefusesMemoryThatIsNotTheDevices) {

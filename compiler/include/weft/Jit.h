@@ -28,7 +28,8 @@ struct JitStats {
   uint64_t compiles = 0;     ///< compiled (not found, or found corrupt)
   uint64_t corruptEntries = 0; ///< disk entries that did not parse or load, and were rebuilt
   std::string diskCacheDir;  ///< the disk cache in use; "" when none
-  std::string diskCacheError; ///< why a default disk cache is not in use
+  std::string diskCacheError; ///< why a default disk cache is not in use, or the last entry write failed
+  std::string dumpError;      ///< why the last artifact could not be written to the dump folder
 };
 
 class Jit {

@@ -19,6 +19,7 @@ public:
   std::string emitterName() const override { return "print"; }
   std::string sourceExtension() const override { return "cpp"; }
   std::vector<Stage> stages(int) const override { return {cpuLoopsStage()}; }
+  bool targetsOtherCpus() const override { return true; }
 
   std::vector<SourcePrinter> sourcePrinters() const override {
     return {{"weft-to-cpp", "print weft kernels (after weft-cpu-grid-to-range) as one C++17 source file", printCpp}};
