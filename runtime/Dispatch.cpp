@@ -71,12 +71,17 @@ int64_t computeGrid(const LaunchDesc &launch, const std::vector<int64_t> &params
 
 } // namespace
 
+std::vector<std::string> argumentNames(const ProgramDesc &program) {
+  ArgNames names = argNames(program);
+  names.inputs.insert(names.inputs.end(), names.outputs.begin(), names.outputs.end());
+  return names.inputs;
+}
+
 std::string argumentName(const ProgramDesc &program, size_t i) {
-  const ArgNames names = argNames(program);
-  const bool isInput = i < program.inputs.size();
-  if (!isInput && i - program.inputs.size() >= program.outputs.size()) return "argument " + std::to_string(i);
-  return std::string(isInput ? "input " : "output ") +
-         (isInput ? names.inputs[i] : names.outputs[i - program.inputs.size()]) + " (argument " + std::to_string(i) + ")";
+  const std::vector<std::string> names = argumentNames(program);
+  if (i >= names.size()) return "argument " + std::to_string(i);
+  return std::string(i < program.inputs.size() ? "input " : "output ") + names[i] + " (argument " +
+         std::to_string(i) + ")";
 }
 
 int64_t gridSize(const LaunchDesc &launch, const std::vector<int64_t> &params) {

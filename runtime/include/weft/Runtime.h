@@ -215,6 +215,8 @@ private:
 Status checkArguments(const ProgramDesc &program, const std::vector<Buffer *> &args,
                       std::vector<int64_t> &params, std::vector<Shape> &tempShapes);
 
+/// The op's names of the program's arguments, inputs then outputs: {"cols", "y"} for col2im_1d.
+std::vector<std::string> argumentNames(const ProgramDesc &program);
 /// How messages name argument `i` of `program`: "input a (argument 0)", "output y (argument 1)".
 std::string argumentName(const ProgramDesc &program, size_t i);
 
