@@ -134,7 +134,7 @@ FailureOr<std::vector<ProgramModule>> splitPrograms(ModuleOp module) {
       return module.emitError() << "function '" << function << "' launches '" << *entries.begin()
                                 << "', which the module does not define";
     MLIRContext *ctx = module.getContext();
-    NamedAttribute entry(StringAttr::get(ctx, function), StringAttr::get(ctx, program.toText()));
+    NamedAttribute entry(StringAttr::get(ctx, function), ProgramAttr::get(ctx, program));
     (*own)->setAttr(kProgramsAttrName, DictionaryAttr::get(ctx, {entry}));
     out.push_back({function, program, std::move(own)});
   }

@@ -93,7 +93,7 @@ void registerPipelines() {
             Status s = addStages(pm, all);
             return s ? success() : error(s.message());
           },
-          [](llvm::function_ref<void(const detail::PassOptions &)>) {});
+          [](llvm::function_ref<void(const mlir::detail::PassOptions &)>) {});
     }
   });
 }

@@ -239,7 +239,7 @@ struct LowerToLoopsPass : impl::WeftLowerToLoopsBase<LowerToLoopsPass> {
       fn.setName((name + ".source").c_str());
       ProgramBuilder pb(module, name, l.desc, l.bufferTypes, *t != lowering::Target::cpu);
       if (failed(l.buildKernels(pb))) return signalPassFailure();
-      programs.emplace_back(StringAttr::get(&getContext(), name), StringAttr::get(&getContext(), l.desc.toText()));
+      programs.emplace_back(StringAttr::get(&getContext(), name), ProgramAttr::get(&getContext(), l.desc));
       fn.erase();
     }
     module->setAttr(kProgramsAttrName, DictionaryAttr::get(&getContext(), programs));
@@ -247,34 +247,5 @@ struct LowerToLoopsPass : impl::WeftLowerToLoopsBase<LowerToLoopsPass> {
 };
 
 } // namespace
-
-// The reader of what weft-lower-to-loops writes, for the back ends.
-FailureOr<std::vector<std::pair<std::string, ProgramDesc>>> readPrograms(ModuleOp module) {
-  auto dict = module->getAttrOfType<DictionaryAttr>(kProgramsAttrName);
-  if (!dict)
-    return module.emitError() << "the module has no '" << kProgramsAttrName
-                              << "' dictionary (function name -> program description)";
-  std::vector<std::pair<std::string, ProgramDesc>> programs;
-  for (NamedAttribute entry : dict) {
-    auto text = dyn_cast<StringAttr>(entry.getValue());
-    if (!text)
-      return module.emitError() << kProgramsAttrName << "['" << entry.getName().getValue()
-                                << "'] is not a string (rule: ProgramDesc::toText())";
-    ProgramDesc program;
-    std::string err = ProgramDesc::fromText(text.getValue(), program);
-    if (!err.empty())
-      return module.emitError() << kProgramsAttrName << "['" << entry.getName().getValue() << "']: " << err;
-    programs.emplace_back(entry.getName().getValue().str(), std::move(program));
-  }
-  return programs;
-}
-
-void writePrograms(ModuleOp module, const std::vector<std::pair<std::string, ProgramDesc>> &programs) {
-  MLIRContext *ctx = module.getContext();
-  SmallVector<NamedAttribute> entries;
-  for (const auto &[name, program] : programs)
-    entries.emplace_back(StringAttr::get(ctx, name), StringAttr::get(ctx, program.toText()));
-  module->setAttr(kProgramsAttrName, DictionaryAttr::get(ctx, entries));
-}
 
 } // namespace weft

@@ -1,5 +1,5 @@
-// weft's passes (declared in Passes.td, one file each), and the module attribute through which
-// the lowering hands each function's program description to the back ends.
+// weft's passes (declared in Passes.td, one file each). The lowering hands each function's program
+// description to the back ends in the module's `weft.programs` (#weft.program, dialects/weft).
 #pragma once
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include "dialects/weft/WeftOps.h"
 #include "weft/Program.h"
 
 #include <string>
@@ -33,17 +34,6 @@ namespace weft {
 
 #define GEN_PASS_REGISTRATION
 #include "lowering/Passes.h.inc"
-
-/// The module attribute weft-lower-to-loops writes: a dictionary from source function name to a
-/// StringAttr holding that function's ProgramDesc::toText().
-inline constexpr llvm::StringLiteral kProgramsAttrName = "weft.programs";
-
-/// Every program description of `module`, in the dictionary's (name) order. A missing attribute,
-/// a value that is not a string, or text that does not parse is emitted as an error on the
-/// module naming the function.
-mlir::FailureOr<std::vector<std::pair<std::string, ProgramDesc>>> readPrograms(mlir::ModuleOp module);
-/// Replaces `module`'s program descriptions (readPrograms' form).
-void writePrograms(mlir::ModuleOp module, const std::vector<std::pair<std::string, ProgramDesc>> &programs);
 
 /// Kernel `fn`'s one top-level scf.parallel over its grid (1-D, from 0, step 1), or an error
 /// naming the kernel and the rule of the loop-level contract (lowering/ProgramBuilder.h) it breaks.

@@ -37,8 +37,8 @@ def WeftLowerToLoops : Pass<"weft-lower-to-loops", "mlir::ModuleOp"> {
     A function whose body is weft ops becomes one or more kernel functions (one per launch) with
     the ABI of docs/abi.md: one `memref<?xT>` per program buffer, then the parameter block as
     `memref<?xi64>`. Each kernel's body is one top-level `scf.parallel` over its 1-D grid. The
-    module gets `weft.programs`, a dictionary from function name to the program description text
-    (weft::ProgramDesc::toText). CPU targets get the CPU forms (vector rows, the col2im row
+    module gets `weft.programs`, a dictionary from function name to its `#weft.program`
+    (the runtime's weft::ProgramDesc as a verified attribute, dialects/weft/WeftAttrs.td). CPU targets get the CPU forms (vector rows, the col2im row
     sweep, packed matmul panels); GPU targets get forms whose inner `scf.parallel` runs one
     element per thread with consecutive threads on consecutive output elements, and every kernel
     carries `weft.workgroup` (threads per workgroup, from the op's schedule).

@@ -177,19 +177,39 @@ std::string ProgramDesc::fromText(std::string_view text, ProgramDesc &out) {
     }
   }
   if (!sawHeader) return "program description is empty (expected the header 'weft-program 1')";
-  if (out.op.empty()) return "program description names no op";
-  if (out.launches.empty()) return "program description has no launch";
-  size_t slots = out.paramCount();
-  auto slotOk = [&](const Extent &e) { return !e.isSlot || size_t(e.value) < slots; };
-  for (auto &t : out.temps)
-    for (auto &d : t.dims)
-      if (!slotOk(d)) return "program description: temp '" + t.name + "' reads slot $" + std::to_string(d.value) +
+  std::string why = out.check();
+  return why.empty() ? "" : "program description: " + why;
+}
+
+std::string ProgramDesc::check() const {
+  if (op.empty()) return "names no op";
+  if (!isKnownOp(op)) return "op '" + op + "' is not a weft op";
+  if (launches.empty()) return "has no launch";
+  if (indexBits != 32 && indexBits != 64) return "index bits " + std::to_string(indexBits) + " must be 32 or 64";
+  for (const auto *list : {&inputs, &outputs})
+    for (const TensorType &t : *list)
+      for (int64_t e : t.shape)
+        if (e < kDynamic) return "extent " + std::to_string(e) + " of an argument must be >= 0 or dynamic";
+  size_t slots = paramCount();
+  auto slotOk = [&](const Extent &e) { return !e.isSlot || (e.value >= 0 && size_t(e.value) < slots); };
+  for (const TempDesc &t : temps)
+    for (const Extent &d : t.dims)
+      if (!slotOk(d)) return "temp '" + t.name + "' reads slot $" + std::to_string(d.value) +
                              " past the parameter block (" + std::to_string(slots) + " slots)";
-  for (auto &l : out.launches)
-    for (auto &g : l.grid)
-      if (!slotOk(g.extent)) return "program description: launch '" + l.entry + "' reads slot $" +
-                                    std::to_string(g.extent.value) + " past the parameter block";
+  for (const LaunchDesc &l : launches) {
+    if (l.group <= 0 || l.items <= 0) return "launch '" + l.entry + "': group and items must be > 0";
+    if (l.items != 1 && l.items != l.group)
+      return "launch '" + l.entry + "': items=" + std::to_string(l.items) + " must be 1 or the group size " +
+             std::to_string(l.group);
+    for (const GridFactor &g : l.grid) {
+      if (!slotOk(g.extent)) return "launch '" + l.entry + "' reads slot $" + std::to_string(g.extent.value) +
+                                    " past the parameter block";
+      if (g.tile <= 0) return "launch '" + l.entry + "': tile " + std::to_string(g.tile) + " must be > 0";
+    }
+  }
   return "";
 }
+
+bool operator==(const ProgramDesc &a, const ProgramDesc &b) { return a.toText() == b.toText(); }
 
 } // namespace weft

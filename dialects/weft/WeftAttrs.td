@@ -30,4 +30,21 @@ def Weft_ScheduleAttr : AttrDef<Weft_Dialect, "Schedule"> {
   let genVerifyDecl = 1;
 }
 
+// A compiled function's program description (runtime/include/weft/Program.h, docs/abi.md): its
+// buffers, parameter block layout and launches. weft-lower-to-loops writes one per source function
+// into the module's `weft.programs` dictionary; weft-gpu-map-grid completes its launches; the
+// back ends read it. The parameter is the runtime's own struct, so the attribute and the artifact
+// the runtime loads cannot disagree. Written as
+//   #weft.program<col2im_1d {channels = 3, padding = 0, stride = 8},
+//     inputs = [tensor<?x48xf32>], outputs = [tensor<3x?xf32>], temps = [cols : f32[params[4], 384]],
+//     launches = [@k(params[5] / 256, 3 / 1) group 256 items 256], requires = ["int64"], index_bits = 32>
+// where params[N] is slot N of the parameter block, read at dispatch.
+def Weft_ProgramAttr : AttrDef<Weft_Dialect, "Program"> {
+  let mnemonic = "program";
+  let summary = "A compiled function's buffers, parameter block and launches";
+  let parameters = (ins AttrParameter<"::weft::ProgramDesc", "the program description">:$desc);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
 #endif

@@ -12,6 +12,7 @@ def Weft_Dialect : Dialect {
   }];
   let cppNamespace = "::weft";
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1; // weft.programs (WeftProgram.cpp)
   let extraClassDeclaration = [{
     void registerAttributes();
   }];

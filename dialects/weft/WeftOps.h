@@ -4,14 +4,23 @@
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "weft/OpRules.h"
+#include "weft/Program.h"
+
+#include "llvm/ADT/Hashing.h"
 
 #include "dialects/weft/WeftOpsDialect.h.inc"
+
+namespace weft {
+/// #weft.program's storage hashes its description by the text form, which equality compares.
+inline llvm::hash_code hash_value(const ProgramDesc &p) { return llvm::hash_value(p.toText()); }
+} // namespace weft
 
 #define GET_ATTRDEF_CLASSES
 #include "dialects/weft/WeftAttrs.h.inc"
@@ -39,5 +48,14 @@ std::optional<TensorType> tensorTypeOf(mlir::Type shaped);
 /// Checks that the fields set in `schedule` apply to `opName` and name allowed values.
 /// Returns "" or a sentence naming the field, its value and the values allowed.
 std::string checkScheduleFor(llvm::StringRef opName, ScheduleAttr schedule);
+
+/// The module attribute weft-lower-to-loops writes: a dictionary from source function name to that
+/// function's #weft.program. The dialect verifies its form wherever it appears.
+inline constexpr llvm::StringLiteral kProgramsAttrName = "weft.programs";
+/// Every program description of `module`, in the dictionary's (name) order; a missing attribute
+/// is emitted as an error on the module.
+mlir::FailureOr<std::vector<std::pair<std::string, ProgramDesc>>> readPrograms(mlir::ModuleOp module);
+/// Replaces `module`'s program descriptions (readPrograms' form).
+void writePrograms(mlir::ModuleOp module, const std::vector<std::pair<std::string, ProgramDesc>> &programs);
 
 } // namespace weft

@@ -3,6 +3,7 @@
 // loop-level kernels (after weft-cpu-grid-to-range) as the C++ source target does,
 // `--weft-to-glsl` each kernel (after weft-gpu-map-grid) as a GLSL compute shader.
 #include "compiler/targets/TargetBackend.h"
+#include "dialects/weft/WeftOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,7 +30,7 @@ int main(int argc, char **argv) {
             return mlir::success(print(module, os));
           },
           [](mlir::DialectRegistry &registry) {
-            registry.insert<mlir::func::FuncDialect, mlir::arith::ArithDialect, mlir::scf::SCFDialect,
+            registry.insert<weft::WeftDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect, mlir::scf::SCFDialect,
                             mlir::memref::MemRefDialect, mlir::vector::VectorDialect, mlir::math::MathDialect,
                             mlir::gpu::GPUDialect>();
           });

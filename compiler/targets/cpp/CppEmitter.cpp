@@ -4,6 +4,8 @@
 // MLIR ops.
 #include "compiler/targets/cpp/CppEmitter.h"
 
+#include "dialects/weft/WeftOps.h"
+
 #include "lowering/cfamily/CFamilyPrinter.h"
 #include "templates/Templates.h"
 
@@ -158,22 +160,17 @@ public:
   }
 };
 
-/// The kernels each program launches: the entries of its description's `launch` lines.
-SmallVector<StringRef> launchedKernels(StringRef description) {
-  SmallVector<StringRef> lines, entries;
-  description.split(lines, '\n');
-  for (StringRef line : lines)
-    if (line.consume_front("launch "))
-      entries.push_back(line.split(' ').first);
-  return entries;
-}
-
 } // namespace
 
 LogicalResult emitCppSource(ModuleOp module, llvm::raw_ostream &out) {
-  auto programs = module->getAttrOfType<DictionaryAttr>("weft.programs");
-  if (!programs && module->hasAttr("weft.programs"))
-    return module.emitError("weft.programs must be a dictionary of program descriptions");
+  // Loop-level IR without program descriptions prints its kernels alone.
+  std::vector<std::pair<std::string, ProgramDesc>> programs;
+  if (module->hasAttr(kProgramsAttrName)) {
+    auto read = readPrograms(module);
+    if (failed(read))
+      return failure();
+    programs = std::move(*read);
+  }
   SmallVector<func::FuncOp> kernels;
   for (auto fn : module.getOps<func::FuncOp>())
     if (fn->hasAttr("weft.kernel"))
@@ -193,17 +190,13 @@ LogicalResult emitCppSource(ModuleOp module, llvm::raw_ostream &out) {
     return printer.printKernel(fn);
   };
   SmallVector<StringRef> programNames;
-  for (NamedAttribute program : programs ? programs.getValue() : ArrayRef<NamedAttribute>()) {
-    auto text = dyn_cast<StringAttr>(program.getValue());
-    if (!text)
-      return module.emitError() << "weft.programs: the entry of '" << program.getName().getValue()
-                                << "' is not a string";
-    programNames.push_back(program.getName().getValue());
-    os << "\n// ---- program " << program.getName().getValue() << " ----\n";
-    os.printReindented(text.getValue().rtrim(), "// ");
+  for (const auto &[name, program] : programs) {
+    programNames.push_back(name);
+    os << "\n// ---- program " << name << " ----\n";
+    os.printReindented(StringRef(program.toText()).rtrim(), "// ");
     os << "\n";
-    for (StringRef entry : launchedKernels(text.getValue())) {
-      auto fn = module.lookupSymbol<func::FuncOp>(entry);
+    for (const LaunchDesc &launch : program.launches) {
+      auto fn = module.lookupSymbol<func::FuncOp>(launch.entry);
       if (fn && fn->hasAttr("weft.kernel") && !printed.contains(fn) && failed(print(fn)))
         return failure();
     }

@@ -70,6 +70,15 @@ struct ProgramDesc {
   std::string toText() const;
   /// Parses toText()'s form; returns "" or an error naming the line.
   static std::string fromText(std::string_view text, ProgramDesc &out);
+  /// The rules a whole description obeys, whichever form it came from (this text, or the
+  /// compiler's #weft.program attribute): a weft op, a launch at least, group and items > 0 with
+  /// items 1 or the group size, tiles > 0, every slot inside the parameter block. "" or the
+  /// first rule broken.
+  std::string check() const;
 };
+
+/// Same description: equal text forms.
+bool operator==(const ProgramDesc &a, const ProgramDesc &b);
+inline bool operator!=(const ProgramDesc &a, const ProgramDesc &b) { return !(a == b); }
 
 } // namespace weft

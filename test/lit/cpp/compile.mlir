@@ -23,8 +23,11 @@
 // CHECK: extern "C" void dot_i8(
 
 module attributes {weft.programs = {
-    col2im = "weft-program 1\nop col2im_1d\nattr s 2\nattr oc 4\nattr p 0\ninput f16 -1 32\noutput f16 4 -1\nlaunch col2im_k 4/1 s1/8\n",
-    mix = "weft-program 1\nop mix\nlaunch mix 0/1\nlaunch vec 0/8\nlaunch mm 0/1\n"}} {
+    col2im = #weft.program<col2im_1d {channels = 4, padding = 0, stride = 2}, inputs = [tensor<?x32xf16>],
+                           outputs = [tensor<4x?xf16>], launches = [@col2im_k(4 / 1, params[3] / 8)]>,
+    // A program launching the kernels that exercise the printer's other constructs.
+    mix = #weft.program<concat {axis = 0}, inputs = [tensor<4xf32>, tensor<4xf32>], outputs = [tensor<8xf32>],
+                        launches = [@mix(0 / 1), @vec(0 / 8), @mm(0 / 1)]>}} {
   // col2im_1d, K = 8, s = 2, OC = 4, f16 in and out, f32 accumulation: 8 output times per item,
   // gathered with a bounded t_in range, in a vector accumulator and a scratch row.
   func.func @col2im_k(%cols: memref<?xf16>, %y: memref<?xf16>, %params: memref<?xi64>, %begin: index, %end: index) attributes {weft.kernel} {

@@ -22,7 +22,7 @@
 // CHECK:         %[[NPARAMS:.*]] = llvm.mlir.constant(8 : i64) : i64
 // CHECK:         llvm.call @k.impl(%[[B0]], %[[B0]], %{{.*}}, %[[SPAN0]], %{{.*}}, %[[B1]], %[[B1]], %{{.*}}, %[[SPAN1]], %{{.*}}, %[[PARAMS]], %[[PARAMS]], %{{.*}}, %[[NPARAMS]], %{{.*}}, %[[BEGIN]], %[[END]])
 // CHECK-NEXT:    llvm.return
-module attributes {weft.programs = {f = "weft-program 1\nop col2im_1d\nattr stride 2\nattr channels 3\nattr padding 0\ninput f32 -1 12\noutput f32 3 -1\nlaunch k $0/1\n"}} {
+module attributes {weft.programs = {f = #weft.program<col2im_1d {stride = 2, channels = 3, padding = 0}, inputs = [tensor<?x12xf32>], outputs = [tensor<3x?xf32>], launches = [@k(params[0] / 1)]>}} {
   llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr, %a2: i64, %a3: i64, %a4: i64,
                %b0: !llvm.ptr, %b1: !llvm.ptr, %b2: i64, %b3: i64, %b4: i64,
                %p0: !llvm.ptr, %p1: !llvm.ptr, %p2: i64, %p3: i64, %p4: i64,
@@ -49,7 +49,7 @@ module {
 
 // -----
 
-// expected-error @+1 {{the module has no 'weft.programs' dictionary (function name -> program description)}}
+// expected-error @+1 {{the module has no 'weft.programs' dictionary (function name -> #weft.program)}}
 module {
   llvm.func @k(%begin: i64, %end: i64) attributes {weft.kernel} {
     llvm.return
@@ -58,7 +58,7 @@ module {
 
 // -----
 
-module attributes {weft.programs = {f = "weft-program 1\nop concat\ninput f32 4\ninput f32 4\noutput f32 8\nlaunch other 8/1\n"}} {
+module attributes {weft.programs = {f = #weft.program<concat, inputs = [tensor<4xf32>, tensor<4xf32>], outputs = [tensor<8xf32>], launches = [@other(8 / 1)]>}} {
   // expected-error @+1 {{kernel 'k' is not a launch of any program in 'weft.programs'}}
   llvm.func @k(%begin: i64, %end: i64) attributes {weft.kernel} {
     llvm.return
@@ -67,17 +67,8 @@ module attributes {weft.programs = {f = "weft-program 1\nop concat\ninput f32 4\
 
 // -----
 
-module attributes {weft.programs = {f = "weft-program 1\nop concat\ninput f32 4\ninput f32 4\noutput f32 8\nlaunch k 8/1\n"}} {
+module attributes {weft.programs = {f = #weft.program<concat, inputs = [tensor<4xf32>, tensor<4xf32>], outputs = [tensor<8xf32>], launches = [@k(8 / 1)]>}} {
   // expected-error @+1 {{kernel 'k' has the lowered signature '!llvm.func<void (i64, i64)>'; expected 22 arguments: a 1-D memref descriptor for each of its program's 3 buffers and for the parameter block, then begin and end (i64)}}
-  llvm.func @k(%begin: i64, %end: i64) attributes {weft.kernel} {
-    llvm.return
-  }
-}
-
-// -----
-
-// expected-error @+1 {{weft.programs['f']: program description line 2 ('op nonsense'): expected a known op name}}
-module attributes {weft.programs = {f = "weft-program 1\nop nonsense\n"}} {
   llvm.func @k(%begin: i64, %end: i64) attributes {weft.kernel} {
     llvm.return
   }

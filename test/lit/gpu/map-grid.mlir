@@ -3,8 +3,8 @@
 // loop round-robin over its threads; a grid without runs an item per thread. Both return past
 // the grid, numbering workgroups y * x_count + x; the launches record group= and items=.
 
-// CHECK: launch wg_item 40/1 group=64 items=1
-// CHECK: launch thread_item 1000/1 group=128 items=128
+// CHECK: @wg_item(40 / 1) group 64 items 1
+// CHECK: @thread_item(1000 / 1) group 128 items 128
 // CHECK-LABEL: func.func @wg_item
 // CHECK-DAG: %[[T:.*]] = gpu.thread_id x
 // CHECK-DAG: %[[NX:.*]] = gpu.grid_dim x
@@ -22,7 +22,7 @@
 // CHECK: %[[ITEM:.*]] = arith.addi %{{.*}}, %thread_id_x : index
 // CHECK: arith.cmpi slt, %[[ITEM]], %c1000
 // CHECK: memref.store %{{.*}}, %arg1[%[[ITEM]]]
-module attributes {weft.programs = {a = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch wg_item 40/1\0A", b = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch thread_item 1000/1\0A"}} {
+module attributes {weft.programs = {a = #weft.program<concat {axis = 0}, inputs = [tensor<10xf32>, tensor<10xf32>], outputs = [tensor<20xf32>], launches = [@wg_item(40 / 1)]>, b = #weft.program<concat {axis = 0}, inputs = [tensor<10xf32>, tensor<10xf32>], outputs = [tensor<20xf32>], launches = [@thread_item(1000 / 1)]>}} {
   func.func @wg_item(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 64 : i64} {
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
@@ -60,7 +60,7 @@ module attributes {weft.programs = {a = "weft-program 1\0Aop concat\0Aattr axis 
 // CHECK: scf.for %[[L:.*]] = %{{.*}} to %c12 step %c256
 // CHECK-DAG: arith.remsi %[[L]], %c4
 // CHECK-DAG: arith.divsi %[[L]], %c4
-module attributes {weft.programs = {t = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch tile 2/1\0A"}} {
+module attributes {weft.programs = {t = #weft.program<concat {axis = 0}, inputs = [tensor<10xf32>, tensor<10xf32>], outputs = [tensor<20xf32>], launches = [@tile(2 / 1)]>}} {
   func.func @tile(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 256 : i64} {
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
@@ -95,7 +95,7 @@ module attributes {weft.programs = {t = "weft-program 1\0Aop concat\0Aattr axis 
 // CHECK: %[[IN:.*]] = arith.cmpi slt, %[[I]], %{{.*}} : index
 // CHECK: scf.if %[[IN]] {
 // CHECK: memref.store %{{.*}}, %arg1[%[[I]]]
-module attributes {weft.programs = {m = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch bounded 5/1\0A"}} {
+module attributes {weft.programs = {m = #weft.program<concat {axis = 0}, inputs = [tensor<10xf32>, tensor<10xf32>], outputs = [tensor<20xf32>], launches = [@bounded(5 / 1)]>}} {
   func.func @bounded(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 64 : i64} {
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
@@ -119,7 +119,7 @@ module attributes {weft.programs = {m = "weft-program 1\0Aop concat\0Aattr axis 
 
 // -----
 
-module attributes {weft.programs = {n = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 10\0Ainput f32 10\0Aoutput f32 20\0Alaunch nowg 2/1\0A"}} {
+module attributes {weft.programs = {n = #weft.program<concat {axis = 0}, inputs = [tensor<10xf32>, tensor<10xf32>], outputs = [tensor<20xf32>], launches = [@nowg(2 / 1)]>}} {
   // expected-error@+1 {{kernel 'nowg' has no weft.workgroup in [1, 1024]}}
   func.func @nowg(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel} {
     %c0 = arith.constant 0 : index

@@ -6,7 +6,7 @@
 // branch), the tile rounded to f16 once and streamed out (nontemporal stores: a 16 MiB output).
 // Grid: 5 blocks of 103 channels x ceil(16392/256) time tiles; tile rows of 296 floats (256 times,
 // 2*15 halo, padded to an odd multiple of 8).
-// CHECK: launch sweep_time 512/103 16392/256
+// CHECK: @sweep_time(512 / 103, 16392 / 256)
 // CHECK-LABEL: func.func @sweep_time(
 // CHECK-SAME: %[[COLS:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?xf16>, %{{.*}}: memref<?xi64>) attributes {weft.kernel}
 // CHECK: scf.parallel
@@ -32,7 +32,7 @@ func.func @sweep_time(%x: tensor<2048x8192xf16>) -> tensor<512x16392xf16> {
 
 // Row sweep over channel blocks: each item loops over the time tiles of its channels; K = 5
 // gives a vector<4> and a scalar piece.
-// CHECK: launch sweep_channel 128/16
+// CHECK: @sweep_channel(128 / 16)
 // CHECK-LABEL: func.func @sweep_channel(
 // CHECK: scf.parallel
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<32640xf32>
@@ -50,7 +50,7 @@ func.func @sweep_channel(%x: tensor<?x640xf32>) -> tensor<128x?xf32> {
 
 // No tile given and all 128 channels fit a tile of 240 times (rows of 248 floats): one block of
 // whole cols rows per tile, read contiguously.
-// CHECK: launch sweep_whole_rows 128/128 131074/240
+// CHECK: @sweep_whole_rows(128 / 128, 131074 / 240)
 // CHECK-LABEL: func.func @sweep_whole_rows(
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<31744xf32>
 // CHECK: vector.store %{{.*}} {nontemporal = true} : memref<?xf32>, vector<8xf32>
@@ -62,7 +62,7 @@ func.func @sweep_whole_rows(%x: tensor<65536x512xf32>) -> tensor<128x131074xf32>
 // -----
 
 // Bounded gather: per output, t_in over a computed range (no modulo); one output per inner thread.
-// CHECK: launch bounded_time 4/1 34/8
+// CHECK: @bounded_time(4 / 1, 34 / 8)
 // CHECK-LABEL: func.func @bounded_time(
 // CHECK: scf.parallel
 // CHECK: scf.parallel
@@ -84,7 +84,7 @@ func.func @bounded_time(%x: tensor<11x24xbf16>) -> tensor<4x34xbf16> {
 
 // Full-K scan over channel blocks, batched: taps K-1 down to 0, kept when s divides a - k; the
 // K = 4 taps are unrolled (straight-line, the running sum threaded through).
-// CHECK: launch scan_channel 2/1 3/2
+// CHECK: @scan_channel(2 / 1, 3 / 2)
 // CHECK-LABEL: func.func @scan_channel(
 // CHECK: scf.parallel
 // CHECK: scf.parallel

@@ -4,7 +4,7 @@
 
 // Row copy, axis = last dim: each output row is a's run then b's run; the grid tiles the rows.
 // The 128 MiB output takes streaming (nontemporal) vector stores.
-// CHECK: launch rows 65536/64
+// CHECK: @rows(65536 / 64)
 // CHECK-LABEL: func.func @rows(
 // CHECK-SAME: %[[A:.*]]: memref<?xf32>, %[[B:.*]]: memref<?xf32>, %[[OUT:.*]]: memref<?xf32>, %[[P:.*]]: memref<?xi64>
 // CHECK-DAG: %[[SA:.*]] = memref.load %[[P]][%c3]
@@ -27,7 +27,7 @@ func.func @rows(%a: tensor<65536x256xf32>, %b: tensor<65536x256xf32>) -> tensor<
 
 // Row copy, axis 1 of rank 3 with dynamic extents: the leading dim is a grid factor, a row comes
 // from a or b by its axis index; i8 copies 32 elements per vector.
-// CHECK: launch rows3 $12/1 $13/16
+// CHECK: @rows3(params[12] / 1, params[13] / 16)
 // CHECK-LABEL: func.func @rows3(
 // CHECK: scf.parallel
 // CHECK: arith.cmpi slt
@@ -45,7 +45,7 @@ func.func @rows3(%a: tensor<?x3x?xi8>, %b: tensor<?x?x?xi8>) -> tensor<?x?x?xi8>
 
 // Flat copy, axis 0: element chunks of the whole output; contiguous inputs (every stride checked)
 // copy at most two ranges, otherwise the chunk walks its rows.
-// CHECK: launch flat 2048/1024
+// CHECK: @flat(2048 / 1024)
 // CHECK-LABEL: func.func @flat(
 // CHECK: scf.parallel
 // CHECK: arith.andi
@@ -63,7 +63,7 @@ func.func @flat(%a: tensor<2x512xbf16>, %b: tensor<2x512xbf16>) -> tensor<4x512x
 // -----
 
 // Rank 1: one row, split into element chunks.
-// CHECK: launch vec1 $4/4096
+// CHECK: @vec1(params[4] / 4096)
 // CHECK-LABEL: func.func @vec1(
 // CHECK: scf.parallel
 // CHECK: vector<4xi64>

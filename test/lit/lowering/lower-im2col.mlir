@@ -4,7 +4,7 @@
 // select.
 
 // Time tiles, K = 7 with d = 1: pieces of 4, 2 and 1 elements, f32 -> f16 on the way.
-// CHECK: launch time 1/1 8192/4
+// CHECK: @time(1 / 1, 8192 / 4)
 // CHECK-LABEL: func.func @time(
 // CHECK-SAME: %[[X:.*]]: memref<?xf32>, %[[COLS:.*]]: memref<?xf16>
 // CHECK: scf.parallel
@@ -28,7 +28,7 @@ func.func @time(%x: tensor<1x512x8192xf32>) -> tensor<1x8192x3584xf16> {
 // -----
 
 // Channel blocks, dilation 3: scalar taps at stride d, bf16 copied as bits when both sides agree.
-// CHECK: launch channel 2/1 2/2
+// CHECK: @channel(2 / 1, 2 / 2)
 // CHECK-LABEL: func.func @channel(
 // CHECK: scf.parallel
 // CHECK: scf.for

@@ -5,7 +5,7 @@
 
 // Default blocking for 1000 x 300 . 300 x 2000: four column items of up to 512, so two row items
 // of 504 (a multiple of 6 rows) make 8 items; K blocks of 256 in one span of 512.
-// CHECK: launch f32 1000/504 2000/512
+// CHECK: @f32(1000 / 504, 2000 / 512)
 // CHECK-LABEL: func.func @f32(
 // CHECK-SAME: %[[A:.*]]: memref<?xf32>, %[[B:.*]]: memref<?xf32>, %[[C:.*]]: memref<?xf32>, %{{.*}}: memref<?xi64>) attributes {weft.kernel}
 // CHECK: scf.parallel
@@ -56,7 +56,7 @@ func.func @f32(%a: tensor<1000x300xf32>, %b: tensor<300x2000xf32>) -> tensor<100
 // f16 operands, f16 result, both transposed, batch of 2 on A only: B (stored [N][K]) is packed
 // lane by lane with f16 -> f32 conversions; sums go to an f32 block (at most 256 x 48) that is
 // rounded to f16 once, vector by vector.
-// CHECK: launch f16_t 2/1 100/102 48/48
+// CHECK: @f16_t(2 / 1, 100 / 102, 48 / 48)
 // CHECK-LABEL: func.func @f16_t(
 // CHECK-SAME: %[[A:.*]]: memref<?xf16>, %[[B:.*]]: memref<?xf16>, %[[C:.*]]: memref<?xf16>
 // CHECK: scf.parallel
@@ -96,7 +96,7 @@ func.func @i8(%a: tensor<20x64xi8>, %b: tensor<64x40xi8>) -> tensor<20x40xi32> {
 
 // Batch broadcasting: A's batch of 2 under the result's 4 reads A batch i / 2. The grid's first
 // factor is the batch.
-// CHECK: launch bcast 4/1 9/12 20/32
+// CHECK: @bcast(4 / 1, 9 / 12, 20 / 32)
 // CHECK-LABEL: func.func @bcast(
 // CHECK: scf.parallel
 // CHECK: arith.divui %{{.*}}, %c2
@@ -110,7 +110,7 @@ func.func @bcast(%a: tensor<2x9x11xf32>, %b: tensor<4x11x20xf32>) -> tensor<4x9x
 // An explicit schedule: tile = [rows per item, columns per item, K block], vector width and unroll.
 // Scratch: A 12 x 8, B 32 x 96 (panels of 2 x 4 columns, the whole K rounded to blocks of 8),
 // tile 6 x 8.
-// CHECK: launch sched 100/12 70/32
+// CHECK: @sched(100 / 12, 70 / 32)
 // CHECK-LABEL: func.func @sched(
 // CHECK-DAG: memref.alloca() {alignment = 64 : i64} : memref<96xf32>
 // CHECK-DAG: memref.alloca() {alignment = 64 : i64} : memref<3072xf32>
@@ -125,7 +125,7 @@ func.func @sched(%a: tensor<100x90xf32>, %b: tensor<90x70xf32>) -> tensor<100x70
 // -----
 
 // Dynamic extents come from the parameter block; the grid factors name their slots.
-// CHECK: launch dyn $8/258 $9/512
+// CHECK: @dyn(params[8] / 258, params[9] / 512)
 // CHECK-LABEL: func.func @dyn(
 // CHECK-SAME: %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %[[P:.*]]: memref<?xi64>
 // CHECK: memref.load %[[P]]

@@ -4,7 +4,7 @@
 
 // Dynamic extents are read from the parameter block: cols is buffer 0 (slots 0-1 extents,
 // 2-3 strides), y is buffer 1 (slots 4-5, 6-7); the grid's time factor reads y's T_out, slot 5.
-// CHECK: weft.programs = {dyn = "weft-program 1\0Aop col2im_1d\0Aattr channels 3\0Aattr padding 0\0Aattr stride 8\0Ainput f32 -1 48\0Aoutput f32 3 -1\0Alaunch dyn {{.*}}$5/{{[0-9]+}}\0A"}
+// CHECK: weft.programs = {dyn = #weft.program<col2im_1d {channels = 3, padding = 0, stride = 8}, inputs = [tensor<?x48xf32>], outputs = [tensor<3x?xf32>], launches = [@dyn({{.*}}params[5] / {{[0-9]+}})]>}
 // CHECK-LABEL: func.func @dyn(
 // CHECK-SAME: %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %[[P:.*]]: memref<?xi64>) attributes {weft.kernel}
 // CHECK: memref.load %[[P]][%c0]
@@ -19,8 +19,8 @@ func.func @dyn(%x: tensor<?x48xf32>) -> tensor<3x?xf32> {
 // A composite after decomposition: the weights are viewed through collapse_shape (no copy), the
 // matmul result is a temporary whose dynamic T_in is sized from the input's slot 1, and the
 // program keeps the composite's name and attributes.
-// CHECK: op conv_transpose_1d\0Aattr padding 0\0Aattr stride 2\0Ainput f32 4 -1\0Ainput f32 4 3 2\0Aoutput f32 3 -1\0Atemp t3 f32 $1 6\0Alaunch ct_matmul
-// CHECK-SAME: launch ct_col2im
+// CHECK: #weft.program<conv_transpose_1d {padding = 0, stride = 2}, inputs = [tensor<4x?xf32>, tensor<4x3x2xf32>], outputs = [tensor<3x?xf32>], temps = ["t3" : f32[params[1], 6]], launches = [@ct_matmul(
+// CHECK-SAME: @ct_col2im(
 // CHECK-LABEL: func.func @ct_matmul(
 // CHECK-SAME: memref<?xf32>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xi64>)
 // CHECK-LABEL: func.func @ct_col2im(

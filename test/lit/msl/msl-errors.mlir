@@ -2,7 +2,7 @@
 // What the MSL printer refuses, naming the kernel or the type and the rule.
 
 // CHECK: MSL printer: unsupported buffer element type 'f64'
-module attributes {weft.programs = {d = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 4\0Ainput f32 4\0Aoutput f32 8\0Alaunch dbl 1/1 group=64 items=64\0A"}} {
+module attributes {weft.programs = {d = #weft.program<concat {axis = 0}, inputs = [tensor<4xf32>, tensor<4xf32>], outputs = [tensor<8xf32>], launches = [@dbl(1 / 1) group 64 items 64]>}} {
   func.func @dbl(%a: memref<?xf64>, %b: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 64 : i64} {
     return
   }
@@ -11,7 +11,7 @@ module attributes {weft.programs = {d = "weft-program 1\0Aop concat\0Aattr axis 
 // -----
 
 // CHECK: kernel 'nomap' has no weft.workgroup: run weft-gpu-map-grid first
-module attributes {weft.programs = {n = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 4\0Ainput f32 4\0Aoutput f32 8\0Alaunch nomap 1/1\0A"}} {
+module attributes {weft.programs = {n = #weft.program<concat {axis = 0}, inputs = [tensor<4xf32>, tensor<4xf32>], outputs = [tensor<8xf32>], launches = [@nomap(1 / 1)]>}} {
   func.func @nomap(%a: memref<?xf32>, %b: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel} {
     return
   }

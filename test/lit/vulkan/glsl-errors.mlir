@@ -4,7 +4,7 @@
 
 // CHECK: kernel 'wide' reads parameter slot 20; Vulkan's push constants hold slots 0 to 15 (128 bytes): give the op static shapes
 // TARGET: weft-lower-to-loops: target = 'gpu' is not one of cpu, vulkan, cuda, metal
-module attributes {weft.programs = {w = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 -1 -1 -1 -1\0Ainput f32 -1 -1 -1 -1\0Aoutput f32 -1 -1 -1 -1\0Alaunch wide 1/1 group=64 items=64\0A"}} {
+module attributes {weft.programs = {w = #weft.program<concat {axis = 0}, inputs = [tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>], outputs = [tensor<?x?x?x?xf32>], launches = [@wide(1 / 1) group 64 items 64]>}} {
   func.func @wide(%a: memref<?xf32>, %b: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 64 : i64} {
     %c20 = arith.constant 20 : index
     %s = memref.load %p[%c20] : memref<?xi64>
@@ -18,7 +18,7 @@ module attributes {weft.programs = {w = "weft-program 1\0Aop concat\0Aattr axis 
 // -----
 
 // CHECK: kernel 'nomap' has no weft.workgroup: run weft-gpu-map-grid first
-module attributes {weft.programs = {n = "weft-program 1\0Aop concat\0Aattr axis 0\0Ainput f32 4\0Ainput f32 4\0Aoutput f32 8\0Alaunch nomap 1/1\0A"}} {
+module attributes {weft.programs = {n = #weft.program<concat {axis = 0}, inputs = [tensor<4xf32>, tensor<4xf32>], outputs = [tensor<8xf32>], launches = [@nomap(1 / 1)]>}} {
   func.func @nomap(%a: memref<?xf32>, %b: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel} {
     return
   }

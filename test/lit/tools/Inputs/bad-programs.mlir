@@ -1,3 +1,3 @@
 // weft.programs names a launch whose kernel the module lacks.
-module attributes {weft.programs = {cat = "weft-program 1\nop concat\ninput f32 4\ninput f32 4\noutput f32 8\nlaunch missing 8/1\n"}} {
+module attributes {weft.programs = {cat = #weft.program<concat, inputs = [tensor<4xf32>, tensor<4xf32>], outputs = [tensor<8xf32>], launches = [@missing(8 / 1)]>}} {
 }

@@ -1,6 +1,6 @@
 // A hand-written program in the loop-level contract form (lowering/ProgramBuilder.h): concat of
 // two strided 1-D views, read through the parameter block (extent, stride per buffer).
-module attributes {weft.programs = {cat = "weft-program 1\nop concat\nattr axis 0\ninput f32 -1\ninput f32 -1\noutput f32 -1\nlaunch cat $4/1\n"}} {
+module attributes {weft.programs = {cat = #weft.program<concat {axis = 0}, inputs = [tensor<?xf32>, tensor<?xf32>], outputs = [tensor<?xf32>], launches = [@cat(params[4] / 1)]>}} {
   func.func @cat(%a: memref<?xf32>, %b: memref<?xf32>, %out: memref<?xf32>, %params: memref<?xi64>) attributes {weft.kernel} {
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
