@@ -63,16 +63,13 @@ Result<int64_t> cpuVectorBytes(const std::string &name) {
 }
 
 std::vector<Stage> frontendStages(DeviceKind device, int64_t vectorBytes) {
-  std::string kind = deviceKindName(device);
-  std::string resolve = "weft-resolve-schedule{target=" + kind;
-  if (device == DeviceKind::cpu)
-    resolve += " vector-bytes=" + std::to_string(vectorBytes > 0 ? vectorBytes : hostVectorBytes());
-  resolve += "}";
+  std::string attach = "weft-attach-target{kind=" + std::string(deviceKindName(device)) +
+                       " vector-bytes=" + std::to_string(vectorBytes > 0 ? vectorBytes : hostVectorBytes()) + "}";
   // No canonicalization here: it would fold a one-item grid loop into the kernel's body, and
   // each target's first stage needs that loop to map the grid (threads, workgroups).
   return {
-      {"tensor", {"func.func(weft-decompose-composites," + resolve + ")"}},
-      {"loops", {"weft-lower-to-loops{target=" + kind + "}"}},
+      {"tensor", {attach, "func.func(weft-decompose-composites,weft-resolve-schedule)"}},
+      {"loops", {"weft-lower-to-loops"}},
   };
 }
 

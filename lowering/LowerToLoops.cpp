@@ -215,14 +215,12 @@ struct LowerToLoopsPass : impl::WeftLowerToLoopsBase<LowerToLoopsPass> {
   using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::optional<lowering::Target> t = lowering::parseTarget(target);
-    if (!t) {
-      module.emitError() << "weft-lower-to-loops: target = '" << target << "' is not one of cpu, vulkan, cuda, metal";
-      return signalPassFailure();
-    }
     SmallVector<func::FuncOp> sources;
     for (auto fn : module.getOps<func::FuncOp>())
       if (!fn->hasAttr("weft.kernel") && !fn.isExternal()) sources.push_back(fn);
+    // Loop-level input (no source functions) needs no target.
+    FailureOr<TargetAttr> target = sources.empty() ? FailureOr<TargetAttr>(TargetAttr()) : TargetAttr::of(module);
+    if (failed(target)) return signalPassFailure();
     SmallVector<NamedAttribute> programs;
     if (auto existing = module->getAttrOfType<DictionaryAttr>(kProgramsAttrName))
       programs.append(existing.begin(), existing.end());
@@ -237,7 +235,7 @@ struct LowerToLoopsPass : impl::WeftLowerToLoopsBase<LowerToLoopsPass> {
       std::string name = fn.getName().str();
       // The source function's name moves to its kernels.
       fn.setName((name + ".source").c_str());
-      ProgramBuilder pb(module, name, l.desc, l.bufferTypes, *t != lowering::Target::cpu);
+      ProgramBuilder pb(module, name, l.desc, l.bufferTypes, *target);
       if (failed(l.buildKernels(pb))) return signalPassFailure();
       programs.emplace_back(StringAttr::get(&getContext(), name), ProgramAttr::get(&getContext(), l.desc));
       fn.erase();

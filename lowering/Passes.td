@@ -15,20 +15,31 @@ def WeftDecomposeComposites : Pass<"weft-decompose-composites", "mlir::func::Fun
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def WeftAttachTarget : Pass<"weft-attach-target", "mlir::ModuleOp"> {
+  let summary = "Sets the module's #weft.target, what the later passes generate code for";
+  let description = [{
+    The first pass of every target's pipeline (compiler/Pipeline.cpp): `weft.target` gets the
+    description of device kind `kind` (#weft.target's defaults, dialects/weft/WeftTarget.cpp). A
+    module that already carries a #weft.target of the same kind keeps it, so IR may narrow the
+    limits (say, fewer threads per workgroup); one of another kind is an error.
+  }];
+  let options = [
+    Option<"kind", "kind", "std::string", /*default=*/"\"cpu\"",
+           "Device kind: cpu, vulkan, cuda or metal">,
+    Option<"vectorBytes", "vector-bytes", "int64_t", /*default=*/"32",
+           "CPU vector register size in bytes (16, 32: AVX2, 64: AVX-512); the compiler passes the size of the CPU it generates for">,
+  ];
+  let dependentDialects = ["weft::WeftDialect"];
+}
+
 def WeftResolveSchedule : Pass<"weft-resolve-schedule", "mlir::func::FuncOp"> {
   let summary = "Fills every op's #weft.schedule with the target's defaults for its shape";
   let description = [{
     Fields the user set are kept; missing ones get the per-target default chosen from the op's
     shape and dtype (lowering/ScheduleDefaults.cpp): the parallel dimension, the gather or copy
     form, the vector width and the GPU workgroup. Tile sizes that depend on a loop builder's
-    blocking are left to that builder when unset.
+    blocking are left to that builder when unset. The target is the module's #weft.target.
   }];
-  let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
-           "Target whose defaults apply: cpu, vulkan, cuda or metal">,
-    Option<"vectorBytes", "vector-bytes", "int64_t", /*default=*/"32",
-           "CPU vector register size in bytes (16, 32: AVX2, 64: AVX-512); the compiler passes the host's">,
-  ];
 }
 
 def WeftLowerToLoops : Pass<"weft-lower-to-loops", "mlir::ModuleOp"> {
@@ -41,13 +52,10 @@ def WeftLowerToLoops : Pass<"weft-lower-to-loops", "mlir::ModuleOp"> {
     (the runtime's weft::ProgramDesc as a verified attribute, dialects/weft/WeftAttrs.td). CPU targets get the CPU forms (vector rows, the col2im row
     sweep, packed matmul panels); GPU targets get forms whose inner `scf.parallel` runs one
     element per thread with consecutive threads on consecutive output elements, and every kernel
-    carries `weft.workgroup` (threads per workgroup, from the op's schedule).
+    carries `weft.workgroup` (threads per workgroup, from the op's schedule). The target is the
+    module's #weft.target.
   }];
-  let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
-           "Target whose loop forms to build: cpu, vulkan, cuda or metal">,
-  ];
-  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
+  let dependentDialects = ["weft::WeftDialect", "mlir::arith::ArithDialect", "mlir::math::MathDialect",
                            "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect"];
 }
@@ -74,7 +82,8 @@ def WeftGpuMapGrid : Pass<"weft-gpu-map-grid", "mlir::ModuleOp"> {
     id (y * x_count + x) and the kernel returns past the grid (docs/abi.md, "GPU launches").
     Each launch of `weft.programs` records its workgroup size and items per workgroup.
   }];
-  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
+  let dependentDialects = ["weft::WeftDialect", "mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def WeftCpuGridToRange : Pass<"weft-cpu-grid-to-range", "mlir::func::FuncOp"> {

@@ -140,8 +140,8 @@ void KernelBuilder::parallelGrid(ArrayRef<GridDim> dims,
 }
 
 ProgramBuilder::ProgramBuilder(ModuleOp module, StringRef name, ProgramDesc &desc, ArrayRef<TensorType> bufferTypes,
-                               bool gpu)
-    : module(module), name(name.str()), forGpu(gpu), program(desc), types(bufferTypes.begin(), bufferTypes.end()) {}
+                               TargetAttr target)
+    : module(module), name(name.str()), targetDesc(target), program(desc), types(bufferTypes.begin(), bufferTypes.end()) {}
 
 int64_t ProgramBuilder::extentSlot(unsigned b, unsigned d) const { return program.paramOffset(b) + d; }
 int64_t ProgramBuilder::strideSlot(unsigned b, unsigned d) const {
@@ -161,7 +161,7 @@ LogicalResult ProgramBuilder::addKernel(StringRef suffix, function_ref<LogicalRe
   OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
   auto fn = func::FuncOp::create(mb, module.getLoc(), kname, FunctionType::get(ctx, args, {}));
   fn->setAttr("weft.kernel", UnitAttr::get(ctx));
-  if (forGpu) fn->setAttr("weft.workgroup", IntegerAttr::get(IntegerType::get(ctx, 64), workgroupThreads));
+  if (gpu()) fn->setAttr("weft.workgroup", IntegerAttr::get(IntegerType::get(ctx, 64), workgroupThreads));
   Block *entry = fn.addEntryBlock();
   OpBuilder b = OpBuilder::atBlockEnd(entry);
   func::ReturnOp::create(b, fn.getLoc());

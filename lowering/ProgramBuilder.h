@@ -90,9 +90,10 @@ private:
 /// kernels and launches, and its description.
 class ProgramBuilder {
 public:
-  /// `gpu`: build the GPU forms (docs/schedules.md), each kernel tagged `weft.workgroup`.
+  /// `target`: the module's #weft.target; for a GPU the builders make the GPU forms
+  /// (docs/schedules.md), each kernel tagged `weft.workgroup`.
   ProgramBuilder(mlir::ModuleOp module, llvm::StringRef name, ProgramDesc &desc,
-                 llvm::ArrayRef<TensorType> bufferTypes, bool gpu = false);
+                 llvm::ArrayRef<TensorType> bufferTypes, TargetAttr target);
   /// Creates kernel `<name>_<suffix>` (or `<name>` for an empty suffix), lets `build` fill it and
   /// records its launch. Fails if `build` fails or never emitted a grid.
   mlir::LogicalResult addKernel(llvm::StringRef suffix,
@@ -101,9 +102,10 @@ public:
   /// Names the next kernels `<program>_<part>[_<suffix>]`: set per op when a program holds several
   /// (a composite's parts), so each kernel says which op it computes.
   void setPart(llvm::StringRef part) { partName = part.str(); }
-  /// Whether the kernels are for a GPU target, and the threads per workgroup of the next
+  /// What the kernels are for; whether that is a GPU; the threads per workgroup of the next
   /// kernels (set per op from its schedule's `workgroup`).
-  bool gpu() const { return forGpu; }
+  TargetAttr target() const { return targetDesc; }
+  bool gpu() const { return targetDesc.isGpu(); }
   int64_t threads() const { return workgroupThreads; }
   void setThreads(int64_t n) { workgroupThreads = n; }
   /// Parameter slot of buffer `b`'s dim `d` extent / stride (docs/abi.md).
@@ -115,7 +117,7 @@ private:
   mlir::ModuleOp module;
   std::string name;
   std::string partName;
-  bool forGpu;
+  TargetAttr targetDesc;
   int64_t workgroupThreads = 1;
   ProgramDesc &program;
   std::vector<TensorType> types;

@@ -5,15 +5,12 @@
 
 namespace weft::lowering {
 
-enum class Target { cpu, vulkan, cuda, metal };
-std::optional<Target> parseTarget(llvm::StringRef name);
-
-/// `given` (possibly null) with every unset field the target decides filled in. `vectorBytes` is
-/// the CPU's vector register size (32: AVX2, 64: AVX-512), from which CPU vector widths follow.
-ScheduleAttr defaultSchedule(mlir::Operation *op, Target target, ScheduleAttr given, int64_t vectorBytes = 32);
+/// `given` (possibly null) with every unset field the target decides filled in; CPU vector widths
+/// follow the target's vector register size.
+ScheduleAttr defaultSchedule(mlir::Operation *op, TargetAttr target, ScheduleAttr given);
 
 /// "" or why complete schedule `s` cannot run on GPU target `target`: the CPU row sweep, vectors
-/// wider than the shading languages' 4 lanes, more than 1024 threads per workgroup.
-std::string checkGpuSchedule(ScheduleAttr s, llvm::StringRef target);
+/// wider than its vector access (4 x 32-bit lanes), more threads per workgroup than it has.
+std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target);
 
 } // namespace weft::lowering

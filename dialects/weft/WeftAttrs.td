@@ -30,6 +30,42 @@ def Weft_ScheduleAttr : AttrDef<Weft_Dialect, "Schedule"> {
   let genVerifyDecl = 1;
 }
 
+// What code is generated for: the device kind and the limits schedules and loop builders obey.
+// weft-attach-target sets it on the module (`weft.target`) from the target backend's kind;
+// weft-resolve-schedule, weft-lower-to-loops, weft-gpu-map-grid and the GPU printers read it.
+// Written as
+//   #weft.target<kind = "vulkan", vector_bytes = 16, max_threads = 1024, param_slots = 16>
+def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
+  let mnemonic = "target";
+  let summary = "The device kind code is generated for, and its limits";
+  let description = [{
+    `kind`: cpu, vulkan, cuda or metal. `vector_bytes`: the widest vector access (CPU: the vector
+    register, 16 SSE, 32 AVX2, 64 AVX-512; GPU: 16, the shading languages' 4 x 32-bit lanes), from
+    which default vector widths follow. `max_threads`: threads per workgroup (CPU: 1).
+    `param_slots`: parameter-block slots a kernel may read (Vulkan: 16, its push constants; 0: no
+    limit, the block is a buffer).
+  }];
+  let parameters = (ins
+    StringRefParameter<"device kind">:$kind,
+    "int64_t":$vector_bytes,
+    "int64_t":$max_threads,
+    DefaultValuedParameter<"int64_t", "0">:$param_slots
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    bool isGpu() const { return getKind() != "cpu"; }
+    /// Elements of `elementBytes` bytes in the widest vector access.
+    int64_t lanes(int64_t elementBytes) const { return getVectorBytes() / elementBytes; }
+    /// The description of device kind `kind` ("cpu", "vulkan", "cuda", "metal"); `vectorBytes`
+    /// is the CPU's vector register size (ignored for GPUs). Null for an unknown kind.
+    static TargetAttr forKind(mlir::MLIRContext *ctx, llvm::StringRef kind, int64_t vectorBytes);
+    /// The `weft.target` of `op`'s module (or of `op`, a module), else an error emitted on `op`
+    /// naming the rule.
+    static mlir::FailureOr<TargetAttr> of(mlir::Operation *op);
+  }];
+}
+
 // A compiled function's program description (runtime/include/weft/Program.h, docs/abi.md): its
 // buffers, parameter block layout and launches. weft-lower-to-loops writes one per source function
 // into the module's `weft.programs` dictionary; weft-gpu-map-grid completes its launches; the

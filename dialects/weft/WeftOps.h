@@ -49,6 +49,9 @@ std::optional<TensorType> tensorTypeOf(mlir::Type shaped);
 /// Returns "" or a sentence naming the field, its value and the values allowed.
 std::string checkScheduleFor(llvm::StringRef opName, ScheduleAttr schedule);
 
+/// The module attribute holding the #weft.target code is generated for (weft-attach-target).
+inline constexpr llvm::StringLiteral kTargetAttrName = "weft.target";
+
 /// The module attribute weft-lower-to-loops writes: a dictionary from source function name to that
 /// function's #weft.program. The dialect verifies its form wherever it appears.
 inline constexpr llvm::StringLiteral kProgramsAttrName = "weft.programs";

@@ -1,5 +1,6 @@
 // #weft.program<...>: a program description (weft/Program.h) in MLIR's syntax, and its verifier,
-// which applies the runtime's own rules (ProgramDesc::check).
+// which applies the runtime's own rules (ProgramDesc::check); the dialect's checks of the module
+// attributes weft.programs and weft.target.
 #include "dialects/weft/WeftOps.h"
 
 #include "mlir/IR/DialectImplementation.h"
@@ -186,6 +187,11 @@ Attribute ProgramAttr::parse(AsmParser &parser, Type) {
 }
 
 LogicalResult WeftDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
+  if (attr.getName() == kTargetAttrName) {
+    if (!isa<ModuleOp>(op)) return op->emitError() << kTargetAttrName << " belongs on the module";
+    if (!isa<TargetAttr>(attr.getValue())) return op->emitError() << kTargetAttrName << " must be a #weft.target";
+    return success();
+  }
   if (attr.getName() != kProgramsAttrName) return success();
   if (!isa<ModuleOp>(op)) return op->emitError() << kProgramsAttrName << " belongs on the module";
   auto dict = dyn_cast<DictionaryAttr>(attr.getValue());

@@ -107,15 +107,23 @@ void distribute(scf::ParallelOp par, Value thread, int64_t threads) {
 struct MapGrid : impl::WeftGpuMapGridBase<MapGrid> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    FailureOr<TargetAttr> target = TargetAttr::of(module);
+    if (failed(target)) return signalPassFailure();
+    if (!target->isGpu()) {
+      module.emitError() << "weft-gpu-map-grid: the module's #weft.target is for " << target->getKind()
+                         << ", not a GPU";
+      return signalPassFailure();
+    }
+    const int64_t maxThreads = target->getMaxThreads();
     auto programs = readPrograms(module);
     if (failed(programs)) return signalPassFailure();
     llvm::StringMap<std::pair<int64_t, int64_t>> shapes; // kernel -> (group, items)
     for (auto fn : module.getOps<func::FuncOp>()) {
       if (!fn->hasAttr("weft.kernel")) continue;
       auto wg = fn->getAttrOfType<IntegerAttr>("weft.workgroup");
-      if (!wg || wg.getInt() < 1 || wg.getInt() > 1024) {
-        fn.emitError() << "kernel '" << fn.getName()
-                       << "' has no weft.workgroup in [1, 1024] (rule: weft-lower-to-loops for a GPU target sets it)";
+      if (!wg || wg.getInt() < 1 || wg.getInt() > maxThreads) {
+        fn.emitError() << "kernel '" << fn.getName() << "' has no weft.workgroup in [1, " << maxThreads
+                       << "] (rule: weft-lower-to-loops for a GPU target sets it; max_threads of #weft.target)";
         return signalPassFailure();
       }
       FailureOr<scf::ParallelOp> grid = gridLoop(fn);

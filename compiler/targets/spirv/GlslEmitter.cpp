@@ -143,14 +143,12 @@ public:
   int64_t pushSlots = 0; // the parameter slots the kernel reads: the push-constant array's length
 };
 
-// Vulkan guarantees 128 bytes of push constants: the parameter block's first 16 slots.
-constexpr int64_t kPushSlots = 16;
-
 } // namespace
 
-GlslOptions glslOptionsFor(const ProgramDesc &program) {
+GlslOptions glslOptionsFor(const ProgramDesc &program, TargetAttr target) {
   GlslOptions o;
   o.index32 = program.fitsIndex32();
+  o.paramSlots = target.getParamSlots();
   return o;
 }
 
@@ -169,10 +167,10 @@ LogicalResult emitGlslKernel(func::FuncOp fn, const GlslOptions &options, std::s
       if (!slot) return user->emitError() << "GLSL printer: the parameter block is read at a computed slot";
       dialect.pushSlots = std::max(dialect.pushSlots, *slot + 1);
     }
-    if (dialect.pushSlots > kPushSlots)
+    if (options.paramSlots > 0 && dialect.pushSlots > options.paramSlots)
       return fn.emitError() << "kernel '" << fn.getName() << "' reads parameter slot " << dialect.pushSlots - 1
-                            << "; Vulkan's push constants hold slots 0 to " << kPushSlots - 1
-                            << " (128 bytes): give the op static shapes";
+                            << "; Vulkan's push constants hold slots 0 to " << options.paramSlots - 1 << " ("
+                            << 8 * options.paramSlots << " bytes): give the op static shapes";
   }
   CFamilyPrinter printer(dialect, bodyStream);
   if (failed(printer.printKernel(fn))) return failure();
@@ -195,9 +193,11 @@ LogicalResult emitGlslKernel(func::FuncOp fn, const GlslOptions &options, std::s
 }
 
 LogicalResult emitGlslSources(ModuleOp module, llvm::raw_ostream &os) {
-  return printKernelSources(module, os, [](func::FuncOp fn, const ProgramDesc &program, std::string &out,
-                                           std::set<std::string> &requires) {
-    return emitGlslKernel(fn, glslOptionsFor(program), out, requires);
+  FailureOr<TargetAttr> target = TargetAttr::of(module);
+  if (failed(target)) return failure();
+  return printKernelSources(module, os, [&](func::FuncOp fn, const ProgramDesc &program, std::string &out,
+                                            std::set<std::string> &requires) {
+    return emitGlslKernel(fn, glslOptionsFor(program, *target), out, requires);
   });
 }
 

@@ -2,6 +2,7 @@
 // weft-gpu-map-grid, as one Vulkan compute shader (GLSL 4.50 for shaderc).
 #pragma once
 
+#include "dialects/weft/WeftOps.h"
 #include "weft/Program.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -16,11 +17,14 @@ struct GlslOptions {
   /// Compute `index` in 32 bits: valid when every buffer has fewer than 2^31 elements (GPUs
   /// run 64-bit integer arithmetic as several 32-bit instructions).
   bool index32 = false;
+  /// Parameter slots the push constants hold (#weft.target's param_slots; Vulkan guarantees 128
+  /// bytes, 16 slots).
+  int64_t paramSlots = 16;
 };
 
 /// The options for the kernels of `program`: 32-bit indices when every buffer is static and
 /// below 2^31 elements.
-GlslOptions glslOptionsFor(const ProgramDesc &program);
+GlslOptions glslOptionsFor(const ProgramDesc &program, TargetAttr target);
 
 /// Prints kernel `fn` as a complete compute shader into `out`: the extensions its types need,
 /// the helpers it calls (templates/vulkan), one storage buffer per program buffer it uses (set 0,

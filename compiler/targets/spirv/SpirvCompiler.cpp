@@ -34,7 +34,10 @@ std::string validateSpirv(const std::vector<uint32_t> &words) {
 
 Status emitSpirv(mlir::ModuleOp module, Artifact &artifact) {
   ProgramDesc &program = artifact.program;
-  lowering::GlslOptions options = lowering::glslOptionsFor(program);
+  mlir::FailureOr<TargetAttr> target = TargetAttr::of(module);
+  if (mlir::failed(target))
+    return Status::error("target spirv: the module has no #weft.target");
+  lowering::GlslOptions options = lowering::glslOptionsFor(program, *target);
   std::set<std::string> requires;
   // One compiler for the process: creating and releasing one per call initialises and tears down
   // glslang, whose built-in symbol tables then are parsed again for every kernel (most of a cold

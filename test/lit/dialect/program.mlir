@@ -74,3 +74,21 @@ module attributes {weft.programs = {f = "weft-program 1\nop concat\n"}} {
 func.func @f() attributes {weft.programs = {}} {
   return
 }
+
+// -----
+
+// expected-error @+1 {{#weft.target kind = "tpu" is not one of cpu, vulkan, cuda, metal}}
+module attributes {weft.target = #weft.target<kind = "tpu", vector_bytes = 16, max_threads = 1024>} {
+}
+
+// -----
+
+// expected-error @+1 {{#weft.target max_threads = 4096 must be in [1, 1024]}}
+module attributes {weft.target = #weft.target<kind = "cuda", vector_bytes = 16, max_threads = 4096>} {
+}
+
+// -----
+
+// expected-error @+1 {{weft.target must be a #weft.target}}
+module attributes {weft.target = "vulkan"} {
+}

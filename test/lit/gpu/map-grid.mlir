@@ -1,4 +1,4 @@
-// RUN: weft-opt %s --weft-gpu-map-grid --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: weft-opt %s --weft-attach-target=kind=vulkan --weft-gpu-map-grid --split-input-file --verify-diagnostics | FileCheck %s
 // weft-gpu-map-grid: a grid with an inner parallel loop runs an item per workgroup, the inner
 // loop round-robin over its threads; a grid without runs an item per thread. Both return past
 // the grid, numbering workgroups y * x_count + x; the launches record group= and items=.

@@ -1,8 +1,7 @@
-// RUN: weft-opt %s -split-input-file --weft-resolve-schedule | FileCheck %s --check-prefix=CPU
-// RUN: weft-opt %s -split-input-file --weft-resolve-schedule=target=vulkan | FileCheck %s --check-prefix=GPU
-// RUN: not weft-opt %s -split-input-file --weft-resolve-schedule=target=tpu 2>&1 | FileCheck %s --check-prefix=BAD
-// RUN: weft-opt %s -split-input-file --weft-resolve-schedule="vector-bytes=64" | FileCheck %s --check-prefix=AVX512
-// RUN: not weft-opt %s -split-input-file --weft-resolve-schedule="vector-bytes=48" 2>&1 | FileCheck %s --check-prefix=BADBYTES
+// RUN: weft-opt %s -split-input-file --weft-attach-target --weft-resolve-schedule | FileCheck %s --check-prefix=CPU
+// RUN: weft-opt %s -split-input-file --weft-attach-target=kind=vulkan --weft-resolve-schedule | FileCheck %s --check-prefix=GPU
+// RUN: weft-opt %s -split-input-file --weft-attach-target="vector-bytes=64" --weft-resolve-schedule | FileCheck %s --check-prefix=AVX512
+// RUN: not weft-opt %s -split-input-file --weft-resolve-schedule 2>&1 | FileCheck %s --check-prefix=NOTARGET
 
 // Missing fields get the target's defaults; fields the user set are kept.
 // CPU-LABEL: func @col2im
@@ -11,8 +10,7 @@
 // GPU-LABEL: func @col2im
 // GPU: schedule = #weft.schedule<parallel = time, gather = bounded, vector = 1, workgroup = [256]>
 // GPU: schedule = #weft.schedule<parallel = channel, gather = bounded, vector = 1, tile = [64], workgroup = [256]>
-// BAD: weft-resolve-schedule: target = 'tpu' is not one of cpu, vulkan, cuda, metal
-// BADBYTES: weft-resolve-schedule: vector-bytes = 48 is not one of 16, 32, 64
+// NOTARGET: the module has no 'weft.target' (#weft.target<...>): run weft-attach-target first, or set it
 // With 64-byte vector registers (AVX-512) the CPU widths double.
 // AVX512-LABEL: func @col2im
 // AVX512: schedule = #weft.schedule<parallel = time, gather = sweep, vector = 16>

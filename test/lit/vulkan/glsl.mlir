@@ -1,6 +1,6 @@
-// RUN: weft-opt %s --pass-pipeline='builtin.module(func.func(weft-resolve-schedule{target=vulkan}),weft-lower-to-loops{target=vulkan},weft-gpu-map-grid,canonicalize,cse)' \
+// RUN: weft-opt %s --pass-pipeline='builtin.module(weft-attach-target{kind=vulkan},func.func(weft-resolve-schedule),weft-lower-to-loops,weft-gpu-map-grid,canonicalize,cse)' \
 // RUN:   | weft-translate --weft-to-glsl | FileCheck %s
-// RUN: weft-opt %s --pass-pipeline='builtin.module(func.func(weft-resolve-schedule{target=vulkan}),weft-lower-to-loops{target=vulkan},weft-gpu-map-grid,canonicalize,cse)' \
+// RUN: weft-opt %s --pass-pipeline='builtin.module(weft-attach-target{kind=vulkan},func.func(weft-resolve-schedule),weft-lower-to-loops,weft-gpu-map-grid,canonicalize,cse)' \
 // RUN:   | weft-translate --weft-to-glsl > %t.glsl
 // RUN: %python %S/Inputs/split_kernels.py %t.glsl %t.dir
 // RUN: %if glslc %{ for f in %t.dir/*.comp; do glslc --target-env=vulkan1.2 -o $f.spv $f || exit 1; spirv-val --target-env vulkan1.2 $f.spv || exit 1; done %}
