@@ -193,6 +193,9 @@ LogicalResult Lowering::buildKernels(ProgramBuilder &pb) {
   for (Operation &op : fn.front().without_terminator()) {
     // A composite's kernels are named after their parts: up_matmul, up_col2im.
     if (severalParts && isPart(op)) pb.setPart(ruleName(&op).split('_').first);
+    std::string origin = op.getName().getStringRef().str();
+    if (ScheduleAttr s = scheduleOf(&op)) llvm::raw_string_ostream(origin) << " " << s;
+    pb.setOrigin(NameLoc::get(StringAttr::get(op.getContext(), origin), op.getLoc()));
     if (ScheduleAttr s = scheduleOf(&op); s && !s.getWorkgroup().empty()) {
       int64_t threads = 1;
       for (int64_t e : s.getWorkgroup()) threads *= e;

@@ -159,7 +159,7 @@ LogicalResult ProgramBuilder::addKernel(StringRef suffix, function_ref<LogicalRe
     args.push_back(MemRefType::get({ShapedType::kDynamic}, elementTypeOf(ctx, t.dtype)));
   args.push_back(MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 64)));
   OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
-  auto fn = func::FuncOp::create(mb, module.getLoc(), kname, FunctionType::get(ctx, args, {}));
+  auto fn = func::FuncOp::create(mb, origin ? *origin : module.getLoc(), kname, FunctionType::get(ctx, args, {}));
   fn->setAttr("weft.kernel", UnitAttr::get(ctx));
   if (gpu()) fn->setAttr("weft.workgroup", IntegerAttr::get(IntegerType::get(ctx, 64), workgroupThreads));
   Block *entry = fn.addEntryBlock();

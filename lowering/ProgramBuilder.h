@@ -102,6 +102,10 @@ public:
   /// Names the next kernels `<program>_<part>[_<suffix>]`: set per op when a program holds several
   /// (a composite's parts), so each kernel says which op it computes.
   void setPart(llvm::StringRef part) { partName = part.str(); }
+  /// The location of the next kernels and of everything built in them: where the op they compute
+  /// came from, named "weft.OP #weft.schedule<...>", so printers and diagnostics can say which
+  /// op and schedule form made a loop nest.
+  void setOrigin(mlir::Location loc) { origin = loc; }
   /// What the kernels are for; whether that is a GPU; the threads per workgroup of the next
   /// kernels (set per op from its schedule's `workgroup`).
   TargetAttr target() const { return targetDesc; }
@@ -118,6 +122,7 @@ private:
   std::string name;
   std::string partName;
   TargetAttr targetDesc;
+  std::optional<mlir::Location> origin;
   int64_t workgroupThreads = 1;
   ProgramDesc &program;
   std::vector<TensorType> types;

@@ -193,6 +193,17 @@ FailureOr<KernelSignature> CFamilyPrinter::signature(func::FuncOp fn) {
   return k;
 }
 
+std::optional<std::string> provenance(Location loc) {
+  std::optional<std::string> found;
+  loc->walk([&](Location l) {
+    auto name = dyn_cast<NameLoc>(l);
+    if (!name || !name.getName().getValue().starts_with("weft.")) return WalkResult::advance();
+    found = name.getName().str();
+    return WalkResult::interrupt();
+  });
+  return found;
+}
+
 LogicalResult CFamilyPrinter::printKernel(func::FuncOp fn) {
   names.clear();
   taken.clear();
@@ -212,7 +223,18 @@ LogicalResult CFamilyPrinter::printKernel(func::FuncOp fn) {
   if (failed(dialect.printKernelBegin(fn, *k, os)))
     return failure();
   os.indent();
-  LogicalResult result = printBlock(fn.getBody().front());
+  // Each top-level loop nest under a comment naming the weft op and schedule it was built for.
+  LogicalResult result = success();
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    if (dead.contains(&op))
+      continue;
+    if (std::optional<std::string> origin = op.getNumRegions() ? provenance(op.getLoc()) : std::nullopt)
+      os << "// " << *origin << "\n";
+    if (failed(printOp(&op))) {
+      result = failure();
+      break;
+    }
+  }
   os.unindent();
   dialect.printKernelEnd(os);
   return result;

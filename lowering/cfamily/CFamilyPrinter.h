@@ -61,6 +61,10 @@ enum class Space { Buffer, Scratch };
 
 class CFamilyPrinter;
 
+/// The weft op and schedule a loop nest was built for ("weft.col2im_1d #weft.schedule<...>"),
+/// when `loc` carries the name weft-lower-to-loops gives the ops it builds.
+std::optional<std::string> provenance(mlir::Location loc);
+
 /// What differs between the C-family languages. Type names are empty where the language has no
 /// such type; the printer then reports the op that needed it.
 class CFamilyDialect {
