@@ -187,8 +187,8 @@ struct Col2Im {
 
 LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in, const View &out) {
   ScheduleAttr sched = scheduleOf(op);
-  StringRef gatherName = sched && !sched.getGather().empty() ? sched.getGather() : StringRef("sweep");
-  bool byChannel = sched && sched.getParallel() == "channel";
+  Gather gather = sched && sched.getGather() ? *sched.getGather() : Gather::sweep;
+  bool byChannel = sched && sched.getParallel() == Parallel::channel;
   int64_t vec = sched && sched.getVector() > 0 ? sched.getVector() : 8;
   std::optional<int64_t> tileGiven;
   if (sched && !sched.getTile().empty()) tileGiven = sched.getTile()[0];
@@ -220,7 +220,7 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
     // Grid ids after the optional batch id.
     auto split = [&](ValueRange ids) { return std::make_pair(batched ? ids[0] : g.ix.c(0), ids.drop_front(batched)); };
 
-    if (gatherName == "sweep") {
+    if (gather == Gather::sweep) {
       // Channels C and times L per tile; the tile length along the parallel dim is the schedule's.
       int64_t C, L;
       if (byChannel) {
@@ -259,7 +259,7 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
       return success();
     }
 
-    bool scan = gatherName == "scan";
+    bool scan = gather == Gather::scan;
     if (byChannel && pb.gpu()) {
       // GPU: each item a block of C channels (the threads) by L times (a loop per thread).
       int64_t C = tileGiven.value_or(pb.threads()), L = kGpuChannelTimes;

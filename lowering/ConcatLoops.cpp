@@ -196,7 +196,7 @@ LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, c
   std::optional<int64_t> tileGiven;
   if (sched && !sched.getTile().empty()) tileGiven = sched.getTile()[0];
   bool staticShape = llvm::none_of(out.type.shape, [](int64_t e) { return e == kDynamic; });
-  bool flat = sched && sched.getCopy() == "flat" && axis == 0 && staticShape && rank > 1;
+  bool flat = sched && sched.getCopy() == Copy::flat && axis == 0 && staticShape && rank > 1;
   int64_t total = 1;
   for (int64_t e : out.type.shape) total *= e;
   // Runs end where an input's last dim ends (row form) or at chunk and a/b boundaries (chunks).

@@ -28,12 +28,13 @@ namespace {
 ScheduleAttr partSchedule(ScheduleAttr s, StringRef part) {
   if (!s) return {};
   bool mm = part == "matmul";
-  StringRef parallel = s.getParallel();
-  if (!parallel.empty() && (parallel == "rows") != mm) parallel = "";
+  std::optional<Parallel> parallel = s.getParallel();
+  if (parallel && (*parallel == Parallel::rows) != mm) parallel = std::nullopt;
   ArrayRef<int64_t> tile = s.getTile().size() == (mm ? 3u : 1u) ? s.getTile() : ArrayRef<int64_t>();
   int64_t unroll = mm ? s.getUnroll() : 0;
-  if (parallel.empty() && tile.empty() && s.getWorkgroup().empty() && !s.getVector() && !unroll) return {};
-  return ScheduleAttr::get(s.getContext(), parallel, "", "", s.getVector(), tile, s.getWorkgroup(), unroll);
+  if (!parallel && tile.empty() && s.getWorkgroup().empty() && !s.getVector() && !unroll) return {};
+  return ScheduleAttr::get(s.getContext(), parallel, std::nullopt, std::nullopt, s.getVector(), tile,
+                           s.getWorkgroup(), unroll);
 }
 
 /// The result type of rule op `part` on `operands` with `attrs`, its dtype `elem` and, where

@@ -118,7 +118,7 @@ struct Im2Col {
 
 LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in, const View &out) {
   ScheduleAttr sched = scheduleOf(op);
-  bool byChannel = sched && sched.getParallel() == "channel";
+  bool byChannel = sched && sched.getParallel() == Parallel::channel;
   int64_t vec = sched && sched.getVector() > 0 ? sched.getVector() : 8;
   std::optional<int64_t> tileGiven;
   if (sched && !sched.getTile().empty()) tileGiven = sched.getTile()[0];

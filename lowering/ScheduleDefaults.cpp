@@ -7,7 +7,9 @@ namespace weft::lowering {
 namespace {
 // The fields a target decides; tile sizes stay with the loop builders unless the user set them.
 struct Fields {
-  std::string parallel, gather, copy;
+  std::optional<Parallel> parallel;
+  std::optional<Gather> gather;
+  std::optional<Copy> copy;
   int64_t vector = 0;
   SmallVector<int64_t> workgroup;
 };
@@ -26,15 +28,15 @@ Fields defaultsFor(Operation *op, TargetAttr target) {
   if (isa<Col2Im1dOp>(op)) {
     // CPU: the row sweep reads each cols row once (cpu-peers.md: 5-6x over the strided gather).
     // GPU: one thread per output element with the bounded gather, consecutive threads along time.
-    f.parallel = "time";
-    f.gather = gpu ? "bounded" : "sweep";
+    f.parallel = Parallel::time;
+    f.gather = gpu ? Gather::bounded : Gather::sweep;
   } else if (isa<Im2Col1dOp>(op)) {
-    f.parallel = "time";
+    f.parallel = Parallel::time;
   } else if (isa<ConcatOp>(op)) {
-    f.parallel = "rows";
-    f.copy = "row";
+    f.parallel = Parallel::rows;
+    f.copy = Copy::row;
   } else if (isa<MatmulOp>(op)) {
-    f.parallel = "rows";
+    f.parallel = Parallel::rows;
   }
   f.vector = gpu ? 1 : cpuVectorWidth(op, target);
   if (gpu) f.workgroup = {256};
@@ -44,10 +46,10 @@ Fields defaultsFor(Operation *op, TargetAttr target) {
 
 ScheduleAttr defaultSchedule(Operation *op, TargetAttr target, ScheduleAttr given) {
   Fields d = defaultsFor(op, target);
-  auto pick = [](StringRef g, const std::string &dflt) { return g.empty() ? StringRef(dflt) : g; };
-  StringRef parallel = given ? pick(given.getParallel(), d.parallel) : StringRef(d.parallel);
-  StringRef gather = given ? pick(given.getGather(), d.gather) : StringRef(d.gather);
-  StringRef copy = given ? pick(given.getCopy(), d.copy) : StringRef(d.copy);
+  auto pick = [](auto set, auto dflt) { return set ? set : dflt; };
+  std::optional<Parallel> parallel = given ? pick(given.getParallel(), d.parallel) : d.parallel;
+  std::optional<Gather> gather = given ? pick(given.getGather(), d.gather) : d.gather;
+  std::optional<Copy> copy = given ? pick(given.getCopy(), d.copy) : d.copy;
   int64_t vector = given && given.getVector() ? given.getVector() : d.vector;
   ArrayRef<int64_t> tile = given ? given.getTile() : ArrayRef<int64_t>();
   ArrayRef<int64_t> wg = given && !given.getWorkgroup().empty() ? given.getWorkgroup() : ArrayRef<int64_t>(d.workgroup);
@@ -57,7 +59,7 @@ ScheduleAttr defaultSchedule(Operation *op, TargetAttr target, ScheduleAttr give
 
 std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target) {
   std::string on = " on target " + target.getKind().str();
-  if (s.getGather() == "sweep")
+  if (s.getGather() == Gather::sweep)
     return "schedule gather = sweep is the CPU row sweep; use bounded or scan" + on;
   if (s.getVector() > target.lanes(4))
     return "schedule vector = " + std::to_string(s.getVector()) + " is wider than " + std::to_string(target.lanes(4)) +

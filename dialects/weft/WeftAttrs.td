@@ -3,6 +3,24 @@
 
 include "WeftDialect.td"
 include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+// The enumerated fields of #weft.schedule. Which ops take which values: checkScheduleFor.
+def Weft_Parallel : I32EnumAttr<"Parallel", "the dimension split across threads or workgroups", [
+    I32EnumAttrCase<"time", 0>, I32EnumAttrCase<"channel", 1>, I32EnumAttrCase<"rows", 2>]> {
+  let cppNamespace = "::weft";
+  let genSpecializedAttr = 0;
+}
+def Weft_Gather : I32EnumAttr<"Gather", "col2im_1d: how an output element finds its columns", [
+    I32EnumAttrCase<"bounded", 0>, I32EnumAttrCase<"scan", 1>, I32EnumAttrCase<"sweep", 2>]> {
+  let cppNamespace = "::weft";
+  let genSpecializedAttr = 0;
+}
+def Weft_Copy : I32EnumAttr<"Copy", "concat: how the inputs are copied", [
+    I32EnumAttrCase<"flat", 0>, I32EnumAttrCase<"row", 1>]> {
+  let cppNamespace = "::weft";
+  let genSpecializedAttr = 0;
+}
 
 // A schedule: how an op is mapped to loops, threads and vectors. Every field is optional; an
 // empty field means "the target's default for this shape". Written as
@@ -18,9 +36,9 @@ def Weft_ScheduleAttr : AttrDef<Weft_Dialect, "Schedule"> {
     `workgroup` = GPU workgroup extents; `unroll` = inner unroll factor.
   }];
   let parameters = (ins
-    StringRefParameter<"parallel dimension", "\"\"">:$parallel,
-    StringRefParameter<"col2im gather form", "\"\"">:$gather,
-    StringRefParameter<"concat copy form", "\"\"">:$copy,
+    OptionalParameter<"std::optional<::weft::Parallel>", "parallel dimension">:$parallel,
+    OptionalParameter<"std::optional<::weft::Gather>", "col2im gather form">:$gather,
+    OptionalParameter<"std::optional<::weft::Copy>", "concat copy form">:$copy,
     DefaultValuedParameter<"int64_t", "0">:$vector,
     OptionalArrayRefParameter<"int64_t">:$tile,
     OptionalArrayRefParameter<"int64_t">:$workgroup,

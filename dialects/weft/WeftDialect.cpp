@@ -6,6 +6,8 @@
 
 #include "dialects/weft/WeftOpsDialect.cpp.inc"
 
+#include "dialects/weft/WeftEnums.cpp.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "dialects/weft/WeftAttrs.cpp.inc"
 

@@ -22,6 +22,8 @@ namespace weft {
 inline llvm::hash_code hash_value(const ProgramDesc &p) { return llvm::hash_value(p.toText()); }
 } // namespace weft
 
+#include "dialects/weft/WeftEnums.h.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "dialects/weft/WeftAttrs.h.inc"
 

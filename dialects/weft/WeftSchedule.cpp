@@ -9,30 +9,21 @@ using namespace mlir;
 namespace weft {
 
 namespace {
-// Values each enumerated field accepts, whatever the op.
-const llvm::StringRef kParallel[] = {"time", "channel", "rows"};
-const llvm::StringRef kGather[] = {"bounded", "scan", "sweep"};
-const llvm::StringRef kCopy[] = {"flat", "row"};
+StringRef stringify(Parallel v) { return stringifyParallel(v); }
+StringRef stringify(Gather v) { return stringifyGather(v); }
+StringRef stringify(Copy v) { return stringifyCopy(v); }
 
-template <size_t N> bool oneOf(llvm::StringRef v, const llvm::StringRef (&set)[N]) {
-  return llvm::is_contained(set, v);
-}
-template <size_t N> std::string listOf(const llvm::StringRef (&set)[N]) {
+// "a | b | c": the values of an enumerated field, from its ODS enum (cases 0 to maxValue).
+template <typename E> std::string allowedValues(uint32_t maxValue) {
   std::string s;
-  for (auto v : set) s += (s.empty() ? "" : " | ") + v.str();
+  for (uint32_t i = 0; i <= maxValue; ++i) s += (i ? " | " : "") + stringify(static_cast<E>(i)).str();
   return s;
 }
 } // namespace
 
-LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef parallel,
-                                   StringRef gather, StringRef copy, int64_t vector, ArrayRef<int64_t> tile,
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError, std::optional<Parallel>,
+                                   std::optional<Gather>, std::optional<Copy>, int64_t vector, ArrayRef<int64_t> tile,
                                    ArrayRef<int64_t> workgroup, int64_t unroll) {
-  if (!parallel.empty() && !oneOf(parallel, kParallel))
-    return emitError() << "schedule parallel = " << parallel << " is not one of " << listOf(kParallel);
-  if (!gather.empty() && !oneOf(gather, kGather))
-    return emitError() << "schedule gather = " << gather << " is not one of " << listOf(kGather);
-  if (!copy.empty() && !oneOf(copy, kCopy))
-    return emitError() << "schedule copy = " << copy << " is not one of " << listOf(kCopy);
   if (vector < 0 || (vector & (vector - 1)) != 0 || vector > 64)
     return emitError() << "schedule vector = " << vector << " must be a power of two from 1 to 64 (0 = default)";
   for (int64_t t : tile)
@@ -43,8 +34,25 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+namespace {
+// One enumerated field's value: a name of its ODS enum, else an error naming the field and the
+// values allowed.
+template <typename E>
+ParseResult parseEnum(AsmParser &p, StringRef field, std::optional<E> &out, std::optional<E> (*symbolize)(StringRef),
+                      uint32_t maxValue) {
+  llvm::SMLoc loc = p.getCurrentLocation();
+  std::string value;
+  if (p.parseKeywordOrString(&value)) return failure();
+  out = symbolize(value);
+  if (!out) return p.emitError(loc) << "schedule " << field << " = " << value << " is not one of " << allowedValues<E>(maxValue);
+  return success();
+}
+} // namespace
+
 Attribute ScheduleAttr::parse(AsmParser &p, Type) {
-  std::string parallel, gather, copy;
+  std::optional<Parallel> parallel;
+  std::optional<Gather> gather;
+  std::optional<Copy> copy;
   int64_t vector = 0, unroll = 0;
   SmallVector<int64_t> tile, workgroup;
   auto parseList = [&](SmallVector<int64_t> &out) {
@@ -61,9 +69,9 @@ Attribute ScheduleAttr::parse(AsmParser &p, Type) {
       llvm::SMLoc loc = p.getCurrentLocation();
       std::string key;
       if (p.parseKeywordOrString(&key) || p.parseEqual()) return failure();
-      if (key == "parallel") return p.parseKeywordOrString(&parallel);
-      if (key == "gather") return p.parseKeywordOrString(&gather);
-      if (key == "copy") return p.parseKeywordOrString(&copy);
+      if (key == "parallel") return parseEnum(p, key, parallel, symbolizeParallel, getMaxEnumValForParallel());
+      if (key == "gather") return parseEnum(p, key, gather, symbolizeGather, getMaxEnumValForGather());
+      if (key == "copy") return parseEnum(p, key, copy, symbolizeCopy, getMaxEnumValForCopy());
       if (key == "vector") return p.parseInteger(vector);
       if (key == "unroll") return p.parseInteger(unroll);
       if (key == "tile") return parseList(tile);
@@ -73,9 +81,8 @@ Attribute ScheduleAttr::parse(AsmParser &p, Type) {
     };
     if (p.parseCommaSeparatedList(field) || p.parseGreater()) return {};
   }
-  return ScheduleAttr::getChecked([&] { return p.emitError(p.getNameLoc()); }, p.getContext(), StringRef(parallel),
-                                  StringRef(gather), StringRef(copy), vector, ArrayRef<int64_t>(tile),
-                                  ArrayRef<int64_t>(workgroup), unroll);
+  return ScheduleAttr::getChecked([&] { return p.emitError(p.getNameLoc()); }, p.getContext(), parallel, gather, copy,
+                                  vector, ArrayRef<int64_t>(tile), ArrayRef<int64_t>(workgroup), unroll);
 }
 
 void ScheduleAttr::print(AsmPrinter &p) const {
@@ -85,9 +92,9 @@ void ScheduleAttr::print(AsmPrinter &p) const {
     for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
     return s + "]";
   };
-  if (!getParallel().empty()) parts.push_back("parallel = " + getParallel().str());
-  if (!getGather().empty()) parts.push_back("gather = " + getGather().str());
-  if (!getCopy().empty()) parts.push_back("copy = " + getCopy().str());
+  if (getParallel()) parts.push_back("parallel = " + stringify(*getParallel()).str());
+  if (getGather()) parts.push_back("gather = " + stringify(*getGather()).str());
+  if (getCopy()) parts.push_back("copy = " + stringify(*getCopy()).str());
   if (getVector()) parts.push_back("vector = " + std::to_string(getVector()));
   if (!getTile().empty()) parts.push_back("tile = " + list(getTile()));
   if (!getWorkgroup().empty()) parts.push_back("workgroup = " + list(getWorkgroup()));
@@ -101,12 +108,11 @@ std::string checkScheduleFor(StringRef op, ScheduleAttr s) {
   };
   bool isCol2Im = op == "col2im_1d", isIm2Col = op == "im2col_1d", isConcat = op == "concat",
        isMatmul = op == "matmul";
-  if (!s.getGather().empty() && !isCol2Im) return bad("gather", s.getGather(), "none; gather is col2im_1d's");
-  if (!s.getCopy().empty() && !isConcat) return bad("copy", s.getCopy(), "none; copy is concat's");
-  if (!s.getParallel().empty()) {
-    StringRef p = s.getParallel();
-    if ((isCol2Im || isIm2Col) && p == "rows") return bad("parallel", p, "time | channel");
-    if ((isConcat || isMatmul) && p != "rows") return bad("parallel", p, "rows");
+  if (s.getGather() && !isCol2Im) return bad("gather", stringify(*s.getGather()), "none; gather is col2im_1d's");
+  if (s.getCopy() && !isConcat) return bad("copy", stringify(*s.getCopy()), "none; copy is concat's");
+  if (std::optional<Parallel> p = s.getParallel()) {
+    if ((isCol2Im || isIm2Col) && *p == Parallel::rows) return bad("parallel", stringify(*p), "time | channel");
+    if ((isConcat || isMatmul) && *p != Parallel::rows) return bad("parallel", stringify(*p), "rows");
   }
   if (isMatmul && !s.getTile().empty() && s.getTile().size() != 3)
     return ("schedule tile has " + std::to_string(s.getTile().size()) +
