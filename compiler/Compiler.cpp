@@ -197,6 +197,7 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend
     std::string text;
     Emission emission;
     emission.keepSource = options.keepSource;
+    emission.keepObject = options.keepObject;
     emission.stageText = options.stageIR ? &text : nullptr;
     CpuKernel kernel;
     emission.hostKernel = hostKernels ? &kernel : nullptr;
@@ -233,6 +234,13 @@ Result<std::vector<CpuProgram>> compileCpu(const Source &src, const CompileOptio
   for (size_t i = 0; i < artifacts->size(); ++i)
     out.push_back({std::move((*artifacts)[i]), std::move(kernels[i])});
   return out;
+}
+
+Result<CpuKernel> loadCpuObject(const Artifact &artifact) {
+  auto cpu = lookupTargetBackend("cpu");
+  if (!cpu)
+    return cpu.status();
+  return (*cpu)->loadHostObject(artifact);
 }
 
 Result<std::vector<Artifact>> compile(const Source &src, const std::string &target, const CompileOptions &options) {

@@ -33,6 +33,10 @@ struct CompileOptions {
   std::string schedule;
   /// Target "cpu": keep the optimised LLVM IR in Artifact::source.
   bool keepSource = false;
+  /// Target "cpu": keep the JIT's relocatable object code for this host in the artifact, as one
+  /// KernelCode named after the function whose binary is the object; loadCpuObject binds it again
+  /// without compiling (the JIT's disk cache, weft/Jit.h).
+  bool keepObject = false;
   /// Target "cpp" (TargetBackend::targetsOtherCpus): the CPU the C++ is for (cpuModels() in compiler/Pipeline.h: generic,
   /// x86-64-v2/v3/v4), which sets its vector widths; "" or "host": this machine. The other
   /// targets refuse another CPU (the JIT runs here; GPUs have none).
@@ -62,6 +66,10 @@ struct CpuProgram {
 
 /// compile() for target "cpu", keeping the kernels.
 Result<std::vector<CpuProgram>> compileCpu(const Source &src, const CompileOptions &options = {});
+
+/// The kernel of a target "cpu" artifact compiled with keepObject, linked again in a JIT session
+/// of its own for this host. The error names the function and what the linker refused.
+Result<CpuKernel> loadCpuObject(const Artifact &artifact);
 
 /// One op as a command line gives it.
 struct OpSpec {

@@ -2,11 +2,17 @@
 // compiler. The disk cache holds one artifact file per key (weft/Artifact.h: written atomically,
 // checked on read), named by a hash of everything that changes its bytes: weft's build id, the
 // canonical IR, the function, the schedule, the target and the device's description (its
-// capabilities).
+// capabilities). GPU entries are the artifacts their devices load; CPU entries hold the JIT's
+// object code for this host, linked again without compiling (loadCpuObject).
 #include "weft/Jit.h"
 
 #include "compiler/Compiler.h"
 
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -138,64 +144,106 @@ Result<std::shared_ptr<Executable>> Jit::compile(Device &device, const std::stri
   return impl->memory.at(key);
 }
 
+namespace {
+
+/// The target whose artifacts the disk cache keeps for `device`: the one its load() takes, and for
+/// the CPU target cpu's, whose artifacts then hold the JIT's object code (CompileOptions::keepObject).
+std::string cacheTarget(Device &device) { return device.target().empty() ? "cpu" : device.target(); }
+
+/// What the CPU JIT's code depends on: the host CPU's name and features (llvm::sys, as the JIT's
+/// target machine sees them), so a cache folder shared between machines never hands one the
+/// other's code. The thread count in the device's description does not change the code.
+std::string hostCpuKey() {
+  static const std::string key = [] {
+    std::string k = "host cpu " + llvm::sys::getHostCPUName().str();
+    std::vector<std::string> on;
+    for (const auto &f : llvm::sys::getHostCPUFeatures())
+      if (f.second) on.push_back(f.first().str());
+    std::sort(on.begin(), on.end());
+    for (const std::string &f : on) k += " +" + f;
+    return k;
+  }();
+  return key;
+}
+
+/// A cached artifact made runnable on `device`.
+Result<std::shared_ptr<Executable>> loadCached(Device &device, const Artifact &artifact) {
+  if (!device.target().empty())
+    return device.load(artifact);
+  auto *cpu = dynamic_cast<CpuDevice *>(&device);
+  if (!cpu) return Status::error("the device names no target whose artifacts it loads");
+  auto kernel = loadCpuObject(artifact);
+  if (!kernel) return kernel.status();
+  return cpu->adopt(std::move(*kernel));
+}
+
+} // namespace
+
 Result<std::string> Jit::Impl::entryPath(Device &device, const Source &src, const std::string &function,
                                          const std::string &schedule) {
   if (cacheDir.empty()) return std::string();
   auto canonical = canonicalIR(src);
   if (!canonical) return canonical.status();
-  std::string material = std::string("weft ") + WEFT_BUILD_ID + '\0' + device.target() + '\0' + device.describe() +
-                         '\0' + function + '\0' + schedule + '\0' + *canonical;
-  return cacheDir + "/" + hexKey(material) + "." + device.target() + ".weft";
+  const std::string target = cacheTarget(device);
+  const std::string deviceKey = target == "cpu" ? hostCpuKey() : device.describe();
+  std::string material = std::string("weft ") + WEFT_BUILD_ID + '\0' + target + '\0' + deviceKey + '\0' + function +
+                         '\0' + schedule + '\0' + *canonical;
+  return cacheDir + "/" + hexKey(material) + "." + target + ".weft";
 }
 
 Result<std::map<std::string, std::shared_ptr<Executable>>>
 Jit::Impl::build(Device &device, const Source &src, const std::string &function, const std::string &schedule) {
-  const std::string target = device.target();
+  const std::string target = cacheTarget(device);
   auto fail = [&](const std::string &why) {
     return Status::error("weft::Jit: function '" + function + "' for device '" + device.name() + "': " + why);
   };
   std::map<std::string, std::shared_ptr<Executable>> out;
+  auto path = entryPath(device, src, function, schedule);
+  if (!path) return fail(path.message());
+  if (!path->empty() && std::filesystem::exists(*path)) {
+    Result<Artifact> cached = readArtifact(*path);
+    if (cached && cached->function == function && cached->target == target)
+      if (auto loaded = loadCached(device, *cached)) {
+        count(&JitStats::diskHits);
+        out[function] = *loaded;
+        return out;
+      }
+    count(&JitStats::corruptEntries); // rebuilt below and written over
+  }
+
+  // Every function of the module, compiled once; each one's artifact goes to its own entry.
   CompileOptions options;
   options.schedule = schedule;
-  if (target.empty()) {
-    // The CPU: the in-process JIT, cached in memory only.
+  options.keepObject = !cacheDir.empty();
+  std::vector<std::pair<Artifact, std::shared_ptr<Executable>>> built;
+  if (target == "cpu") {
     auto *cpu = dynamic_cast<CpuDevice *>(&device);
     if (!cpu) return fail("the device names no target whose artifacts it loads");
     auto programs = compileCpu(src, options);
     if (!programs) return fail(programs.message());
-    count(&JitStats::compiles);
     for (CpuProgram &p : *programs) {
-      dump(p.artifact);
-      out[p.artifact.function] = cpu->adopt(std::move(p.kernel));
+      std::shared_ptr<Executable> exe = cpu->adopt(std::move(p.kernel));
+      built.emplace_back(std::move(p.artifact), std::move(exe));
     }
   } else {
-    auto path = entryPath(device, src, function, schedule);
-    if (!path) return fail(path.message());
-    if (!path->empty() && std::filesystem::exists(*path)) {
-      Result<Artifact> cached = readArtifact(*path);
-      if (cached && cached->function == function && cached->target == target)
-        if (auto loaded = device.load(*cached)) {
-          count(&JitStats::diskHits);
-          out[function] = *loaded;
-          return out;
-        }
-      count(&JitStats::corruptEntries); // rebuilt below and written over
-    }
     auto artifacts = weft::compile(src, target, options);
     if (!artifacts) return fail(artifacts.message());
-    count(&JitStats::compiles);
-    for (const Artifact &a : *artifacts) {
-      dump(a);
+    for (Artifact &a : *artifacts) {
       auto loaded = device.load(a);
       if (!loaded) return fail(loaded.message());
-      out[a.function] = *loaded;
-      auto entry = a.function == function ? path : entryPath(device, src, a.function, schedule);
-      if (entry && !entry->empty())
-        if (Status s = writeArtifact(*entry, a); !s) {
-          std::lock_guard<std::mutex> lock(mutex);
-          stats.diskCacheError = s.message(); // the kernel is still good; the next process compiles again
-        }
+      built.emplace_back(std::move(a), std::move(*loaded));
     }
+  }
+  count(&JitStats::compiles);
+  for (auto &[artifact, exe] : built) {
+    dump(artifact);
+    out[artifact.function] = exe;
+    auto entry = artifact.function == function ? path : entryPath(device, src, artifact.function, schedule);
+    if (entry && !entry->empty())
+      if (Status s = writeArtifact(*entry, artifact); !s) {
+        std::lock_guard<std::mutex> lock(mutex);
+        stats.diskCacheError = s.message(); // the kernel is still good; the next process compiles again
+      }
   }
   if (!out.count(function)) return fail("the module has no function '" + function + "'");
   return out;

@@ -34,6 +34,8 @@ struct Emission {
   std::string *stageText = nullptr;
   /// When set, a target that compiles for this process (cpu) leaves the runnable kernel here.
   CpuKernel *hostKernel = nullptr;
+  /// Target cpu: keep the JIT's relocatable object code in the artifact (CompileOptions::keepObject).
+  bool keepObject = false;
 };
 
 /// A readable-source printer a target offers to weft-translate (`--NAME`), for lit tests.
@@ -74,6 +76,11 @@ public:
   /// Adds the dialects, interfaces and translations its stages and emitter need to the registry
   /// of every compile for it (and of weft-opt).
   virtual void registerDialects(mlir::DialectRegistry &registry) const {}
+  /// A target that compiles for this process (cpu): its artifact kept with
+  /// Emission::keepObject, linked again into a runnable kernel.
+  virtual Result<CpuKernel> loadHostObject(const Artifact &artifact) const {
+    return Status::error("target " + name() + " keeps no object code for this process");
+  }
   /// Its source printer for weft-translate, if it has one.
   virtual std::vector<SourcePrinter> sourcePrinters() const { return {}; }
 

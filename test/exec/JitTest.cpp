@@ -3,6 +3,8 @@
 // two processes filling one cache at once both get correct kernels, and bad input is a message.
 #include "weft/Jit.h"
 
+#include "compiler/Compiler.h"
+
 #include "test/reference/Reference.h"
 
 #include <gtest/gtest.h>
@@ -89,49 +91,94 @@ TEST(Jit, BadInputIsAMessage) {
       << unusable.message();
 }
 
-// The disk cache serves targets whose artifacts a device loads: Vulkan here (lavapipe in CI).
-TEST(Jit, DiskCacheServesAnotherJitAndRebuildsCorruptEntries) {
-  auto vulkan = openDevice("vulkan");
-  if (!vulkan) GTEST_SKIP() << vulkan.message();
+namespace {
+
+// A second Jit finds the first one's disk entry for `device` (whose artifacts are of `target`);
+// a corrupt entry is rebuilt.
+void checkDiskCache(Device &device, const std::string &target) {
   std::string dir = tempDir(), dump = tempDir();
   {
     auto jit = Jit::create({dir, dump});
     ASSERT_TRUE(jit.ok()) << jit.message();
-    auto exe = (*jit)->compile(**vulkan, kSource, "join");
+    auto exe = (*jit)->compile(device, kSource, "join");
     ASSERT_TRUE(exe.ok()) << exe.message();
     EXPECT_EQ((*jit)->stats().compiles, 1u);
-    EXPECT_EQ(runJoin(**vulkan, **exe), "");
-    EXPECT_TRUE(std::filesystem::exists(dump + "/join.spirv.weft"));
+    EXPECT_EQ(runJoin(device, **exe), "");
+    EXPECT_TRUE(std::filesystem::exists(dump + "/join." + target + ".weft"));
   }
   ASSERT_EQ(filesIn(dir), 1u);
   std::string entry = std::filesystem::directory_iterator(dir)->path().string();
+  EXPECT_NE(entry.find("." + target + ".weft"), std::string::npos) << entry;
   {
     auto jit = Jit::create({dir, ""});
     ASSERT_TRUE(jit.ok());
     // The same module spelt differently (spacing, comments) is the same entry: the key hashes the
     // canonical IR.
-    auto exe = (*jit)->compile(**vulkan, std::string("// a comment\n") + kSource + "\n\n", "join");
+    auto exe = (*jit)->compile(device, std::string("// a comment\n") + kSource + "\n\n", "join");
     ASSERT_TRUE(exe.ok()) << exe.message();
     JitStats st = (*jit)->stats();
     EXPECT_EQ(st.diskHits, 1u);
     EXPECT_EQ(st.compiles, 0u);
-    EXPECT_EQ(runJoin(**vulkan, **exe), "");
+    EXPECT_EQ(runJoin(device, **exe), "");
   }
   // Cut the entry short: the next Jit notices, compiles again and writes a good entry.
   std::filesystem::resize_file(entry, std::filesystem::file_size(entry) / 2);
   {
     auto jit = Jit::create({dir, ""});
     ASSERT_TRUE(jit.ok());
-    auto exe = (*jit)->compile(**vulkan, kSource, "join");
+    auto exe = (*jit)->compile(device, kSource, "join");
     ASSERT_TRUE(exe.ok()) << exe.message();
     JitStats st = (*jit)->stats();
     EXPECT_EQ(st.corruptEntries, 1u);
     EXPECT_EQ(st.compiles, 1u);
-    EXPECT_EQ(runJoin(**vulkan, **exe), "");
+    EXPECT_EQ(runJoin(device, **exe), "");
     EXPECT_TRUE(readArtifact(entry).ok());
   }
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(dump);
+}
+
+} // namespace
+
+// CPU entries hold the JIT's object code, linked again without compiling.
+TEST(Jit, CpuDiskCacheServesAnotherJitAndRebuildsCorruptEntries) {
+  CpuDevice cpu(2);
+  checkDiskCache(cpu, "cpu");
+}
+
+// GPU entries are the artifacts the device loads: Vulkan here (lavapipe in CI).
+TEST(Jit, VulkanDiskCacheServesAnotherJitAndRebuildsCorruptEntries) {
+  auto vulkan = openDevice("vulkan");
+  if (!vulkan) GTEST_SKIP() << vulkan.message();
+  checkDiskCache(**vulkan, "spirv");
+}
+
+// A well-formed entry whose object code the linker refuses is rebuilt too.
+TEST(Jit, CpuEntryWithBadObjectCodeIsRebuilt) {
+  std::string dir = tempDir();
+  CpuDevice cpu(1);
+  {
+    auto jit = Jit::create({dir, ""});
+    ASSERT_TRUE(jit.ok());
+    ASSERT_TRUE((*jit)->compile(cpu, kSource, "join").ok());
+  }
+  std::string entry = std::filesystem::directory_iterator(dir)->path().string();
+  auto artifact = readArtifact(entry);
+  ASSERT_TRUE(artifact.ok()) << artifact.message();
+  ASSERT_EQ(artifact->kernels.size(), 1u);
+  artifact->kernels[0].binary.assign(64, 0x5a); // not an object file
+  ASSERT_TRUE(writeArtifact(entry, *artifact).ok());
+  auto refused = loadCpuObject(*artifact);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("CPU JIT: linking the object code"), std::string::npos) << refused.message();
+  auto jit = Jit::create({dir, ""});
+  ASSERT_TRUE(jit.ok());
+  auto exe = (*jit)->compile(cpu, kSource, "join");
+  ASSERT_TRUE(exe.ok()) << exe.message();
+  EXPECT_EQ((*jit)->stats().corruptEntries, 1u);
+  EXPECT_EQ((*jit)->stats().compiles, 1u);
+  EXPECT_EQ(runJoin(cpu, **exe), "");
+  std::filesystem::remove_all(dir);
 }
 
 // One of two processes filling one cache at once (JitTest.TwoProcessesFillOneCache starts them).

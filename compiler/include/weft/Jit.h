@@ -1,7 +1,7 @@
 // weft's JIT API for an embedding application: MLIR text in (weft ops, possibly with schedules),
 // a kernel ready to dispatch on a device out, through a kernel cache: in memory per device, and on
-// disk (for targets whose artifacts a device loads: spirv, ptx) under $WEFT_CACHE_DIR, by default
-// $XDG_CACHE_HOME/weft or ~/.cache/weft. Every error comes back as a value; nothing aborts the
+// disk (the GPU artifacts devices load; for the CPU the JIT's object code) under $WEFT_CACHE_DIR,
+// by default $XDG_CACHE_HOME/weft or ~/.cache/weft. Every error comes back as a value; nothing aborts the
 // process. Several threads may compile and dispatch at once. docs/embedding.md has a walk-through.
 #pragma once
 

@@ -5,8 +5,12 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -23,17 +27,48 @@ Status llvmError(const std::string &step, llvm::Error err) {
 
 /// The host as LLVM sees it: detectHost() fills in the CPU name and its features, so the code
 /// uses the vector units the host has. Code generation at -O3.
-llvm::Expected<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine() {
+llvm::Expected<llvm::orc::JITTargetMachineBuilder> hostMachineBuilder() {
   static std::once_flag once;
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (builder)
+    builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  return builder;
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine() {
+  auto builder = hostMachineBuilder();
   if (!builder)
     return builder.takeError();
-  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
   return builder->createTargetMachine();
+}
+
+/// The engine's object code, through the one door mlir::ExecutionEngine has for it: a file.
+Result<std::string> objectCode(mlir::ExecutionEngine &engine) {
+  llvm::SmallString<128> path;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("weft-jit", "o", path))
+    return Status::error("CPU JIT: no temporary file for the object code: " + ec.message());
+  engine.dumpToObjectFile(path);
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  llvm::sys::fs::remove(path);
+  if (!buffer)
+    return Status::error("CPU JIT: reading the object code back: " + buffer.getError().message());
+  return (*buffer)->getBuffer().str();
+}
+
+/// Each of `program`'s launches bound to its entry through `lookup`.
+template <typename Lookup> Status bindEntries(CpuKernel &kernel, const ProgramDesc &program, Lookup lookup) {
+  kernel.program = program;
+  for (const LaunchDesc &launch : program.launches) {
+    auto symbol = lookup(launch.entry);
+    if (!symbol)
+      return llvmError("entry '" + launch.entry + "' of op '" + program.op + "'", symbol.takeError());
+    kernel.entries.push_back(reinterpret_cast<CpuEntry>(*symbol));
+  }
+  return Status();
 }
 
 /// LLVM's -O2 module pipeline without its loop unrollers. The loop IR already holds the unrolling
@@ -64,7 +99,8 @@ void optimize(llvm::Module &module, llvm::TargetMachine *machine) {
 
 } // namespace
 
-Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, std::string *llvmIR) {
+Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, std::string *llvmIR,
+                             std::string *object) {
   mlir::registerBuiltinDialectTranslation(*module.getContext());
   mlir::registerLLVMDialectTranslation(*module.getContext());
 
@@ -87,6 +123,7 @@ Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, 
   mlir::ExecutionEngineOptions options;
   options.transformer = transform;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  options.enableObjectDump = object != nullptr;
   // Kernels carry no debug info; the listeners would only cost compile time.
   options.enableGDBNotificationListener = false;
   options.enablePerfNotificationListener = false;
@@ -95,14 +132,45 @@ Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, 
     return llvmError("compiling the module", engine.takeError());
 
   CpuKernel kernel;
-  kernel.program = program;
   std::shared_ptr<mlir::ExecutionEngine> owner(std::move(*engine));
-  for (const LaunchDesc &launch : program.launches) {
-    auto symbol = owner->lookup(launch.entry);
-    if (!symbol)
-      return llvmError("entry '" + launch.entry + "' of op '" + program.op + "'", symbol.takeError());
-    kernel.entries.push_back(reinterpret_cast<CpuEntry>(*symbol));
+  if (Status s = bindEntries(kernel, program, [&](const std::string &name) { return owner->lookup(name); }); !s)
+    return s;
+  if (object) { // after the lookups, which compile
+    auto code = objectCode(*owner);
+    if (!code)
+      return code.status();
+    *object = std::move(*code);
   }
+  kernel.keepAlive = std::move(owner);
+  return kernel;
+}
+
+Result<CpuKernel> jitLoadObject(const std::string &object, const ProgramDesc &program) {
+  auto builder = hostMachineBuilder();
+  if (!builder)
+    return llvmError("no target machine for the host", builder.takeError());
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*builder)).create();
+  if (!jit)
+    return llvmError("a JIT session", jit.takeError());
+  // The kernels may call the C library (memcpy, memset): resolved in this process.
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    return llvmError("this process's symbols", process.takeError());
+  (*jit)->getMainJITDylib().addGenerator(std::move(*process));
+  if (llvm::Error err = (*jit)->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(object, "weft-object")))
+    return llvmError("linking the object code", std::move(err));
+
+  CpuKernel kernel;
+  std::shared_ptr<llvm::orc::LLJIT> owner(std::move(*jit));
+  auto lookup = [&](const std::string &name) -> llvm::Expected<void *> {
+    auto addr = owner->lookup(name);
+    if (!addr)
+      return addr.takeError();
+    return addr->toPtr<void *>();
+  };
+  if (Status s = bindEntries(kernel, program, lookup); !s)
+    return s;
   kernel.keepAlive = std::move(owner);
   return kernel;
 }

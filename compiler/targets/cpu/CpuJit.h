@@ -14,7 +14,12 @@ namespace weft {
 
 /// JIT-compiles `module` (the LLVM dialect, after the cpu target's stages) and binds each of
 /// `program`'s launches to its entry point. The kernel's keepAlive owns the JIT session. When
-/// `llvmIR` is non-null it receives the optimised LLVM IR. Errors name the step and the entry.
-Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, std::string *llvmIR = nullptr);
+/// `llvmIR` is non-null it receives the optimised LLVM IR, when `object` is non-null the
+/// relocatable object code. Errors name the step and the entry.
+Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, std::string *llvmIR = nullptr,
+                             std::string *object = nullptr);
+
+/// Links `object` (jitCompile's) in a JIT session of its own and binds `program`'s launches.
+Result<CpuKernel> jitLoadObject(const std::string &object, const ProgramDesc &program);
 
 } // namespace weft

@@ -48,12 +48,24 @@ public:
     mlir::registerReconcileUnrealizedCastsPass();
   }
 
+  Result<CpuKernel> loadHostObject(const Artifact &artifact) const override {
+    if (artifact.target != name() || artifact.kernels.size() != 1 || artifact.kernels[0].binary.empty())
+      return Status::error("the artifact of function '" + artifact.function + "' (target " + artifact.target +
+                           ") holds no CPU object code (compile it with CompileOptions::keepObject)");
+    const std::vector<uint8_t> &code = artifact.kernels[0].binary;
+    return jitLoadObject(std::string(code.begin(), code.end()), artifact.program);
+  }
+
   Status emit(mlir::ModuleOp module, Artifact &artifact, const Emission &emission) const override {
     std::string ir;
     bool wantIR = emission.keepSource || emission.stageText;
-    Result<CpuKernel> kernel = jitCompile(module, artifact.program, wantIR ? &ir : nullptr);
+    std::string object;
+    Result<CpuKernel> kernel =
+        jitCompile(module, artifact.program, wantIR ? &ir : nullptr, emission.keepObject ? &object : nullptr);
     if (!kernel)
       return kernel.status();
+    if (emission.keepObject)
+      artifact.kernels.push_back({artifact.function, "", std::vector<uint8_t>(object.begin(), object.end())});
     if (emission.stageText)
       *emission.stageText = ir;
     if (emission.keepSource)
