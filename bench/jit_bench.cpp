@@ -1,8 +1,9 @@
 // weft-bench-jit [RUNS]: compile latency (issue 5's bars): a cold compile of one kernel per
 // target (compile(), no cache), a memory-cache hit of the JIT API, and a disk-cache hit (a fresh
 // weft::Jit finding the entry: reading, parsing and loading it on the device) on the CPU (the
-// JIT's object code linked again) and on the Vulkan device when one is present. Medians of RUNS
-// (default 15); one line each, tab-separated.
+// JIT's object code linked again) and on the Vulkan device when one is present; then Halide 14's
+// JIT compiling the same kernel (weft-bench-halide-jit beside this binary, a process of its own).
+// Medians of RUNS (default 15); one line each, tab-separated.
 #include "compiler/Compiler.h"
 #include "compiler/targets/TargetBackend.h"
 #include "weft/Jit.h"
@@ -52,6 +53,8 @@ void row(const std::string &what, double us) {
 int main(int argc, char **argv) {
   const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 15;
   const Source src{kKernel, "<bench>"};
+  // The process's first compile pays the one-time initialisation (MLIR registries, LLVM targets).
+  row("cold compile, target cpu, first in the process", medianUs(1, [&] { return compile(src, "cpu").ok(); }));
   for (const TargetBackend *t : targetBackends()) {
     std::string name = t->name();
     row("cold compile, target " + name, medianUs(runs, [&] { return compile(src, name).ok(); }));
@@ -82,5 +85,12 @@ int main(int argc, char **argv) {
     std::printf("disk-cache hit (vulkan)\tskipped (%s)\n", vulkan.message().c_str());
   else
     row("disk-cache hit (vulkan: " + (*vulkan)->name() + ")", diskHit(**vulkan));
+
+  std::string self = argv[0], halide = self.substr(0, self.rfind('/') + 1) + "weft-bench-halide-jit";
+  std::fflush(stdout);
+  if (access(halide.c_str(), X_OK) != 0)
+    std::printf("cold compile, Halide 14 JIT\tskipped (%s not built: needs libhalide14-0-dev)\n", halide.c_str());
+  else if (std::system((halide + " " + std::to_string(runs)).c_str()) != 0)
+    std::printf("cold compile, Halide 14 JIT\tfailed\n");
   return 0;
 }

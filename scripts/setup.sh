@@ -10,11 +10,13 @@ packages=(
   spirv-tools glslc libshaderc-dev
   # Vulkan loader and lavapipe (Mesa's CPU Vulkan driver) for tests without a GPU
   libvulkan-dev mesa-vulkan-drivers
+  # fmt: generated kernel libraries and messages assembled from pieces (compiler/KernelLibrary.cpp)
   libfmt-dev
   # build: ninja, ccache keeps rebuilds short on 2 cores
   cmake ninja-build ccache g++ python3 python3-numpy
-  # tests and benchmarks: GoogleTest, oneDNN and OpenBLAS as peers
-  libgtest-dev libdnnl-dev libopenblas-dev
+  # tests and benchmarks: GoogleTest, oneDNN and OpenBLAS as peers, Halide 14 beside the JIT's
+  # compile latency (weft-bench-jit)
+  libgtest-dev libdnnl-dev libopenblas-dev libhalide14-0-dev
   # zlib/zstd/xml2 development links that LLVM's CMake package names
   zlib1g-dev libzstd-dev libxml2-dev libedit-dev libcurl4-openssl-dev
 )
