@@ -159,6 +159,9 @@ Result<std::vector<Artifact>> compileWith(const Source &src, const TargetBackend
       return s;
   if (failed(verify(*module)))
     return diags.error(src.name + " does not verify");
+  for (auto fn : module->getOps<func::FuncOp>())
+    if (std::string why = checkFunctionName(fn.getName().str()); !why.empty())
+      return Status::error(src.name + ": " + why);
 
   auto hook = [&](const std::string &function) -> StageHook {
     if (!options.onStage)
@@ -280,6 +283,8 @@ std::string attrDict(const OpSpec &spec) {
 } // namespace
 
 Result<std::string> opSource(const OpSpec &spec, const std::string &name) {
+  if (std::string why = checkFunctionName(name); !why.empty())
+    return Status::error(why);
   if (!isKnownOp(spec.op)) {
     std::vector<std::string> known(std::begin(kOpNames), std::end(kOpNames));
     return Status::error("unknown op '" + spec.op + "' (known: " + llvm::join(known, ", ") + ")");

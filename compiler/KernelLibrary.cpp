@@ -20,12 +20,9 @@ bool isIdentifier(const std::string &s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
-// Names the class Kernels declares itself, and C++ keywords a function could plausibly be called.
-bool isReserved(const std::string &s) {
-  static const char *const names[] = {"Kernels", "load",  "device",   "executable", "Function", "targets",
-                                      "exes",    "dev",   "operator", "class",      "default",  "delete",
-                                      "new",     "int",   "float",    "double",     "char",     "void",
-                                      "return",  "const", "static",   "namespace",  "template", "this"};
+// Names the class Kernels declares itself: no function or parameter may take them.
+bool isMember(const std::string &s) {
+  static const char *const names[] = {"Kernels", "load", "device", "executable", "Function", "targets", "exes", "dev"};
   return std::any_of(std::begin(names), std::end(names), [&](const char *n) { return s == n; });
 }
 
@@ -75,7 +72,7 @@ struct Function {
 std::vector<std::string> parameterNames(const ProgramDesc &p) {
   std::vector<std::string> names = argumentNames(p);
   for (size_t i = 0; i < names.size(); ++i)
-    if (!isIdentifier(names[i]) || isReserved(names[i]))
+    if (!isIdentifier(names[i]) || isMember(names[i]))
       names[i] = fmt::format("arg{}", i);
   return names;
 }
@@ -87,8 +84,10 @@ Result<KernelLibrarySources> kernelLibrarySources(const std::string &name, const
                                                    const std::string &origin) {
   if (!isIdentifier(name))
     return Status::error(fmt::format("library name '{}' must be a C++ identifier (letters, digits, _)", name));
-  if (!isIdentifier(ns) || isReserved(ns))
-    return Status::error(fmt::format("library namespace '{}' must be a C++ identifier (letters, digits, _)", ns));
+  if (!isIdentifier(ns) || !checkFunctionName(ns).empty())
+    return Status::error(fmt::format("library namespace '{}' must be a C++ identifier (letters, digits, _) and no "
+                                     "keyword",
+                                     ns));
 
   std::vector<Function> functions;
   std::vector<std::string> targets;
@@ -98,9 +97,11 @@ Result<KernelLibrarySources> kernelLibrarySources(const std::string &name, const
       return Status::error(fmt::format("target {} cannot go into a kernel library: it embeds target cpp (C++ built "
                                        "with the application) and GPU targets",
                                        a.target));
-    if (!isIdentifier(a.function) || isReserved(a.function))
-      return Status::error(fmt::format("function '{}' cannot be a method of {}::Kernels: its name must be a C++ "
-                                       "identifier other than the class's own members and C++ keywords",
+    if (std::string why = checkFunctionName(a.function); !why.empty())
+      return Status::error(why);
+    if (isMember(a.function))
+      return Status::error(fmt::format("function '{}' cannot be a method of {}::Kernels: the class has a member of "
+                                       "that name",
                                        a.function, ns));
     auto it = std::find_if(functions.begin(), functions.end(), [&](const Function &f) { return f.name == a.function; });
     if (it == functions.end())

@@ -55,6 +55,59 @@ std::string shapeToString(const Shape &s) {
   return out + "]";
 }
 
+namespace {
+// Keywords of C, C++, GLSL and MSL, the shading languages' built-in type and function names a
+// kernel could shadow, and C library functions generated code and its hosts link against.
+constexpr std::string_view kReservedNames[] = {
+    // C and C++
+    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch",
+    "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval", "constexpr",
+    "constinit", "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype", "default", "delete",
+    "do", "double", "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for",
+    "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
+    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register", "reinterpret_cast",
+    "requires", "restrict", "return", "short", "signed", "sizeof", "static", "static_assert", "static_cast",
+    "struct", "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid",
+    "typename", "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq",
+    "main",
+    // GLSL
+    "attribute", "buffer", "centroid", "coherent", "discard", "flat", "highp", "in", "inout", "invariant",
+    "layout", "lowp", "mediump", "noperspective", "out", "patch", "precise", "precision", "readonly", "sample",
+    "shared", "smooth", "subroutine", "uniform", "varying", "writeonly", "uint", "vec2", "vec3", "vec4", "ivec2",
+    "ivec3", "ivec4", "uvec2", "uvec3", "uvec4", "mat2", "mat3", "mat4", "float16_t", "int64_t", "uint64_t",
+    "barrier", "min", "max", "clamp", "mix", "abs", "floor", "ceil", "sqrt", "exp", "log", "pow", "fma",
+    // MSL
+    "kernel", "device", "threadgroup", "thread", "constant", "vertex", "fragment", "half", "bfloat", "metal",
+    "simd", "imageblock",
+    // the C library
+    "abort", "calloc", "exit", "free", "malloc", "memchr", "memcmp", "memcpy", "memmove", "memset", "printf",
+    "puts", "realloc", "strcmp", "strcpy", "strlen", "write", "read", "open", "close", "sin", "cos",
+};
+} // namespace
+
+std::string checkFunctionName(std::string_view name) {
+  auto bad = [&](const std::string &rule) { return "function name '" + std::string(name) + "' " + rule; };
+  if (name.empty()) return "a function has an empty name";
+  if (name.size() > kMaxFunctionName)
+    return "function name '" + std::string(name.substr(0, 24)) + "...' has " + std::to_string(name.size()) +
+           " characters (rule: at most " + std::to_string(kMaxFunctionName) + ")";
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!letter(name[0]))
+    return bad("must start with a letter or _ (rule: an identifier; kernel entry points and file names are made "
+               "from it)");
+  for (char c : name)
+    if (!letter(c) && !digit(c))
+      return bad("holds a character other than a letter, digit or _ (rule: an identifier; kernel entry points and "
+                 "file names are made from it)");
+  if (name.substr(0, 2) == "__" || (name[0] == '_' && name.size() > 1 && name[1] >= 'A' && name[1] <= 'Z') ||
+      name.substr(0, 3) == "gl_")
+    return bad("is reserved (rule: no leading __, _ and a capital, or gl_)");
+  for (std::string_view r : kReservedNames)
+    if (name == r) return bad("is a keyword or a reserved name of C, C++, GLSL, MSL or the C library");
+  return "";
+}
+
 std::string typeToString(const TensorType &t) {
   return shapeToString(t.shape) + " " + dtypeName(t.dtype);
 }

@@ -56,3 +56,29 @@ TEST(OpRules, ShapesPastTheElementBoundAreRefused) {
   // Dynamic extents stay to dispatch.
   EXPECT_EQ(check("concat", {}, {f32({kDynamic, 4}), f32({kDynamic, 4})}), "");
 }
+
+// Function names become entry points, C symbols and file names on every target (issue 13 item 6).
+TEST(OpRules, FunctionNamesAreIdentifiersThatNoLanguageReserves) {
+  for (const char *good : {"col2im_vocoder", "_private", "stage0", "Upsample", "x"})
+    EXPECT_EQ(checkFunctionName(good), "") << good;
+  const std::pair<const char *, const char *> bad[] = {
+      {"", "empty name"},
+      {"../escaped", "must start with a letter or _"},
+      {"a/b", "holds a character other than a letter, digit or _"},
+      {"two\nlines", "holds a character other than a letter, digit or _"},
+      {"9lives", "must start with a letter or _"},
+      {"class", "keyword or a reserved name"},
+      {"kernel", "keyword or a reserved name"},
+      {"uniform", "keyword or a reserved name"},
+      {"memcpy", "keyword or a reserved name"},
+      {"__x", "is reserved"},
+      {"_Kernel", "is reserved"},
+      {"gl_GlobalInvocationID", "is reserved"},
+  };
+  for (const auto &[name, rule] : bad) {
+    std::string why = checkFunctionName(name);
+    EXPECT_NE(why.find(rule), std::string::npos) << "'" << name << "': " << why;
+  }
+  EXPECT_EQ(checkFunctionName(std::string(kMaxFunctionName, 'a')), "");
+  EXPECT_NE(checkFunctionName(std::string(kMaxFunctionName + 1, 'a')).find("(rule: at most 64)"), std::string::npos);
+}

@@ -68,6 +68,15 @@ std::string inferAndCheck(std::string_view op, const Attrs &attrs,
                           const std::vector<TensorType> &operands,
                           std::vector<TensorType> &results);
 
+/// The rule every function name obeys, whatever the target: kernel entry points, C symbols,
+/// GLSL/MSL functions and file names are made from it. An identifier (a letter or _, then letters,
+/// digits, _) of at most kMaxFunctionName characters, not a C, C++, GLSL or MSL keyword, not a
+/// name C or the shading languages reserve (leading "__", "_" + capital, "gl_"), not a C library
+/// function the kernels or their hosts link against (memcpy, abort, ...). "" or the sentence
+/// naming the name and the rule.
+inline constexpr size_t kMaxFunctionName = 64;
+std::string checkFunctionName(std::string_view name);
+
 std::string shapeToString(const Shape &s);
 std::string typeToString(const TensorType &t);
 
