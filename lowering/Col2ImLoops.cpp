@@ -239,6 +239,14 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
         C = ceilDiv(OC, ceilDiv(OC, fit));
       }
       const int64_t width = tileStride(L, K);
+      // The tile, C rows of `width` floats, lives on the thread's stack.
+      std::optional<int64_t> scratch = width > 0 ? scratchBytes({C * width}, 4) : std::nullopt;
+      if (!scratch || *scratch > kMaxScratchBytes)
+        return op.emitOpError() << "schedule tile = [" << (byChannel ? C : L) << "] needs "
+                                << (scratch ? std::to_string(*scratch) : std::string("more than 2^63"))
+                                << " bytes of scratch per thread for the row sweep (rule: at most "
+                                << kMaxScratchBytes << ": " << C << " channels x (" << L
+                                << " times + 2(K - 1)) as f32)";
       // A time tile of whole vectors leaves plain (tail) stores only at the ends of y's rows.
       g.stream = g.stream && L % vec == 0;
       grid.push_back(GridDim::of(out, ocDim, C));

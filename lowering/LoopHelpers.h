@@ -7,6 +7,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 
+#include <initializer_list>
+#include <optional>
+
 namespace weft::lowering {
 
 /// The attribute Ix::parallel records a static bound of the trip count in.
@@ -84,5 +87,20 @@ inline void forEachPiece(int64_t K, int64_t vec, Ix &ix, llvm::function_ref<void
 /// stores where every contiguous run is whole vectors: they would not stay in cache for a consumer
 /// anyway, and streaming skips the read for ownership of every output line.
 constexpr int64_t kStreamBytes = 16 << 20;
+
+/// Scratch (memref.alloca) lives on the worker threads' stacks (8 MiB); a schedule whose tiles need
+/// more per thread than this is refused with the bytes it needs.
+constexpr int64_t kMaxScratchBytes = 4 << 20;
+
+/// The bytes of `elementBytes`-byte scratch holding the sum of `counts` elements; nullopt when that
+/// does not fit in int64_t (tiles bounded by the schedule's verifier keep each count's factors
+/// below 2^31, their sums can still overflow).
+inline std::optional<int64_t> scratchBytes(std::initializer_list<int64_t> counts, int64_t elementBytes) {
+  int64_t total = 0;
+  for (int64_t c : counts)
+    if (c < 0 || __builtin_add_overflow(total, c, &total)) return std::nullopt;
+  if (__builtin_mul_overflow(total, elementBytes, &total)) return std::nullopt;
+  return total;
+}
 
 } // namespace weft::lowering

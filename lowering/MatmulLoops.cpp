@@ -11,6 +11,7 @@
 // so one micro-kernel serves every tile; only the write-back tells edge tiles apart. Results in
 // a dtype narrower than the accumulator are summed in an f32 block and rounded once at the end,
 // so partial sums never lose precision.
+#include "lowering/LoopHelpers.h"
 #include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -44,8 +45,6 @@ constexpr int64_t kGridItems = 8;
 constexpr int64_t kMinItemRows = 256;
 // GPU: the C tile of one workgroup, kGpuTile x kGpuTile outputs (256 threads by default).
 constexpr int64_t kGpuTile = 16;
-// Scratch lives on the worker threads' stacks (8 MiB); keep well below.
-constexpr int64_t kMaxScratchBytes = 4 << 20;
 
 struct Blocking {
   int64_t V;      // vector width in elements
@@ -85,7 +84,11 @@ Blocking blockingFor(ScheduleAttr s, const Shape &out, int64_t K, bool narrow) {
   bl.NT = roundUp(tile.size() == 3 ? tile[1] : NT, bl.NR);
   bl.KC = roundUp(tile.size() == 3 ? tile[2] : K == kDynamic ? 256 : std::clamp<int64_t>(K, 1, 256), bl.U);
   bl.MC = std::min(bl.MT, roundUp(kBlockRows, bl.MR));
-  bl.KS = bl.KC * std::max<int64_t>(1, kPackedBBytes / (4 * bl.KC * bl.NT));
+  // One K block of packed B, 4 * KC * NT bytes, may itself pass the budget (huge tiles, which
+  // the scratch check then refuses): one block per span.
+  int64_t blockBytes;
+  bool huge = __builtin_mul_overflow(4 * bl.KC, bl.NT, &blockBytes);
+  bl.KS = bl.KC * (huge ? 1 : std::max<int64_t>(1, kPackedBBytes / blockBytes));
   if (K != kDynamic) bl.KS = std::min(bl.KS, roundUp(std::max<int64_t>(K, 1), bl.KC));
   return bl;
 }
@@ -324,10 +327,12 @@ LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, c
     const bool direct = oT == acc;
     const int64_t staticK = tA ? a.type.shape[a.rank() - 2] : a.type.shape.back();
     const Blocking bl = blockingFor(scheduleOf(op), out.type.shape, staticK, !direct);
-    const int64_t scratch = 4 * (bl.MC * bl.KC + bl.NT * bl.KS + bl.MR * bl.NR + (direct ? 0 : bl.MT * bl.NT));
-    if (!pb.gpu() && scratch > kMaxScratchBytes)
+    const std::optional<int64_t> scratch =
+        scratchBytes({bl.MC * bl.KC, bl.NT * bl.KS, bl.MR * bl.NR, direct ? 0 : bl.MT * bl.NT}, 4);
+    if (!pb.gpu() && (!scratch || *scratch > kMaxScratchBytes))
       return op.emitOpError() << "schedule tile = [" << bl.MT << ", " << bl.NT << ", " << bl.KC << "] needs "
-                              << scratch << " bytes of scratch per thread (rule: at most " << kMaxScratchBytes
+                              << (scratch ? std::to_string(*scratch) : std::string("more than 2^63"))
+                              << " bytes of scratch per thread (rule: at most " << kMaxScratchBytes
                               << ": A and B packed as f32, min(M, 144) x K and at least N x K, plus an f32 M x N "
                                  "block for an f16/bf16 result)";
 

@@ -27,7 +27,8 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (vector < 0 || (vector & (vector - 1)) != 0 || vector > 64)
     return emitError() << "schedule vector = " << vector << " must be a power of two from 1 to 64 (0 = default)";
   for (int64_t t : tile)
-    if (t <= 0) return emitError() << "schedule tile extent " << t << " must be > 0";
+    if (t <= 0 || t > kMaxAttrValue)
+      return emitError() << "schedule tile extent " << t << " must be in [1, " << kMaxAttrValue << "]";
   for (int64_t w : workgroup)
     if (w <= 0 || w > 1024) return emitError() << "schedule workgroup extent " << w << " must be in [1, 1024]";
   if (unroll < 0 || unroll > 64) return emitError() << "schedule unroll = " << unroll << " must be in [0, 64]";
