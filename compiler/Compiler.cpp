@@ -3,6 +3,7 @@
 // source printer). Every diagnostic is collected as text and returned in the error.
 #include "compiler/Compiler.h"
 #include "compiler/Pipeline.h"
+#include "compiler/SourceLimits.h"
 #include "compiler/targets/TargetBackend.h"
 #include "dialects/weft/WeftOps.h"
 #include "lowering/Passes.h"
@@ -72,6 +73,8 @@ struct Parsed {
 };
 
 Result<std::unique_ptr<Parsed>> parse(const Source &src, const TargetBackend *target) {
+  if (std::string why = checkSourceLimits(src.text, src.name); !why.empty())
+    return Status::error(why);
   auto p = std::make_unique<Parsed>();
   p->ctx = makeContext(target);
   p->mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src.text, src.name), llvm::SMLoc());

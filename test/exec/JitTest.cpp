@@ -81,6 +81,13 @@ TEST(Jit, BadInputIsAMessage) {
   auto broken = (*jit)->compile(cpu, "func.func @f(", "f");
   EXPECT_FALSE(broken.ok());
   EXPECT_NE(broken.message().find("is not a valid weft module"), std::string::npos) << broken.message();
+  // Text past the parser's limits (compiler/SourceLimits.h) is refused before MLIR sees it.
+  std::string deep;
+  for (int i = 0; i < 5000; ++i) deep += "module {";
+  deep += std::string(5000, '}');
+  auto nested = (*jit)->compile(cpu, deep, "f");
+  EXPECT_FALSE(nested.ok());
+  EXPECT_NE(nested.message().find("brackets nest more than 256 deep"), std::string::npos) << nested.message();
   auto schedule = (*jit)->compile(cpu, kSource, "join", "#weft.schedule<gather = bounded>");
   EXPECT_FALSE(schedule.ok());
   EXPECT_NE(schedule.message().find("does not apply to concat"), std::string::npos) << schedule.message();
