@@ -3,6 +3,7 @@
 
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 
@@ -66,10 +67,12 @@ Attribute ScheduleAttr::parse(AsmParser &p, Type) {
   };
   if (p.parseLess()) return {};
   if (failed(p.parseOptionalGreater())) {
+    llvm::StringSet<> seen;
     auto field = [&]() -> ParseResult {
       llvm::SMLoc loc = p.getCurrentLocation();
       std::string key;
       if (p.parseKeywordOrString(&key) || p.parseEqual()) return failure();
+      if (!seen.insert(key).second) return p.emitError(loc) << "schedule field '" << key << "' is given twice";
       if (key == "parallel") return parseEnum(p, key, parallel, symbolizeParallel, getMaxEnumValForParallel());
       if (key == "gather") return parseEnum(p, key, gather, symbolizeGather, getMaxEnumValForGather());
       if (key == "copy") return parseEnum(p, key, copy, symbolizeCopy, getMaxEnumValForCopy());

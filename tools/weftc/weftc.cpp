@@ -21,6 +21,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -146,9 +147,12 @@ int main(int argc, char **argv) {
   std::vector<std::string> targets(targetList.begin(), targetList.end());
   if (targets.empty())
     targets.push_back("cpp");
-  for (const std::string &t : targets)
-    if (auto known = weft::lookupTargetBackend(t); !known)
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (auto known = weft::lookupTargetBackend(targets[i]); !known)
       return fail(known.message());
+    if (std::find(targets.begin(), targets.begin() + i, targets[i]) != targets.begin() + i)
+      return fail("target " + targets[i] + " is given twice in --target");
+  }
   if (libraryName.empty() && !libraryNamespace.empty())
     return fail("--namespace names the C++ namespace of --library; give --library");
   if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
