@@ -355,6 +355,8 @@ Status parseAttr(const std::string &text, Attrs &attrs) {
   if (eq == std::string::npos || eq == 0)
     return Status::error("attribute '" + text + "' must be NAME=VALUE, e.g. stride=8");
   std::string name = text.substr(0, eq), value = text.substr(eq + 1);
+  if (attrs.has(name))
+    return Status::error("attribute '" + name + "' is given twice (rule: each --attr once)");
   int64_t v = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
   if (value == "true" || value == "false")

@@ -80,6 +80,18 @@ LogicalResult verifyWithRules(Operation *op) {
                                << ", whose element type is not supported (rule: f32, f16, bf16, i8, i16, i32 or i64)";
     results.push_back(*t);
   }
+  // An attribute the op does not take is an error, as it is for --op (a misspelt `strides = 2`
+  // would otherwise leave stride at its default). Dialect-prefixed (discardable) ones pass.
+  std::vector<AttrSpec> specs = opAttrSpecs(ruleName(op));
+  for (NamedAttribute a : op->getAttrs()) {
+    StringRef name = a.getName().getValue();
+    if (name == "schedule" || name.contains('.') ||
+        llvm::any_of(specs, [&](const AttrSpec &s) { return s.name == std::string_view(name.data(), name.size()); }))
+      continue;
+    std::string takes;
+    for (const AttrSpec &s : specs) takes += std::string(s.name) + ", ";
+    return op->emitOpError() << "has no attribute '" << name << "' (it takes: " << takes << "schedule)";
+  }
   std::string err = inferAndCheck(ruleName(op).str(), ruleAttrs(op), operands, results);
   if (!err.empty()) return op->emitOpError() << err;
   if (auto sched = op->getAttrOfType<ScheduleAttr>("schedule")) {

@@ -188,3 +188,12 @@ func.func @schedule_unknown(%x: tensor<7x12xf32>) -> tensor<3x16xf32> {
   %y = weft.col2im_1d %x {stride = 2, channels = 3, schedule = #weft.schedule<threads = 4>} : tensor<7x12xf32> -> tensor<3x16xf32>
   return %y : tensor<3x16xf32>
 }
+
+// -----
+
+// An attribute the op does not take is refused, as --op refuses it (issue 13 item 8).
+func.func @col2im_unknown_attribute(%x: tensor<7x12xf32>) -> tensor<3x16xf32> {
+  // expected-error @+1 {{'weft.col2im_1d' op has no attribute 'kernel' (it takes: stride, channels, padding, schedule)}}
+  %y = weft.col2im_1d %x {stride = 2, channels = 3, kernel = 4} : tensor<7x12xf32> -> tensor<3x16xf32>
+  return %y : tensor<3x16xf32>
+}
