@@ -325,6 +325,8 @@ std::string checkMatmul(const Attrs &a, const std::vector<TensorType> &in, std::
   if (!ints && !floatPairOk(ta, tb))
     return msg("operand dtypes A ", dtypeName(ta), " x B ", dtypeName(tb),
                " are not supported (rule: f32, f16 or bf16 pairs that are equal or include f32, or i8 x i8)");
+  for (const char *flag : {"transpose_a", "transpose_b"})
+    if (int64_t v = a.get(flag, 0); v != 0 && v != 1) return msg(flag, " = ", v, " must be 0 or 1 (a flag: false or true)");
   bool tA = a.get("transpose_a", 0) != 0, tB = a.get("transpose_b", 0) != 0;
   const Shape &A = in[0].shape, &B = in[1].shape;
   size_t ra = A.size(), rb = B.size();

@@ -82,3 +82,12 @@ TEST(OpRules, FunctionNamesAreIdentifiersThatNoLanguageReserves) {
   EXPECT_EQ(checkFunctionName(std::string(kMaxFunctionName, 'a')), "");
   EXPECT_NE(checkFunctionName(std::string(kMaxFunctionName + 1, 'a')).find("(rule: at most 64)"), std::string::npos);
 }
+
+// matmul's transposes are flags: 2 is not read as true (issue 13 item 8).
+TEST(OpRules, FlagsAreZeroOrOne) {
+  EXPECT_EQ(check("matmul", {{"transpose_a", 2}}, {f32({4, 4}), f32({4, 4})}),
+            "transpose_a = 2 must be 0 or 1 (a flag: false or true)");
+  EXPECT_EQ(check("matmul", {{"transpose_b", -1}}, {f32({4, 4}), f32({4, 4})}),
+            "transpose_b = -1 must be 0 or 1 (a flag: false or true)");
+  EXPECT_EQ(check("matmul", {{"transpose_a", 1}, {"transpose_b", 0}}, {f32({4, 4}), f32({4, 4})}), "");
+}
