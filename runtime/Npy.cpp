@@ -3,6 +3,7 @@
 // padded with spaces to a 64-byte boundary and ended by '\n', then the raw data.
 #include "weft/Npy.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -45,6 +46,9 @@ public:
       std::string key;
       if (!parseString(key)) return "expected a quoted key at header offset " + std::to_string(pos);
       if (!eat(':')) return "expected ':' after key '" + key + "'";
+      bool &seen = key == "descr" ? sawDescr : key == "fortran_order" ? sawOrder : sawShape;
+      if ((key == "descr" || key == "fortran_order" || key == "shape") && seen)
+        return "header key '" + key + "' is given twice";
       if (key == "descr") {
         if (!parseString(h.descr)) return "'descr' is not a string (structured dtypes are not supported)";
         sawDescr = true;
@@ -62,6 +66,11 @@ public:
       if (!eat(',') && !peek('}')) return "expected ',' or '}' after the value of '" + key + "'";
     }
     if (!sawDescr || !sawOrder || !sawShape) return "the header lacks one of 'descr', 'fortran_order', 'shape'";
+    // What follows the dict is padding: spaces and the closing newline, nothing else.
+    for (size_t i = pos; i < text.size(); ++i)
+      if (text[i] != ' ' && text[i] != '\n')
+        return "the header holds '" + text.substr(i, std::min<size_t>(16, text.find_first_of(" \n", i) - i)) +
+               "' after its dict (rule: only spaces and a newline)";
     return "";
   }
 

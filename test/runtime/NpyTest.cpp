@@ -151,6 +151,11 @@ TEST(Npy, MalformedFilesAreErrorsNamingTheFile) {
       {npyFile("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (3,)}", f4x3), {"'fortran_order'"}},
       {npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), 'x': 1}", f4x3), {"unknown header key 'x'"}},
       {npyFile("[1, 2]", f4x3), {"not a dict"}},
+      // Given twice, or junk after the dict: refused, not last-wins or ignored (issue 13 item 8).
+      {npyFile("{'descr': '<f4', 'descr': '<f2', 'fortran_order': False, 'shape': (3,)}", f4x3),
+       {"header key 'descr' is given twice"}},
+      {npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (3,)} junk", f4x3),
+       {"the header holds 'junk' after its dict"}},
       {npyFile("{'descr': '<f4' 'fortran_order': False}", f4x3), {"expected ',' or '}'"}},
       {std::string("\x93NUMPY\x02\x00\xff\xff\xff\x7f", 12), {"declares a header of 2147483647 bytes"}},
   };
