@@ -1,5 +1,7 @@
 #include "tools/common/OpFlags.h"
 
+#include <algorithm>
+
 namespace cl = llvm::cl;
 
 namespace weft::tools {
@@ -12,6 +14,18 @@ cl::list<std::string> attrFlags("attr", cl::desc("An attribute of --op (repeatab
 cl::opt<std::string> resultDType("result-dtype",
                                  cl::desc("Result dtype of --op, where the op lets you choose (e.g. matmul)"),
                                  cl::value_desc("dtype"), cl::cat(opFlagsCategory));
+
+std::string repeatedOption(std::initializer_list<const cl::OptionCategory *> categories) {
+  for (const auto &entry : cl::getRegisteredOptions()) {
+    const cl::Option *o = entry.second;
+    bool ours = llvm::any_of(o->Categories, [&](const cl::OptionCategory *c) {
+      return std::find(categories.begin(), categories.end(), c) != categories.end();
+    });
+    if (ours && o->getNumOccurrencesFlag() == cl::Optional && o->getNumOccurrences() > 1)
+      return (o->ArgStr.size() == 1 ? "-" : "--") + o->ArgStr.str() + " is given " + std::to_string(o->getNumOccurrences()) + " times; give it once";
+  }
+  return "";
+}
 
 bool anyOpDetail() { return !attrFlags.empty() || !resultDType.empty(); }
 

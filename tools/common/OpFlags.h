@@ -16,6 +16,10 @@ extern llvm::cl::opt<std::string> resultDType;
 /// Whether --attr or --result-dtype was given (they need --op).
 bool anyOpDetail();
 
+/// "" or the first single-valued option of `categories` given more than once (LLVM's command
+/// line would silently keep the last).
+std::string repeatedOption(std::initializer_list<const llvm::cl::OptionCategory *> categories);
+
 /// The op the flags describe, applied to `inputs`: attributes parsed, the result dtype checked.
 /// The error names the flag and its value.
 Result<OpSpec> opSpecFromFlags(std::vector<TensorType> inputs);

@@ -316,5 +316,7 @@ int main(int argc, char **argv) {
                                    "  weft-run --device=vulkan --op=concat --attr axis=0 a.npy b.npy -o c.npy\n",
                                    &llvm::errs()))
     return 1;
+  if (std::string why = repeatedOption({&category, &opFlagsCategory}); !why.empty())
+    return fail(why);
   return run();
 }

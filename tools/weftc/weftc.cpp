@@ -135,6 +135,8 @@ int main(int argc, char **argv) {
                                    &llvm::errs()))
     return 1;
 
+  if (std::string why = repeatedOption({&category, &opFlagsCategory}); !why.empty())
+    return fail(why);
   if (listTargets) {
     for (const weft::TargetBackend *t : weft::targetBackends())
       llvm::outs() << llvm::format("  %-8s", t->name().c_str()) << t->description() << " (device: "
