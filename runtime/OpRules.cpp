@@ -34,7 +34,7 @@ std::vector<AttrSpec> opAttrSpecs(std::string_view op) {
   if (op == "im2col_1d") return {{"kernel", true, 0}, {"stride", true, 0}, {"padding", false, 0}, {"dilation", false, 1}};
   if (op == "col2im_1d") return {{"stride", true, 0}, {"channels", true, 0}, {"padding", false, 0}};
   if (op == "concat") return {{"axis", false, 0}};
-  if (op == "matmul") return {{"transpose_a", false, 0}, {"transpose_b", false, 0}};
+  if (op == "matmul") return {{"transpose_a", false, 0, true}, {"transpose_b", false, 0, true}};
   if (op == "conv1d") return {{"stride", false, 1}, {"padding", false, 0}, {"dilation", false, 1}};
   if (op == "conv_transpose_1d") return {{"stride", false, 1}, {"padding", false, 0}};
   return {};

@@ -31,8 +31,16 @@ bool anyOpDetail() { return !attrFlags.empty() || !resultDType.empty(); }
 
 Result<OpSpec> opSpecFromFlags(std::vector<TensorType> inputs) {
   OpSpec spec{opName, {}, std::move(inputs), std::nullopt};
-  for (const std::string &a : attrFlags)
+  const std::vector<AttrSpec> specs = opAttrSpecs(spec.op);
+  for (const std::string &a : attrFlags) {
     if (Status s = parseAttr(a, spec.attrs); !s) return s;
+    // true/false name a flag's value; a count given as one is a slip, not 1 or 0.
+    std::string name = a.substr(0, a.find('=')), value = a.substr(a.find('=') + 1);
+    auto it = std::find_if(specs.begin(), specs.end(), [&](const AttrSpec &s) { return s.name == name; });
+    if ((value == "true" || value == "false") && it != specs.end() && !it->flag)
+      return Status::error("attribute '" + a + "': " + name + " of " + spec.op +
+                           " is a number, not a flag (rule: an integer)");
+  }
   if (!resultDType.empty() && !(spec.resultDType = parseDType(resultDType)))
     return Status::error("--result-dtype '" + resultDType + "' is not a dtype (known: f32, f16, bf16, i8, i16, i32, i64)");
   return spec;

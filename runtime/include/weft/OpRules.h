@@ -52,7 +52,8 @@ bool isKnownOp(std::string_view op);
 struct AttrSpec {
   std::string_view name;
   bool required;
-  int64_t fallback; ///< the default when not required
+  int64_t fallback;  ///< the default when not required
+  bool flag = false; ///< a boolean (0 or 1; true/false on a command line), not a count
 };
 /// The attributes each op takes, in the order the CLI and docs list them.
 std::vector<AttrSpec> opAttrSpecs(std::string_view op);
