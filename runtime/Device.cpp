@@ -38,6 +38,13 @@ Result<std::unique_ptr<Device>> openDevice(const std::string &name) {
   if (!splitName(name, kind, index))
     return Status::error("device '" + name + "': the index after ':' must be an integer >= 0 (e.g. vulkan:1)");
   if (kind == "cpu" && index < 0) return std::unique_ptr<Device>(new CpuDevice());
+  if (kind == "best" && index < 0) {
+    // A GPU where there is one: CUDA first (its PTX is weft's fastest GPU path, docs/cuda.md),
+    // then a Vulkan GPU; a CPU implementation of Vulkan (lavapipe) is slower than the CPU itself.
+    if (auto d = CudaDevice::open(-1)) return std::unique_ptr<Device>(std::move(*d));
+    if (auto d = VulkanDevice::open(-1); d && !(*d)->caps().cpu) return std::unique_ptr<Device>(std::move(*d));
+    return std::unique_ptr<Device>(new CpuDevice());
+  }
   if (kind == "vulkan") {
     auto d = VulkanDevice::open(index);
     if (!d) return d.status();
@@ -48,7 +55,7 @@ Result<std::unique_ptr<Device>> openDevice(const std::string &name) {
     if (!d) return d.status();
     return std::unique_ptr<Device>(std::move(*d));
   }
-  return Status::error("unknown device '" + name + "' (known: cpu, vulkan, vulkan:N, cuda, cuda:N)");
+  return Status::error("unknown device '" + name + "' (known: best, cpu, vulkan, vulkan:N, cuda, cuda:N)");
 }
 
 std::vector<std::string> listDevices() {

@@ -3,20 +3,34 @@
 #include "TestUtil.h"
 #include "weft/Cuda.h"
 #include "weft/Device.h"
+#include "weft/Vulkan.h"
 
 using namespace weft;
 using weft::test::failsWith;
 using weft::test::isOk;
 
 TEST(Device, OpenByNameRefusesUnknownNames) {
-  EXPECT_TRUE(failsWith(openDevice("tpu").status(), {"unknown device 'tpu' (known: cpu, vulkan, vulkan:N, cuda, cuda:N)"}));
+  EXPECT_TRUE(failsWith(openDevice("tpu").status(), {"unknown device 'tpu' (known: best, cpu, vulkan, vulkan:N, cuda, cuda:N)"}));
   EXPECT_TRUE(failsWith(openDevice("vulkan:x").status(), {"device 'vulkan:x': the index after ':' must be an integer >= 0"}));
   EXPECT_TRUE(failsWith(openDevice("cuda:-1").status(), {"must be an integer >= 0"}));
   EXPECT_TRUE(failsWith(openDevice("cpu:1").status(), {"unknown device 'cpu:1'"}));
+  EXPECT_TRUE(failsWith(openDevice("best:0").status(), {"unknown device 'best:0'"}));
   auto cpu = openDevice("cpu");
   ASSERT_TRUE(isOk(cpu.status()));
   EXPECT_EQ((*cpu)->kind(), DeviceKind::cpu);
   EXPECT_EQ((*cpu)->target(), "");
+}
+
+// "best": a CUDA GPU, else a Vulkan GPU that is not a CPU implementation, else the CPU.
+TEST(Device, BestIsTheFastestPresent) {
+  auto best = openDevice("best");
+  ASSERT_TRUE(isOk(best.status()));
+  DeviceKind want = DeviceKind::cpu;
+  if (CudaDevice::open().ok())
+    want = DeviceKind::cuda;
+  else if (auto vulkan = VulkanDevice::open(); vulkan.ok() && !(*vulkan)->caps().cpu)
+    want = DeviceKind::vulkan;
+  EXPECT_EQ((*best)->kind(), want) << (*best)->describe();
 }
 
 TEST(Device, ListNamesEveryKindAndWhyOneIsMissing) {

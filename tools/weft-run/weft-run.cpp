@@ -34,8 +34,8 @@ cl::list<std::string> positional(cl::Positional, cl::desc("[kernel.mlir] input.n
 cl::list<std::string> outputs("o", cl::desc("Output .npy path, one per op result (repeatable)"),
                               cl::value_desc("out.npy"), cl::cat(category));
 cl::opt<std::string> device("device",
-                            cl::desc("Device to run on: cpu (default), vulkan, cuda, vulkan:N, cuda:N; list: the "
-                                     "devices present"),
+                            cl::desc("Device to run on: cpu (default), vulkan, cuda, vulkan:N, cuda:N, best (the "
+                                     "fastest present); list: the devices present"),
                             cl::value_desc("name"), cl::init("cpu"), cl::cat(category));
 cl::opt<std::string> schedule("schedule",
                               cl::desc("Schedule for every op that has none, e.g. "
