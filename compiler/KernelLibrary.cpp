@@ -106,10 +106,15 @@ Result<KernelLibrarySources> kernelLibrarySources(const std::string &name, const
     auto it = std::find_if(functions.begin(), functions.end(), [&](const Function &f) { return f.name == a.function; });
     if (it == functions.end())
       it = functions.insert(functions.end(), Function{a.function, a.program, nullptr, {}});
-    const Artifact *&slot = a.target == "cpp" ? it->cpp : it->gpu.emplace_back();
-    if (slot)
+    bool twice = a.target == "cpp" ? it->cpp != nullptr
+                                   : std::any_of(it->gpu.begin(), it->gpu.end(),
+                                                 [&](const Artifact *g) { return g->target == a.target; });
+    if (twice)
       return Status::error(fmt::format("function '{}' is given twice for target {}", a.function, a.target));
-    slot = &a;
+    if (a.target == "cpp")
+      it->cpp = &a;
+    else
+      it->gpu.push_back(&a);
     if (std::find(targets.begin(), targets.end(), a.target) == targets.end())
       targets.push_back(a.target);
   }

@@ -1,6 +1,7 @@
 // The C++ API returns errors as values: bad IR, a bad target, a schedule that does not fit the
 // op, bad op flags. Each message names the problem; nothing aborts the process.
 #include "compiler/Compiler.h"
+#include "compiler/KernelLibrary.h"
 
 #include <gtest/gtest.h>
 
@@ -55,4 +56,16 @@ TEST(CompilerErrors, OpFlagsAreCheckedByTheSharedRules) {
   expectError(parseTensorType("f64:7").status(), "f64");
   Attrs attrs;
   expectError(parseAttr("stride", attrs), "stride");
+}
+
+// A kernel library takes each function once per target (compiler/KernelLibrary.h), whichever kind.
+TEST(CompilerErrors, KernelLibraryRefusesAFunctionTwiceForOneTarget) {
+  for (const char *target : {"cpp", "spirv"}) {
+    auto artifacts = compile(Source{kCol2Im, "twice.mlir"}, target);
+    ASSERT_TRUE(artifacts.ok()) << artifacts.message();
+    std::vector<Artifact> twice = {(*artifacts)[0], (*artifacts)[0]};
+    expectError(kernelLibrarySources("lib", "lib", twice, "twice.mlir").status(),
+                std::string("function 'f' is given twice for target ") + target);
+  }
+  expectError(kernelLibrarySources("lib", "class", {}, "none").status(), "library namespace 'class'");
 }

@@ -175,6 +175,13 @@ TEST(Jit, CpuEntryWithBadObjectCodeIsRebuilt) {
   ASSERT_EQ(artifact->kernels.size(), 1u);
   artifact->kernels[0].binary.assign(64, 0x5a); // not an object file
   ASSERT_TRUE(writeArtifact(entry, *artifact).ok());
+  Artifact noObject = *artifact;
+  noObject.kernels.clear();
+  auto none = loadCpuObject(noObject);
+  EXPECT_FALSE(none.ok());
+  EXPECT_NE(none.message().find("the artifact of function 'join' (target cpu) holds no CPU object code"),
+            std::string::npos)
+      << none.message();
   auto refused = loadCpuObject(*artifact);
   EXPECT_FALSE(refused.ok());
   EXPECT_NE(refused.message().find("CPU JIT: linking the object code"), std::string::npos) << refused.message();
