@@ -35,6 +35,7 @@ std::unique_ptr<MLIRContext> makeContext(const TargetBackend *target) {
   DialectRegistry registry;
   registry.insert<WeftDialect, func::FuncDialect, arith::ArithDialect, scf::SCFDialect, memref::MemRefDialect,
                   vector::VectorDialect, math::MathDialect, tensor::TensorDialect>();
+  lowering::registerKernelOpModels(registry);
   if (target)
     target->registerDialects(registry);
   // One small module at a time: a thread pool would cost more to start than it saves.

@@ -8,8 +8,8 @@
 //   sweep:   CPU row sweep; per grid item a scratch tile [C channels][L times + halo] in f32: the
 //            cols rows that reach the tile are walked once in ascending t_in, each channel's
 //            K-run is added as contiguous vectors, then the tile is rounded to y once.
+#include "lowering/KernelOp.h"
 #include "lowering/LoopHelpers.h"
-#include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -183,20 +183,38 @@ struct Col2Im {
   }
 };
 
-} // namespace
+// The sweep's time tile when the schedule sets none (parallel = time): whole cols rows (all
+// channels: one contiguous read per tile) when a tile of at least kMinWholeRowTile times fits;
+// otherwise kDefaultTimeTile, in channel blocks (buildCol2Im).
+int64_t defaultSweepTimeTile(int64_t OC, int64_t K, int64_t vec, int64_t staticTout) {
+  int64_t whole = std::min(kMaxTimeTile, kSweepTileFloats / OC) / vec * vec;
+  if (staticTout != kDynamic) whole = std::min(whole, roundUp(staticTout, vec));
+  while (whole > 0 && OC * tileStride(whole, K) > kSweepTileFloats) whole -= vec;
+  return whole >= kMinWholeRowTile ? whole : kDefaultTimeTile;
+}
 
-LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in, const View &out) {
-  ScheduleAttr sched = scheduleOf(op);
-  Gather gather = sched && sched.getGather() ? *sched.getGather() : Gather::sweep;
-  bool byChannel = sched && sched.getParallel() == Parallel::channel;
-  int64_t vec = sched && sched.getVector() > 0 ? sched.getVector() : 8;
-  std::optional<int64_t> tileGiven;
-  if (sched && !sched.getTile().empty()) tileGiven = sched.getTile()[0];
+// cols' [..][T_in][OC*K], y's [..][OC][T_out] as the op's types give them.
+struct Col2ImShape {
+  int64_t OC, K, staticTout;
+  bool batched;
+  explicit Col2ImShape(Col2Im1dOp op) {
+    auto in = cast<ShapedType>(op.getInput().getType()), out = cast<ShapedType>(op.getResult().getType());
+    OC = int64_t(op.getChannels());
+    K = in.getShape().back() / OC;
+    batched = in.getRank() == 3;
+    int64_t t = out.getShape().back();
+    staticTout = ShapedType::isDynamic(t) ? kDynamic : t;
+  }
+};
 
-  const int64_t OC = int64_t(op.getChannels()), K = in.type.shape.back() / OC;
-  const bool batched = in.rank() == 3;
+LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched, const View &in, const View &out) {
+  const Gather gather = *sched.getGather();
+  const bool byChannel = sched.getParallel() == Parallel::channel;
+  const int64_t vec = sched.getVector(), tileLen = sched.getTile()[0];
+  const Col2ImShape shape(op);
+  const int64_t OC = shape.OC, K = shape.K, staticTout = shape.staticTout;
+  const bool batched = shape.batched;
   const unsigned ocDim = batched ? 1 : 0, tDim = ocDim + 1;
-  const int64_t staticTout = out.type.shape[tDim];
   int64_t outBytes = dtypeSize(out.type.dtype);
   for (int64_t e : out.type.shape) outBytes = e == kDynamic ? 0 : outBytes * e;
 
@@ -224,17 +242,13 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
       // Channels C and times L per tile; the tile length along the parallel dim is the schedule's.
       int64_t C, L;
       if (byChannel) {
-        C = std::min(OC, tileGiven.value_or(kDefaultChannelTile));
+        C = std::min(OC, tileLen);
         L = std::max(vec, (kSweepTileFloats / C - 2 * (K - 1) - 8) / vec * vec);
         if (staticTout != kDynamic) L = std::min(L, roundUp(staticTout, vec));
       } else {
-        // Whole cols rows (all channels: one contiguous read per tile) when a tile of at least
-        // kMinWholeRowTile times fits; otherwise channel blocks, as many channels as fit, spread
-        // evenly over the blocks.
-        int64_t whole = std::min(kMaxTimeTile, kSweepTileFloats / OC) / vec * vec;
-        if (staticTout != kDynamic) whole = std::min(whole, roundUp(staticTout, vec));
-        while (whole > 0 && OC * tileStride(whole, K) > kSweepTileFloats) whole -= vec;
-        L = tileGiven.value_or(whole >= kMinWholeRowTile ? whole : kDefaultTimeTile);
+        // Time tiles of L; as many channels per block as fit the scratch, spread evenly over the
+        // blocks (all of them, whole cols rows, for the default L: defaultSweepTimeTile).
+        L = tileLen;
         int64_t fit = std::clamp<int64_t>(kSweepTileFloats / tileStride(L, K), 1, OC);
         C = ceilDiv(OC, ceilDiv(OC, fit));
       }
@@ -270,7 +284,7 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
     bool scan = gather == Gather::scan;
     if (byChannel && pb.gpu()) {
       // GPU: each item a block of C channels (the threads) by L times (a loop per thread).
-      int64_t C = tileGiven.value_or(pb.threads()), L = kGpuChannelTimes;
+      int64_t C = tileLen, L = kGpuChannelTimes;
       grid.push_back(GridDim::of(out, ocDim, C));
       grid.push_back(GridDim::of(out, tDim, L));
       kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
@@ -285,7 +299,7 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
     }
     if (byChannel) {
       // Each item: a block of channels, all of T_out; channels are the inner threads.
-      int64_t C = std::min(OC, tileGiven.value_or(kDefaultChannelTile));
+      int64_t C = std::min(OC, tileLen);
       grid.push_back(GridDim::of(out, ocDim, C));
       kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
         auto [n, rest] = split(ids);
@@ -298,9 +312,7 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
       return success();
     }
     // Each item: one channel, a tile of L output times; times are the inner threads.
-    int64_t L = tileGiven.value_or(pb.gpu() ? kGpuTimesPerThread * pb.threads() : kDefaultTimeTile);
-    // A short static row takes fewer rounds of the workgroup's threads.
-    if (pb.gpu() && !tileGiven && staticTout != kDynamic) L = std::min(L, roundUp(staticTout, pb.threads()));
+    const int64_t L = tileLen;
     grid.push_back(GridDim::of(out, ocDim));
     grid.push_back(GridDim::of(out, tDim, L));
     kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
@@ -313,5 +325,49 @@ LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in
     return success();
   });
 }
+
+struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
+  ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
+    auto op = cast<Col2Im1dOp>(o);
+    const Col2ImShape shape(op);
+    const bool gpu = target.isGpu();
+    ScheduleFields f = ScheduleFields::of(given);
+    // CPU: the row sweep reads each cols row once (cpu-peers.md: 5-6x over the strided gather).
+    // GPU: one thread per output element with the bounded gather, consecutive threads along time.
+    if (!f.parallel) f.parallel = Parallel::time;
+    if (!f.gather) f.gather = gpu ? Gather::bounded : Gather::sweep;
+    f.defaultVectorAndWorkgroup(target, 4); // f16/bf16 add in f32
+    if (f.tile.empty()) {
+      int64_t t;
+      if (f.parallel == Parallel::channel) t = gpu ? f.threads() : std::min(shape.OC, kDefaultChannelTile);
+      else if (f.gather == Gather::sweep) t = defaultSweepTimeTile(shape.OC, shape.K, f.vector, shape.staticTout);
+      else if (!gpu) t = kDefaultTimeTile;
+      else {
+        // A short static row takes fewer rounds of the workgroup's threads.
+        t = kGpuTimesPerThread * f.threads();
+        if (shape.staticTout != kDynamic) t = std::min(t, roundUp(shape.staticTout, f.threads()));
+      }
+      f.tile = {t};
+    }
+    return f.get(op.getContext());
+  }
+  SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {
+    SmallVector<StringRef> fields = {"parallel", "gather", "vector", "tile"};
+    if (target.isGpu()) fields.push_back("workgroup");
+    return fields;
+  }
+  void recordEqualities(Operation *o, function_ref<void(Value, unsigned, Value, unsigned)> same) const {
+    auto op = cast<Col2Im1dOp>(o);
+    if (Col2ImShape(op).batched) same(op.getInput(), 0, op.getResult(), 0);
+  }
+  LogicalResult buildLoops(Operation *o, ProgramBuilder &pb, ArrayRef<View> operands, const View &result) const {
+    auto op = cast<Col2Im1dOp>(o);
+    return buildCol2Im(pb, op, scheduleOf(op), operands[0], result);
+  }
+};
+
+} // namespace
+
+void attachCol2ImModel(MLIRContext *ctx) { Col2Im1dOp::attachInterface<Col2ImModel>(*ctx); }
 
 } // namespace weft::lowering

@@ -12,8 +12,8 @@
 // Rank 1 is one row, split into element chunks whatever the copy form.
 //   GPU:         an item is a chunk of one output row, one element per thread (consecutive
 //                threads on consecutive elements); `copy` does not apply.
+#include "lowering/KernelOp.h"
 #include "lowering/LoopHelpers.h"
-#include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -187,21 +187,23 @@ struct Concat {
   }
 };
 
-} // namespace
+// Whether the CPU loops copy element chunks of the whole output (copy = flat on axis 0 of a
+// static shape, or rank 1) rather than rows; the tile counts elements then, else rows.
+bool chunkForm(ConcatOp op, Copy copy) {
+  auto out = cast<ShapedType>(op.getResult().getType());
+  return out.getRank() == 1 || (copy == Copy::flat && op.getAxis() == 0 && out.hasStaticShape());
+}
 
-LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, const View &b, const View &out) {
-  ScheduleAttr sched = scheduleOf(op);
+LogicalResult buildConcat(ProgramBuilder &pb, ConcatOp op, ScheduleAttr sched, const View &a, const View &b,
+                          const View &out) {
   const int64_t rank = out.rank(), axis = int64_t(op.getAxis());
-  int64_t vec = sched && sched.getVector() > 0 ? sched.getVector() : 32 / int64_t(dtypeSize(out.type.dtype));
-  std::optional<int64_t> tileGiven;
-  if (sched && !sched.getTile().empty()) tileGiven = sched.getTile()[0];
+  const int64_t vec = sched.getVector(), T = sched.getTile()[0];
   bool staticShape = llvm::none_of(out.type.shape, [](int64_t e) { return e == kDynamic; });
-  bool flat = sched && sched.getCopy() == Copy::flat && axis == 0 && staticShape && rank > 1;
+  bool flat = chunkForm(op, *sched.getCopy()) && rank > 1;
   int64_t total = 1;
   for (int64_t e : out.type.shape) total *= e;
   // Runs end where an input's last dim ends (row form) or at chunk and a/b boundaries (chunks).
   SmallVector<int64_t> runEnds = {a.type.shape.back(), b.type.shape.back()};
-  int64_t T = tileGiven.value_or(kElementsPerItem);
   if (flat || rank == 1) runEnds.append({T, a.type.shape[0] * total / out.type.shape[0]});
   bool stream = staticShape && total * int64_t(dtypeSize(out.type.dtype)) >= kStreamBytes &&
                 llvm::all_of(runEnds, [&](int64_t e) { return e % vec == 0; });
@@ -221,7 +223,6 @@ LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, c
     Ix &ix = g.ix;
 
     if (pb.gpu()) {
-      int64_t T = tileGiven.value_or(kGpuElementsPerThread * pb.threads());
       SmallVector<GridDim> grid;
       for (unsigned d = 0; d + 1 < rank; ++d) grid.push_back(GridDim::of(out, d));
       grid.push_back(GridDim::of(out, rank - 1, T));
@@ -250,8 +251,7 @@ LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, c
     }
 
     // Row form: items of R rows along dim rank-2; the dims before it are grid factors.
-    int64_t E = out.type.shape.back();
-    int64_t R = tileGiven.value_or(E == kDynamic ? 64 : std::max<int64_t>(1, kElementsPerItem / E));
+    const int64_t R = T;
     SmallVector<GridDim> grid;
     for (unsigned d = 0; d + 2 < rank; ++d) grid.push_back(GridDim::of(out, d));
     grid.push_back(GridDim::of(out, rank - 2, R));
@@ -270,5 +270,46 @@ LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, c
     return success();
   });
 }
+
+struct ConcatModel : KernelOpInterface::ExternalModel<ConcatModel, ConcatOp> {
+  ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
+    auto op = cast<ConcatOp>(o);
+    auto out = cast<ShapedType>(op.getResult().getType());
+    ScheduleFields f = ScheduleFields::of(given);
+    if (!f.parallel) f.parallel = Parallel::rows;
+    if (!f.copy) f.copy = Copy::row;
+    // A copy: the element size, not f32 arithmetic, decides the CPU vector's lanes.
+    std::optional<DType> dt = dtypeOf(out.getElementType());
+    f.defaultVectorAndWorkgroup(target, dt ? int64_t(dtypeSize(*dt)) : 4);
+    if (f.tile.empty()) {
+      int64_t E = out.getShape().back();
+      if (target.isGpu()) f.tile = {kGpuElementsPerThread * f.threads()};
+      else if (chunkForm(op, *f.copy)) f.tile = {kElementsPerItem};
+      else f.tile = {ShapedType::isDynamic(E) ? 64 : std::max<int64_t>(1, kElementsPerItem / E)};
+    }
+    return f.get(op.getContext());
+  }
+  SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {
+    SmallVector<StringRef> fields = {"copy", "vector", "tile"};
+    if (target.isGpu()) fields.push_back("workgroup");
+    return fields;
+  }
+  void recordEqualities(Operation *o, function_ref<void(Value, unsigned, Value, unsigned)> same) const {
+    auto op = cast<ConcatOp>(o);
+    for (unsigned d = 0, rank = cast<ShapedType>(op.getType()).getRank(); d < rank; ++d)
+      if (int64_t(d) != int64_t(op.getAxis())) {
+        same(op.getLhs(), d, op.getResult(), d);
+        same(op.getRhs(), d, op.getResult(), d);
+      }
+  }
+  LogicalResult buildLoops(Operation *o, ProgramBuilder &pb, ArrayRef<View> operands, const View &result) const {
+    auto op = cast<ConcatOp>(o);
+    return buildConcat(pb, op, scheduleOf(op), operands[0], operands[1], result);
+  }
+};
+
+} // namespace
+
+void attachConcatModel(MLIRContext *ctx) { ConcatOp::attachInterface<ConcatModel>(*ctx); }
 
 } // namespace weft::lowering

@@ -11,8 +11,8 @@
 // GPU forms write one element per thread, consecutive threads on consecutive elements of cols
 // (parallel = time: an item is a chunk of one output row) or of one channel's (ow, k) pairs
 // (parallel = channel: an item is a chunk of one channel's taps over all rows).
+#include "lowering/KernelOp.h"
 #include "lowering/LoopHelpers.h"
-#include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -114,15 +114,10 @@ struct Im2Col {
   }
 };
 
-} // namespace
-
-LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in, const View &out) {
-  ScheduleAttr sched = scheduleOf(op);
-  bool byChannel = sched && sched.getParallel() == Parallel::channel;
-  int64_t vec = sched && sched.getVector() > 0 ? sched.getVector() : 8;
-  std::optional<int64_t> tileGiven;
-  if (sched && !sched.getTile().empty()) tileGiven = sched.getTile()[0];
-  const int64_t K = int64_t(op.getKernel()), rowWidth = out.type.shape[2];
+LogicalResult buildIm2Col(ProgramBuilder &pb, Im2Col1dOp op, ScheduleAttr sched, const View &in, const View &out) {
+  const bool byChannel = sched.getParallel() == Parallel::channel;
+  const int64_t vec = sched.getVector(), tile = sched.getTile()[0];
+  const int64_t K = int64_t(op.getKernel());
 
   return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
     OpBuilder &b = kb.builder();
@@ -141,7 +136,7 @@ LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in
              kb.extent(out, 1)};
     Ix &ix = g.ix;
     if (pb.gpu()) {
-      int64_t T = tileGiven.value_or(kGpuElementsPerThread * pb.threads());
+      const int64_t T = tile;
       // time: items (n, ow, chunk of the row's IC*K); channel: items (n, ic, chunk of OW*K).
       SmallVector<GridDim> grid = {GridDim::of(out, 0)};
       Value width;
@@ -168,7 +163,7 @@ LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in
     }
     if (byChannel) {
       // Each item: a block of C channels of every output row, rows in order.
-      int64_t C = tileGiven.value_or(kDefaultChannelTile);
+      const int64_t C = tile;
       kb.parallelGrid({GridDim::of(out, 0), GridDim::of(in, 1, C)}, [&](OpBuilder &, Location, ValueRange ids) {
         Value ic0 = ix.mul(ids[1], C), ic1 = ix.min(g.IC, ix.add(ic0, C));
         ix.loop(ix.c(0), g.OW, [&](Value ow) { g.rowPiece(ids[0], ow, ic0, ic1); });
@@ -176,7 +171,7 @@ LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in
       return success();
     }
     // Each item: L whole output rows, one contiguous range of cols.
-    int64_t L = tileGiven.value_or(rowWidth == kDynamic ? 16 : std::max<int64_t>(1, kElementsPerItem / rowWidth));
+    const int64_t L = tile;
     kb.parallelGrid({GridDim::of(out, 0), GridDim::of(out, 1, L)}, [&](OpBuilder &, Location, ValueRange ids) {
       Value t0 = ix.mul(ids[1], L);
       ix.parallel(t0, ix.min(g.OW, ix.add(t0, L)), [&](Value ow) { g.rowPiece(ids[0], ow, ix.c(0), g.IC); });
@@ -184,5 +179,38 @@ LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in
     return success();
   });
 }
+
+struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
+  ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
+    auto op = cast<Im2Col1dOp>(o);
+    ScheduleFields f = ScheduleFields::of(given);
+    if (!f.parallel) f.parallel = Parallel::time;
+    f.defaultVectorAndWorkgroup(target, 4);
+    if (f.tile.empty()) {
+      int64_t rowWidth = cast<ShapedType>(op.getResult().getType()).getShape()[2];
+      if (target.isGpu()) f.tile = {kGpuElementsPerThread * f.threads()};
+      else if (f.parallel == Parallel::channel) f.tile = {kDefaultChannelTile};
+      else f.tile = {ShapedType::isDynamic(rowWidth) ? 16 : std::max<int64_t>(1, kElementsPerItem / rowWidth)};
+    }
+    return f.get(op.getContext());
+  }
+  SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {
+    SmallVector<StringRef> fields = {"parallel", "vector", "tile"};
+    if (target.isGpu()) fields.push_back("workgroup");
+    return fields;
+  }
+  void recordEqualities(Operation *o, function_ref<void(Value, unsigned, Value, unsigned)> same) const {
+    auto op = cast<Im2Col1dOp>(o);
+    same(op.getInput(), 0, op.getResult(), 0);
+  }
+  LogicalResult buildLoops(Operation *o, ProgramBuilder &pb, ArrayRef<View> operands, const View &result) const {
+    auto op = cast<Im2Col1dOp>(o);
+    return buildIm2Col(pb, op, scheduleOf(op), operands[0], result);
+  }
+};
+
+} // namespace
+
+void attachIm2ColModel(MLIRContext *ctx) { Im2Col1dOp::attachInterface<Im2ColModel>(*ctx); }
 
 } // namespace weft::lowering

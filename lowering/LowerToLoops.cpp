@@ -5,8 +5,7 @@
 // dynamic extents are tied to argument or result extents through the ops' shape equalities, so the
 // runtime can size it from the parameter block alone.
 #include "lowering/Passes.h"
-#include "lowering/ProgramBuilder.h"
-#include "lowering/ScheduleDefaults.h"
+#include "lowering/KernelOp.h"
 
 #include "llvm/ADT/EquivalenceClasses.h"
 
@@ -26,35 +25,11 @@ using DimKey = std::pair<void *, unsigned>;
 DimKey dimOf(Value v, unsigned d) { return {v.getAsOpaquePointer(), d}; }
 
 void recordEqualities(Operation *op, llvm::EquivalenceClasses<DimKey> &eq) {
-  auto rankOf = [](Value v) { return unsigned(cast<ShapedType>(v.getType()).getRank()); };
   auto same = [&](Value a, unsigned da, Value b, unsigned db) { eq.unionSets(dimOf(a, da), dimOf(b, db)); };
-  if (auto m = dyn_cast<MatmulOp>(op)) {
-    Value a = m.getLhs(), b = m.getRhs(), c = m.getResult();
-    unsigned ra = rankOf(a), rb = rankOf(b), rc = rankOf(c);
-    same(a, m.getTransposeA() ? ra - 1 : ra - 2, c, rc - 2);
-    same(b, m.getTransposeB() ? rb - 2 : rb - 1, c, rc - 1);
-    same(a, m.getTransposeA() ? ra - 2 : ra - 1, b, m.getTransposeB() ? rb - 1 : rb - 2);
-    // A batch extent comes from the operand that has it when the other side does not.
-    for (unsigned i = 0; i + 2 < rc; ++i) {
-      int64_t fromRight = rc - 2 - i; // 1 = the batch dim next to the matrix dims
-      bool inA = ra >= 2 + fromRight, inB = rb >= 2 + fromRight;
-      if (inA && !inB) same(a, ra - 2 - fromRight, c, i);
-      if (inB && !inA) same(b, rb - 2 - fromRight, c, i);
-    }
-  } else if (auto im = dyn_cast<Im2Col1dOp>(op)) {
-    same(im.getInput(), 0, im.getResult(), 0);
-  } else if (auto ci = dyn_cast<Col2Im1dOp>(op)) {
-    if (rankOf(ci.getInput()) == 3) same(ci.getInput(), 0, ci.getResult(), 0);
-  } else if (auto cc = dyn_cast<ConcatOp>(op)) {
-    for (unsigned d = 0; d < rankOf(cc.getResult()); ++d)
-      if (int64_t(d) != int64_t(cc.getAxis())) {
-        same(cc.getLhs(), d, cc.getResult(), d);
-        same(cc.getRhs(), d, cc.getResult(), d);
-      }
-  } else if (auto cs = dyn_cast<tensor::CollapseShapeOp>(op)) {
+  if (auto k = dyn_cast<KernelOpInterface>(op)) k.recordEqualities(same);
+  else if (auto cs = dyn_cast<tensor::CollapseShapeOp>(op))
     for (auto [d, group] : llvm::enumerate(cs.getReassociationIndices()))
       if (group.size() == 1) same(cs.getSrc(), group[0], cs.getResult(), d);
-  }
 }
 
 struct Lowering {
@@ -191,24 +166,22 @@ LogicalResult Lowering::buildKernels(ProgramBuilder &pb) {
   auto isPart = [](Operation &op) { return !isa<tensor::CollapseShapeOp>(op); };
   bool severalParts = llvm::count_if(fn.front().without_terminator(), isPart) > 1;
   for (Operation &op : fn.front().without_terminator()) {
+    if (!isPart(op)) continue;
     // A composite's kernels are named after their parts: up_matmul, up_col2im.
-    if (severalParts && isPart(op)) pb.setPart(ruleName(&op).split('_').first);
+    if (severalParts) pb.setPart(ruleName(&op).split('_').first);
     std::string origin = op.getName().getStringRef().str();
     if (ScheduleAttr s = scheduleOf(&op)) llvm::raw_string_ostream(origin) << " " << s;
     pb.setOrigin(NameLoc::get(StringAttr::get(op.getContext(), origin), op.getLoc()));
-    if (ScheduleAttr s = scheduleOf(&op); s && !s.getWorkgroup().empty()) {
-      int64_t threads = 1;
-      for (int64_t e : s.getWorkgroup()) threads *= e;
-      pb.setThreads(threads);
-    }
-    auto v = [&](Value x) { return views[x]; };
-    LogicalResult r = success();
-    if (auto o = dyn_cast<Col2Im1dOp>(op)) r = buildCol2ImLoops(pb, o, v(o.getInput()), v(o.getResult()));
-    else if (auto o = dyn_cast<Im2Col1dOp>(op)) r = buildIm2ColLoops(pb, o, v(o.getInput()), v(o.getResult()));
-    else if (auto o = dyn_cast<ConcatOp>(op)) r = buildConcatLoops(pb, o, v(o.getLhs()), v(o.getRhs()), v(o.getResult()));
-    else if (auto o = dyn_cast<MatmulOp>(op)) r = buildMatmulLoops(pb, o, v(o.getLhs()), v(o.getRhs()), v(o.getResult()));
-    else if (isa<Conv1dOp, ConvTranspose1dOp>(op))
-      return op.emitError() << "weft-lower-to-loops: run weft-decompose-composites first";
+    auto kernelOp = dyn_cast<KernelOpInterface>(op);
+    if (!kernelOp)
+      return op.emitError() << "weft-lower-to-loops: '" << op.getName()
+                            << "' has no loop builder (composites: run weft-decompose-composites first)";
+    FailureOr<ScheduleAttr> s = resolvedSchedule(kernelOp, pb.target());
+    if (failed(s)) return failure();
+    pb.setThreads(ScheduleFields::of(*s).threads());
+    SmallVector<View> operands;
+    for (Value x : op.getOperands()) operands.push_back(views[x]);
+    LogicalResult r = kernelOp.buildLoops(pb, operands, views[op.getResult(0)]);
     if (failed(r)) return failure();
   }
   return success();

@@ -11,8 +11,8 @@
 // so one micro-kernel serves every tile; only the write-back tells edge tiles apart. Results in
 // a dtype narrower than the accumulator are summed in an f32 block and rounded once at the end,
 // so partial sums never lose precision.
+#include "lowering/KernelOp.h"
 #include "lowering/LoopHelpers.h"
-#include "lowering/ProgramBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -59,16 +59,10 @@ struct Blocking {
 int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 int64_t ceilDiv(int64_t v, int64_t m) { return (v + m - 1) / m; }
 
-// The schedule's tile = [MT, NT, KC] where set; else defaults from the static extents
-// (`narrow`: an f16/bf16 result, summed in an MT x NT f32 scratch block, so MT stays small).
-Blocking blockingFor(ScheduleAttr s, const Shape &out, int64_t K, bool narrow) {
-  auto field = [](int64_t v, int64_t fallback) { return v > 0 ? v : fallback; };
-  ArrayRef<int64_t> tile = s ? s.getTile() : ArrayRef<int64_t>();
-  Blocking bl;
-  bl.V = field(s ? s.getVector() : 0, 8);
-  bl.U = field(s ? s.getUnroll() : 0, 4);
-  bl.MR = kMicroRows;
-  bl.NR = kVectorsPerRow * bl.V;
+// The default tile = [MT, NT, KC] for vectors of V and a k loop unrolled U times, from the static
+// extents (`narrow`: an f16/bf16 result, summed in an MT x NT f32 scratch block, so MT stays
+// small); each a whole number of micro-panels.
+SmallVector<int64_t> defaultCpuTile(const Shape &out, int64_t K, bool narrow, int64_t V, int64_t U) {
   int64_t M = out[out.size() - 2], N = out.back(), batch = 1;
   for (size_t d = 0; d + 2 < out.size(); ++d) batch = out[d] == kDynamic ? kGridItems : batch * out[d];
   // One item spans up to 512 columns: a K span of 1024 fits the packed-B budget.
@@ -80,9 +74,21 @@ Blocking blockingFor(ScheduleAttr s, const Shape &out, int64_t K, bool narrow) {
     MT = std::min(M, std::max(ceilDiv(M, itemsM), kMinItemRows));
   }
   if (narrow) MT = std::min(MT, kMinItemRows);
-  bl.MT = roundUp(tile.size() == 3 ? tile[0] : MT, bl.MR);
-  bl.NT = roundUp(tile.size() == 3 ? tile[1] : NT, bl.NR);
-  bl.KC = roundUp(tile.size() == 3 ? tile[2] : K == kDynamic ? 256 : std::clamp<int64_t>(K, 1, 256), bl.U);
+  int64_t KC = K == kDynamic ? 256 : std::clamp<int64_t>(K, 1, 256);
+  return {roundUp(MT, kMicroRows), roundUp(NT, kVectorsPerRow * V), roundUp(KC, U)};
+}
+
+// The blocking of complete schedule `s` (its tile rounded to whole micro-panels and unrolls).
+Blocking blockingFor(ScheduleAttr s, int64_t K) {
+  ArrayRef<int64_t> tile = s.getTile();
+  Blocking bl;
+  bl.V = s.getVector();
+  bl.U = s.getUnroll();
+  bl.MR = kMicroRows;
+  bl.NR = kVectorsPerRow * bl.V;
+  bl.MT = roundUp(tile[0], bl.MR);
+  bl.NT = roundUp(tile[1], bl.NR);
+  bl.KC = roundUp(tile[2], bl.U);
   bl.MC = std::min(bl.MT, roundUp(kBlockRows, bl.MR));
   // One K block of packed B, 4 * KC * NT bytes, may itself pass the budget (huge tiles, which
   // the scratch check then refuses): one block per span.
@@ -315,18 +321,24 @@ void writeTile(Emit &e, const Blocking &bl, ArrayRef<Value> acc, Value C, Value 
   e.ifElse(e.both(e.eq(mr, e.c(bl.MR)), e.eq(nr, e.c(bl.NR))), fullTile, edgeTile);
 }
 
-} // namespace
+// The accumulator type of an operand element type: i32 for integers, f32 for floats.
+Type accumulatorOf(Type elem) {
+  Builder b(elem.getContext());
+  return isa<IntegerType>(elem) ? Type(b.getI32Type()) : Type(b.getF32Type());
+}
 
-LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, const View &b, const View &out) {
+LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, const View &a, const View &b,
+                          const View &out) {
   const bool tA = op.getTransposeA(), tB = op.getTransposeB();
   return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
     Emit e{kb.builder(), kb.loc()};
     Type aT = kb.elementType(a), bT = kb.elementType(b), oT = kb.elementType(out);
-    Type acc = isa<IntegerType>(aT) ? Type(e.b.getI32Type()) : Type(e.b.getF32Type());
+    Type acc = accumulatorOf(aT);
     // A narrower result is summed in an f32 block and rounded once at the end.
     const bool direct = oT == acc;
     const int64_t staticK = tA ? a.type.shape[a.rank() - 2] : a.type.shape.back();
-    const Blocking bl = blockingFor(scheduleOf(op), out.type.shape, staticK, !direct);
+    // The CPU's cache blocking (the GPU form has none).
+    const Blocking bl = pb.gpu() ? Blocking{} : blockingFor(sched, staticK);
     const std::optional<int64_t> scratch =
         scratchBytes({bl.MC * bl.KC, bl.NT * bl.KS, bl.MR * bl.NR, direct ? 0 : bl.MT * bl.NT}, 4);
     if (!pb.gpu() && (!scratch || *scratch > kMaxScratchBytes))
@@ -372,9 +384,7 @@ LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, c
       // GPU: an item is a TM x TN tile of C, one output per thread (consecutive threads along
       // N: B's and C's rows are read and written coalesced), each summing its K products in
       // the accumulator type and rounding once.
-      ScheduleAttr s = scheduleOf(op);
-      int64_t TM = s && s.getTile().size() == 3 ? s.getTile()[0] : kGpuTile;
-      int64_t TN = s && s.getTile().size() == 3 ? s.getTile()[1] : kGpuTile;
+      const int64_t TM = sched.getTile()[0], TN = sched.getTile()[1];
       SmallVector<GridDim> grid;
       for (int64_t d = 0; d < nbo; ++d) grid.push_back(GridDim::of(out, d));
       grid.push_back(GridDim::of(out, ro - 2, TM));
@@ -482,5 +492,62 @@ LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, c
     return success();
   });
 }
+
+// The batch dims of C line up with A's and B's from the right; a dim only one operand has comes
+// from that operand.
+void matmulEqualities(MatmulOp m, function_ref<void(Value, unsigned, Value, unsigned)> same) {
+  Value a = m.getLhs(), b = m.getRhs(), c = m.getResult();
+  auto rankOf = [](Value v) { return unsigned(cast<ShapedType>(v.getType()).getRank()); };
+  unsigned ra = rankOf(a), rb = rankOf(b), rc = rankOf(c);
+  same(a, m.getTransposeA() ? ra - 1 : ra - 2, c, rc - 2);
+  same(b, m.getTransposeB() ? rb - 2 : rb - 1, c, rc - 1);
+  same(a, m.getTransposeA() ? ra - 2 : ra - 1, b, m.getTransposeB() ? rb - 1 : rb - 2);
+  for (unsigned i = 0; i + 2 < rc; ++i) {
+    int64_t fromRight = rc - 2 - i; // 1 = the batch dim next to the matrix dims
+    bool inA = ra >= 2 + fromRight, inB = rb >= 2 + fromRight;
+    if (inA && !inB) same(a, ra - 2 - fromRight, c, i);
+    if (inB && !inA) same(b, rb - 2 - fromRight, c, i);
+  }
+}
+
+struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
+  ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
+    auto op = cast<MatmulOp>(o);
+    ScheduleFields f = ScheduleFields::of(given);
+    if (!f.parallel) f.parallel = Parallel::rows;
+    f.defaultVectorAndWorkgroup(target, 4);
+    if (target.isGpu()) {
+      // One output per thread: a 16 x 16 tile of C for the default 256 threads (K unblocked).
+      if (f.tile.empty()) f.tile = {kGpuTile, kGpuTile, 1};
+      return f.get(op.getContext());
+    }
+    if (!f.unroll) f.unroll = 4;
+    if (f.tile.empty()) {
+      auto a = cast<ShapedType>(op.getLhs().getType());
+      auto out = cast<ShapedType>(op.getResult().getType());
+      int64_t K = a.getShape()[op.getTransposeA() ? a.getRank() - 2 : a.getRank() - 1];
+      Shape outShape;
+      for (int64_t e : out.getShape()) outShape.push_back(ShapedType::isDynamic(e) ? kDynamic : e);
+      bool narrow = out.getElementType() != accumulatorOf(a.getElementType());
+      f.tile = defaultCpuTile(outShape, ShapedType::isDynamic(K) ? kDynamic : K, narrow, f.vector, f.unroll);
+    }
+    return f.get(op.getContext());
+  }
+  SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {
+    if (target.isGpu()) return {"tile", "workgroup"};
+    return {"vector", "tile", "unroll"};
+  }
+  void recordEqualities(Operation *o, function_ref<void(Value, unsigned, Value, unsigned)> same) const {
+    matmulEqualities(cast<MatmulOp>(o), same);
+  }
+  LogicalResult buildLoops(Operation *o, ProgramBuilder &pb, ArrayRef<View> operands, const View &result) const {
+    auto op = cast<MatmulOp>(o);
+    return buildMatmul(pb, op, scheduleOf(op), operands[0], operands[1], result);
+  }
+};
+
+} // namespace
+
+void attachMatmulModel(MLIRContext *ctx) { MatmulOp::attachInterface<MatmulModel>(*ctx); }
 
 } // namespace weft::lowering

@@ -35,6 +35,12 @@ namespace weft {
 #define GEN_PASS_REGISTRATION
 #include "lowering/Passes.h.inc"
 
+namespace lowering {
+/// Attaches each op's KernelOpInterface model (lowering/KernelOp.h) to the weft dialect when it
+/// loads: every context that runs weft-resolve-schedule or weft-lower-to-loops needs them.
+void registerKernelOpModels(mlir::DialectRegistry &registry);
+} // namespace lowering
+
 /// Kernel `fn`'s one top-level scf.parallel over its grid (1-D, from 0, step 1), or an error
 /// naming the kernel and the rule of the loop-level contract (lowering/ProgramBuilder.h) it breaks.
 mlir::FailureOr<mlir::scf::ParallelOp> gridLoop(mlir::func::FuncOp fn);

@@ -128,15 +128,6 @@ private:
   std::vector<TensorType> types;
 };
 
-/// Per-op loop builders (one file each). Each gets its operand and result views and the op's
-/// complete schedule (after weft-resolve-schedule) and adds one or more kernels.
-mlir::LogicalResult buildIm2ColLoops(ProgramBuilder &pb, Im2Col1dOp op, const View &in, const View &out);
-mlir::LogicalResult buildCol2ImLoops(ProgramBuilder &pb, Col2Im1dOp op, const View &in, const View &out);
-mlir::LogicalResult buildConcatLoops(ProgramBuilder &pb, ConcatOp op, const View &a, const View &b,
-                                     const View &out);
-mlir::LogicalResult buildMatmulLoops(ProgramBuilder &pb, MatmulOp op, const View &a, const View &b,
-                                     const View &out);
-
 /// Shared helpers for loop builders.
 /// Widens a float scalar or vector to f32 (no-op for f32).
 mlir::Value toF32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v);

@@ -1,6 +1,6 @@
 // weft-resolve-schedule: every weft op gets a schedule with the target's defaults filled in.
 #include "lowering/Passes.h"
-#include "lowering/ScheduleDefaults.h"
+#include "lowering/KernelOp.h"
 
 namespace weft {
 #define GEN_PASS_DEF_WEFTRESOLVESCHEDULE
@@ -18,10 +18,9 @@ struct ResolveSchedulePass : impl::WeftResolveScheduleBase<ResolveSchedulePass> 
     if (failed(target)) return signalPassFailure();
     WalkResult r = getOperation().walk([&](Operation *op) {
       // Composites are scheduled through the ops weft-decompose-composites makes of them.
-      if (op->getDialect() != op->getContext()->getLoadedDialect("weft") || isa<Conv1dOp, ConvTranspose1dOp>(op))
-        return WalkResult::advance();
-      auto given = op->getAttrOfType<ScheduleAttr>("schedule");
-      ScheduleAttr s = lowering::defaultSchedule(op, *target, given);
+      auto kernelOp = dyn_cast<lowering::KernelOpInterface>(op);
+      if (!kernelOp) return WalkResult::advance();
+      ScheduleAttr s = kernelOp.resolveSchedule(*target, op->getAttrOfType<ScheduleAttr>("schedule"));
       std::string err = checkScheduleFor(ruleName(op), s);
       if (err.empty() && target->isGpu()) err = lowering::checkGpuSchedule(s, *target);
       if (!err.empty()) {

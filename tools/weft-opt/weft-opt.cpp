@@ -15,6 +15,7 @@
 
 #include "dialects/weft/WeftOps.h"
 #include "compiler/Pipeline.h"
+#include "lowering/Passes.h"
 #include "compiler/targets/TargetBackend.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
   registry.insert<weft::WeftDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect, mlir::scf::SCFDialect,
                   mlir::memref::MemRefDialect, mlir::vector::VectorDialect, mlir::math::MathDialect,
                   mlir::tensor::TensorDialect, mlir::LLVM::LLVMDialect, mlir::gpu::GPUDialect>();
+  weft::lowering::registerKernelOpModels(registry);
   for (const weft::TargetBackend *t : weft::targetBackends())
     t->registerDialects(registry);
   mlir::registerTransformsPasses();

@@ -1,4 +1,4 @@
-// RUN: weft-opt %s --split-input-file --weft-attach-target --weft-lower-to-loops | FileCheck %s
+// RUN: weft-opt %s --split-input-file --weft-attach-target --weft-resolve-schedule --weft-lower-to-loops | FileCheck %s
 // col2im_1d: one kernel per schedule form; the grid is the only top-level scf.parallel.
 
 // Row sweep over time tiles: an f32 scratch tile with K-1 halo columns per side, rows walked in

@@ -1,4 +1,4 @@
-// RUN: weft-opt %s --split-input-file --weft-attach-target --weft-lower-to-loops | FileCheck %s
+// RUN: weft-opt %s --split-input-file --weft-attach-target --weft-resolve-schedule --weft-lower-to-loops | FileCheck %s
 // concat: every run of output elements is versioned on its input's innermost stride (read from
 // the parameter block): vectors when it is 1, an element loop at that stride otherwise.
 

@@ -1,4 +1,4 @@
-// RUN: weft-opt %s --split-input-file --weft-attach-target --weft-lower-to-loops | FileCheck %s
+// RUN: weft-opt %s --split-input-file --weft-attach-target --weft-resolve-schedule --weft-lower-to-loops | FileCheck %s
 // im2col_1d: items own output rows (time) or a channel block of every row (channel); interior
 // rows copy each channel's K-run with static vector pieces, padded rows take a clamped load and a
 // select.

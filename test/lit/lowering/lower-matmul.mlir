@@ -1,4 +1,4 @@
-// RUN: weft-opt %s -split-input-file --weft-attach-target --weft-lower-to-loops -verify-diagnostics | FileCheck %s
+// RUN: weft-opt %s -split-input-file --weft-attach-target --weft-resolve-schedule --weft-lower-to-loops -verify-diagnostics | FileCheck %s
 // matmul: one kernel; grid items own a block of rows x columns; per K span the item packs B into
 // 16-wide panels, then per block of rows and K block packs A into 6-row panels, and a 6 x 16
 // micro-kernel keeps 12 vector<8xf32> accumulators in registers (scf.for iter_args).

@@ -1,4 +1,4 @@
-// RUN: weft-opt %s -split-input-file --weft-attach-target --weft-lower-to-loops -verify-diagnostics | FileCheck %s
+// RUN: weft-opt %s -split-input-file --weft-attach-target --weft-resolve-schedule --weft-lower-to-loops -verify-diagnostics | FileCheck %s
 // The program structure weft-lower-to-loops builds: buffers, the parameter block, temporaries
 // sized from argument/result extents, launches. The per-op loop nests have their own tests.
 

@@ -1,0 +1,78 @@
+#include "lowering/KernelOp.h"
+#include "lowering/Passes.h"
+
+#include "lowering/KernelOpInterface.cpp.inc"
+
+using namespace mlir;
+
+namespace weft::lowering {
+
+void registerKernelOpModels(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, WeftDialect *) {
+    attachIm2ColModel(ctx);
+    attachCol2ImModel(ctx);
+    attachConcatModel(ctx);
+    attachMatmulModel(ctx);
+  });
+}
+
+ScheduleFields ScheduleFields::of(ScheduleAttr given) {
+  ScheduleFields f;
+  if (!given) return f;
+  f.parallel = given.getParallel();
+  f.gather = given.getGather();
+  f.copy = given.getCopy();
+  f.vector = given.getVector();
+  f.tile.assign(given.getTile().begin(), given.getTile().end());
+  f.workgroup.assign(given.getWorkgroup().begin(), given.getWorkgroup().end());
+  f.unroll = given.getUnroll();
+  return f;
+}
+
+void ScheduleFields::defaultVectorAndWorkgroup(TargetAttr target, int64_t laneBytes) {
+  if (!vector) vector = target.isGpu() ? 1 : target.lanes(laneBytes);
+  if (workgroup.empty() && target.isGpu()) workgroup = {256};
+}
+
+int64_t ScheduleFields::threads() const {
+  int64_t n = 1;
+  for (int64_t e : workgroup) n *= e;
+  return n;
+}
+
+ScheduleAttr ScheduleFields::get(MLIRContext *ctx) const {
+  return ScheduleAttr::get(ctx, parallel, gather, copy, vector, tile, workgroup, unroll);
+}
+
+std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target) {
+  std::string on = " on target " + target.getKind().str();
+  if (s.getGather() == Gather::sweep)
+    return "schedule gather = sweep is the CPU row sweep; use bounded or scan" + on;
+  if (s.getVector() > target.lanes(4))
+    return "schedule vector = " + std::to_string(s.getVector()) + " is wider than " + std::to_string(target.lanes(4)) +
+           on + " (GPU vectors have 2 to " + std::to_string(target.lanes(4)) + " lanes; threads give the width)";
+  int64_t threads = ScheduleFields::of(s).threads();
+  if (threads > target.getMaxThreads())
+    return "schedule workgroup has " + std::to_string(threads) + " threads" + on + " (at most " +
+           std::to_string(target.getMaxThreads()) + ")";
+  return "";
+}
+
+FailureOr<ScheduleAttr> resolvedSchedule(KernelOpInterface op, TargetAttr target) {
+  auto s = op->getAttrOfType<ScheduleAttr>("schedule");
+  for (StringRef field : op.scheduleFields(target)) {
+    bool set = s && (field == "parallel"    ? s.getParallel().has_value()
+                     : field == "gather"    ? s.getGather().has_value()
+                     : field == "copy"      ? s.getCopy().has_value()
+                     : field == "vector"    ? s.getVector() > 0
+                     : field == "tile"      ? !s.getTile().empty()
+                     : field == "workgroup" ? !s.getWorkgroup().empty()
+                                            : s.getUnroll() > 0);
+    if (!set)
+      return op->emitOpError() << "weft-lower-to-loops: the schedule sets no " << field
+                               << "; run weft-resolve-schedule first (the loop builders take no defaults)";
+  }
+  return s;
+}
+
+} // namespace weft::lowering

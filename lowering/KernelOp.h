@@ -1,0 +1,48 @@
+// The op interface weft-resolve-schedule and weft-lower-to-loops dispatch through
+// (KernelOpInterface.td), and what its per-op models share: schedule fields being filled in, the
+// GPU limits, the completeness check the loop builders rely on.
+#pragma once
+
+#include "lowering/ProgramBuilder.h"
+
+#include "lowering/KernelOpInterface.h.inc"
+
+namespace weft::lowering {
+
+/// Each op's model, beside its loop builder (one file each); registerKernelOpModels (Passes.h)
+/// calls them.
+void attachIm2ColModel(mlir::MLIRContext *ctx);
+void attachCol2ImModel(mlir::MLIRContext *ctx);
+void attachConcatModel(mlir::MLIRContext *ctx);
+void attachMatmulModel(mlir::MLIRContext *ctx);
+
+/// A schedule's fields while a model resolves them: the user's first, then the op's defaults.
+struct ScheduleFields {
+  std::optional<Parallel> parallel;
+  std::optional<Gather> gather;
+  std::optional<Copy> copy;
+  int64_t vector = 0;
+  llvm::SmallVector<int64_t> tile, workgroup;
+  int64_t unroll = 0;
+
+  /// The fields `given` sets (null: none).
+  static ScheduleFields of(ScheduleAttr given);
+  /// Sets vector and workgroup where unset. CPU: one vector register of `target` in lanes of
+  /// `laneBytes` (4 for f32 arithmetic; a copy's element size), no workgroup. GPU: vector 1
+  /// (threads give the width), 256 threads per workgroup.
+  void defaultVectorAndWorkgroup(TargetAttr target, int64_t laneBytes);
+  /// Threads per workgroup (1 without one).
+  int64_t threads() const;
+  ScheduleAttr get(mlir::MLIRContext *ctx) const;
+};
+
+/// "" or why complete schedule `s` cannot run on GPU target `target`: the CPU row sweep, vectors
+/// wider than its vector access (4 x 32-bit lanes), more threads per workgroup than it has.
+std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target);
+
+/// The op's schedule when it sets every field its loops read on `target` (KernelOpInterface::
+/// scheduleFields); otherwise an error on the op naming the first missing field. The builders
+/// read the fields without defaults of their own, so this runs before each of them.
+mlir::FailureOr<ScheduleAttr> resolvedSchedule(KernelOpInterface op, TargetAttr target);
+
+} // namespace weft::lowering
