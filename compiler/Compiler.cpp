@@ -289,12 +289,11 @@ std::string attrDict(const OpSpec &spec) {
 Result<std::string> opSource(const OpSpec &spec, const std::string &name) {
   if (std::string why = checkFunctionName(name); !why.empty())
     return Status::error(why);
-  if (!isKnownOp(spec.op)) {
-    std::vector<std::string> known(std::begin(kOpNames), std::end(kOpNames));
-    return Status::error("unknown op '" + spec.op + "' (known: " + llvm::join(known, ", ") + ")");
-  }
+  const OpInfo *info = findOp(spec.op);
+  if (!info)
+    return Status::error("unknown op '" + spec.op + "' (known: " + knownOpNames() + ")");
   std::vector<std::string> takes;
-  for (const AttrSpec &a : opAttrSpecs(spec.op))
+  for (const AttrSpec &a : info->attrs)
     takes.emplace_back(a.name);
   for (auto &[attr, value] : spec.attrs.all())
     if (std::find(takes.begin(), takes.end(), attr) == takes.end())

@@ -73,7 +73,7 @@ Result<CpuKernel> loadCpuObject(const Artifact &artifact);
 
 /// One op as a command line gives it.
 struct OpSpec {
-  std::string op;                   ///< a name from kOpNames, e.g. "col2im_1d"
+  std::string op;                   ///< a name from opTable(), e.g. "col2im_1d"
   Attrs attrs;                      ///< integer attributes; booleans as 0/1
   std::vector<TensorType> inputs;   ///< extents may be kDynamic
   std::optional<DType> resultDType; ///< where the op lets the caller choose (e.g. matmul)

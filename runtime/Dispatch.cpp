@@ -23,11 +23,10 @@ struct ArgNames {
 
 ArgNames argNames(const ProgramDesc &p) {
   ArgNames n;
-  if (p.op == "im2col_1d") n = {{"x"}, {"cols"}};
-  else if (p.op == "col2im_1d") n = {{"cols"}, {"y"}};
-  else if (p.op == "concat") n = {{"a", "b"}, {"out"}};
-  else if (p.op == "matmul") n = {{"A", "B"}, {"C"}};
-  else if (p.op == "conv1d" || p.op == "conv_transpose_1d") n = {{"x", "w"}, {"y"}};
+  if (const OpInfo *info = findOp(p.op)) {
+    n.inputs.assign(info->inputs.begin(), info->inputs.end());
+    n.outputs.assign(info->outputs.begin(), info->outputs.end());
+  }
   // A program that disagrees with the table (or an unknown op) still gets usable names.
   auto fallback = [](std::vector<std::string> &names, size_t count, const char *kind) {
     if (names.size() == count) return;

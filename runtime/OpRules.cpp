@@ -26,23 +26,22 @@ int64_t Attrs::get(std::string_view name, int64_t fallback) const {
   return fallback;
 }
 
-bool isKnownOp(std::string_view op) {
-  return std::find(std::begin(kOpNames), std::end(kOpNames), op) != std::end(kOpNames);
+const OpInfo *findOp(std::string_view name) {
+  for (const OpInfo &op : opTable())
+    if (op.name == name) return &op;
+  return nullptr;
 }
 
-std::vector<AttrSpec> opAttrSpecs(std::string_view op) {
-  if (op == "im2col_1d") return {{"kernel", true, 0}, {"stride", true, 0}, {"padding", false, 0}, {"dilation", false, 1}};
-  if (op == "col2im_1d") return {{"stride", true, 0}, {"channels", true, 0}, {"padding", false, 0}};
-  if (op == "concat") return {{"axis", false, 0}};
-  if (op == "matmul") return {{"transpose_a", false, 0, true}, {"transpose_b", false, 0, true}};
-  if (op == "conv1d") return {{"stride", false, 1}, {"padding", false, 0}, {"dilation", false, 1}};
-  if (op == "conv_transpose_1d") return {{"stride", false, 1}, {"padding", false, 0}};
-  return {};
+std::string knownOpNames() {
+  std::string names;
+  for (const OpInfo &op : opTable()) names += (names.empty() ? "" : ", ") + std::string(op.name);
+  return names;
 }
 
 Attrs withDefaults(std::string_view op, Attrs attrs) {
-  for (const AttrSpec &a : opAttrSpecs(op))
-    if (!a.required && !attrs.has(a.name)) attrs.set(a.name, a.fallback);
+  if (const OpInfo *info = findOp(op))
+    for (const AttrSpec &a : info->attrs)
+      if (!a.required && !attrs.has(a.name)) attrs.set(a.name, a.fallback);
   return attrs;
 }
 
@@ -405,16 +404,53 @@ std::string checkConvTranspose1d(const Attrs &a, const std::vector<TensorType> &
 
 } // namespace
 
+const std::vector<OpInfo> &opTable() {
+  static const std::vector<OpInfo> table = {
+      {"im2col_1d",
+       {{"kernel", true, 0}, {"stride", true, 0}, {"padding", false, 0}, {"dilation", false, 1}},
+       {"x"},
+       {"cols"},
+       true,
+       {{"time", "channel"}, false, false, 1},
+       checkIm2Col},
+      {"col2im_1d",
+       {{"stride", true, 0}, {"channels", true, 0}, {"padding", false, 0}},
+       {"cols"},
+       {"y"},
+       true, // every gather sums in ascending t_in from +0 and rounds once, like the reference
+       {{"time", "channel"}, true, false, 1},
+       checkCol2Im},
+      {"concat", {{"axis", false, 0}}, {"a", "b"}, {"out"}, true, {{"rows"}, false, true, 1}, checkConcat},
+      {"matmul",
+       {{"transpose_a", false, 0, true}, {"transpose_b", false, 0, true}},
+       {"A", "B"},
+       {"C"},
+       false,
+       {{"rows"}, false, false, 3},
+       checkMatmul},
+      {"conv1d",
+       {{"stride", false, 1}, {"padding", false, 0}, {"dilation", false, 1}},
+       {"x", "w"},
+       {"y"},
+       false,
+       {},
+       checkConv1d},
+      {"conv_transpose_1d",
+       {{"stride", false, 1}, {"padding", false, 0}},
+       {"x", "w"},
+       {"y"},
+       false,
+       {},
+       checkConvTranspose1d},
+  };
+  return table;
+}
+
 std::string inferAndCheck(std::string_view op, const Attrs &given, const std::vector<TensorType> &operands,
                           std::vector<TensorType> &results) {
-  const Attrs attrs = withDefaults(op, given);
-  if (op == "im2col_1d") return checkIm2Col(attrs, operands, results);
-  if (op == "col2im_1d") return checkCol2Im(attrs, operands, results);
-  if (op == "concat") return checkConcat(attrs, operands, results);
-  if (op == "matmul") return checkMatmul(attrs, operands, results);
-  if (op == "conv1d") return checkConv1d(attrs, operands, results);
-  if (op == "conv_transpose_1d") return checkConvTranspose1d(attrs, operands, results);
-  return msg("unknown op '", op, "' (known: im2col_1d, col2im_1d, concat, matmul, conv1d, conv_transpose_1d)");
+  const OpInfo *info = findOp(op);
+  if (!info) return msg("unknown op '", op, "' (known: ", knownOpNames(), ")");
+  return info->check(withDefaults(op, given), operands, results);
 }
 
 } // namespace weft

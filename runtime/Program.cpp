@@ -118,7 +118,7 @@ std::string ProgramDesc::fromText(std::string_view text, ProgramDesc &out) {
       continue;
     }
     if (key == "op") {
-      if (toks.size() != 1 || !isKnownOp(toks[0])) return fail("expected a known op name");
+      if (toks.size() != 1 || !findOp(toks[0])) return fail("expected a known op name");
       out.op = toks[0];
     } else if (key == "attr") {
       Extent v;
@@ -183,7 +183,7 @@ std::string ProgramDesc::fromText(std::string_view text, ProgramDesc &out) {
 
 std::string ProgramDesc::check() const {
   if (op.empty()) return "names no op";
-  if (!isKnownOp(op)) return "op '" + op + "' is not a weft op";
+  if (!findOp(op)) return "op '" + op + "' is not a weft op";
   if (launches.empty()) return "has no launch";
   if (indexBits != 32 && indexBits != 64) return "index bits " + std::to_string(indexBits) + " must be 32 or 64";
   for (const auto *list : {&inputs, &outputs})

@@ -82,7 +82,8 @@ LogicalResult verifyWithRules(Operation *op) {
   }
   // An attribute the op does not take is an error, as it is for --op (a misspelt `strides = 2`
   // would otherwise leave stride at its default). Dialect-prefixed (discardable) ones pass.
-  std::vector<AttrSpec> specs = opAttrSpecs(ruleName(op));
+  const OpInfo *info = findOp(ruleName(op));
+  std::vector<AttrSpec> specs = info ? info->attrs : std::vector<AttrSpec>();
   for (NamedAttribute a : op->getAttrs()) {
     StringRef name = a.getName().getValue();
     if (name == "schedule" || name.contains('.') ||

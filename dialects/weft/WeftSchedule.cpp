@@ -107,23 +107,29 @@ void ScheduleAttr::print(AsmPrinter &p) const {
 }
 
 std::string checkScheduleFor(StringRef op, ScheduleAttr s) {
+  const OpInfo *info = findOp(std::string_view(op.data(), op.size()));
+  if (!info) return ("schedule on unknown op '" + op + "'").str();
+  const ScheduleRule &rule = info->schedule;
   auto bad = [&](StringRef field, StringRef value, StringRef allowed) {
     return ("schedule " + field + " = " + value + " does not apply to " + op + " (allowed: " + allowed + ")").str();
   };
-  bool isCol2Im = op == "col2im_1d", isIm2Col = op == "im2col_1d", isConcat = op == "concat",
-       isMatmul = op == "matmul";
-  if (s.getGather() && !isCol2Im) return bad("gather", stringify(*s.getGather()), "none; gather is col2im_1d's");
-  if (s.getCopy() && !isConcat) return bad("copy", stringify(*s.getCopy()), "none; copy is concat's");
-  if (std::optional<Parallel> p = s.getParallel()) {
-    if ((isCol2Im || isIm2Col) && *p == Parallel::rows) return bad("parallel", stringify(*p), "time | channel");
-    if ((isConcat || isMatmul) && *p != Parallel::rows) return bad("parallel", stringify(*p), "rows");
+  if (s.getGather() && !rule.gather)
+    return bad("gather", stringify(*s.getGather()), "none; gather is col2im_1d's");
+  if (s.getCopy() && !rule.copy) return bad("copy", stringify(*s.getCopy()), "none; copy is concat's");
+  if (std::optional<Parallel> p = s.getParallel(); p && !rule.parallel.empty()) {
+    StringRef value = stringify(*p);
+    if (!llvm::is_contained(rule.parallel, std::string_view(value.data(), value.size()))) {
+      std::string allowed;
+      for (std::string_view v : rule.parallel) allowed += (allowed.empty() ? "" : " | ") + std::string(v);
+      return bad("parallel", value, allowed);
+    }
   }
-  if (isMatmul && !s.getTile().empty() && s.getTile().size() != 3)
-    return ("schedule tile has " + std::to_string(s.getTile().size()) +
-            " extents; matmul takes tile = [M, N, K]");
-  if ((isCol2Im || isIm2Col || isConcat) && s.getTile().size() > 1)
-    return ("schedule tile has " + std::to_string(s.getTile().size()) + " extents; " + op.str() +
-            " takes one (the tile length along its parallel dimension)");
+  size_t n = s.getTile().size();
+  if (rule.tileExtents == 3 && n != 0 && n != 3)
+    return "schedule tile has " + std::to_string(n) + " extents; " + op.str() + " takes tile = [M, N, K]";
+  if (rule.tileExtents == 1 && n > 1)
+    return "schedule tile has " + std::to_string(n) + " extents; " + op.str() +
+           " takes one (the tile length along its parallel dimension)";
   return "";
 }
 

@@ -11,7 +11,7 @@
 
 namespace weft {
 
-/// Computes `op` (a name of kOpNames) with `attrs` on `inputs` into `output`, whose dtype picks
+/// Computes `op` (a name of opTable()) with `attrs` on `inputs` into `output`, whose dtype picks
 /// the result dtype where the op allows a choice. Any strides are honoured. The shapes are checked
 /// with the op rules (weft/OpRules.h) first.
 /// Float results are computed in float64 (col2im_1d: float32 in ascending t_in, as ops.md fixes)

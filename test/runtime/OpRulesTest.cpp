@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace weft;
 
 namespace {
@@ -90,4 +92,31 @@ TEST(OpRules, FlagsAreZeroOrOne) {
   EXPECT_EQ(check("matmul", {{"transpose_b", -1}}, {f32({4, 4}), f32({4, 4})}),
             "transpose_b = -1 must be 0 or 1 (a flag: false or true)");
   EXPECT_EQ(check("matmul", {{"transpose_a", 1}, {"transpose_b", 0}}, {f32({4, 4}), f32({4, 4})}), "");
+}
+
+// Each op is one entry of the table: its inputs' names are as many as its rule takes operands,
+// its attribute names are distinct, and an unknown op is named with the known ones.
+TEST(OpRules, TheTableHoldsEachOpOnce) {
+  std::vector<std::string_view> seen;
+  for (const OpInfo &op : opTable()) {
+    EXPECT_EQ(findOp(op.name), &op);
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), op.name), 0) << op.name;
+    seen.push_back(op.name);
+    for (size_t i = 0; i < op.attrs.size(); ++i)
+      for (size_t j = i + 1; j < op.attrs.size(); ++j) EXPECT_NE(op.attrs[i].name, op.attrs[j].name) << op.name;
+    EXPECT_EQ(op.outputs.size(), 1u) << op.name;
+    // One operand too many is refused by the op's own rule, naming how many it takes.
+    std::vector<TensorType> in(op.inputs.size() + 1, f32({2, 2, 2}));
+    EXPECT_NE(check(std::string(op.name), {}, in).find("takes " + std::to_string(op.inputs.size()) + " operand"),
+              std::string::npos)
+        << op.name;
+  }
+  EXPECT_EQ(knownOpNames(), "im2col_1d, col2im_1d, concat, matmul, conv1d, conv_transpose_1d");
+  EXPECT_EQ(check("fold", {}, {f32({2})}),
+            "unknown op 'fold' (known: im2col_1d, col2im_1d, concat, matmul, conv1d, conv_transpose_1d)");
+  // Defaults come from the table; given values stay.
+  Attrs a = withDefaults("im2col_1d", {{"kernel", 3}, {"stride", 2}});
+  EXPECT_EQ(a.get("dilation", -7), 1);
+  EXPECT_EQ(a.get("padding", -7), 0);
+  EXPECT_EQ(a.get("stride", -7), 2);
 }

@@ -31,7 +31,8 @@ bool anyOpDetail() { return !attrFlags.empty() || !resultDType.empty(); }
 
 Result<OpSpec> opSpecFromFlags(std::vector<TensorType> inputs) {
   OpSpec spec{opName, {}, std::move(inputs), std::nullopt};
-  const std::vector<AttrSpec> specs = opAttrSpecs(spec.op);
+  const OpInfo *info = findOp(spec.op);
+  const std::vector<AttrSpec> specs = info ? info->attrs : std::vector<AttrSpec>();
   for (const std::string &a : attrFlags) {
     if (Status s = parseAttr(a, spec.attrs); !s) return s;
     // true/false name a flag's value; a count given as one is a slip, not 1 or 0.

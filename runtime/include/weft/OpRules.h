@@ -43,11 +43,6 @@ private:
   std::vector<std::pair<std::string, int64_t>> items;
 };
 
-/// The ops of the dialect, by their MLIR names without the `weft.` prefix.
-inline constexpr std::string_view kOpNames[] = {"im2col_1d", "col2im_1d",        "concat",
-                                                "matmul",    "conv1d", "conv_transpose_1d"};
-bool isKnownOp(std::string_view op);
-
 /// One attribute an op takes: its name, and its default where it is optional.
 struct AttrSpec {
   std::string_view name;
@@ -55,8 +50,36 @@ struct AttrSpec {
   int64_t fallback;  ///< the default when not required
   bool flag = false; ///< a boolean (0 or 1; true/false on a command line), not a count
 };
-/// The attributes each op takes, in the order the CLI and docs list them.
-std::vector<AttrSpec> opAttrSpecs(std::string_view op);
+
+/// Which #weft.schedule fields apply to an op (the verifier refuses the others).
+struct ScheduleRule {
+  std::vector<std::string_view> parallel; ///< the values `parallel` may take (empty: any)
+  bool gather = false, copy = false;      ///< whether `gather` / `copy` apply
+  size_t tileExtents = 0;                 ///< how many extents `tile` has (0: as the parts take)
+};
+
+/// Shape inference and every validity rule of one op (inferAndCheck's contract; `attrs` has its
+/// defaults filled).
+using OpCheck = std::string (*)(const Attrs &attrs, const std::vector<TensorType> &operands,
+                                std::vector<TensorType> &results);
+
+/// One op of the dialect as the runtime, the CLI and the verifier know it. Each op is one entry
+/// of opTable(); its MLIR definition (dialects/weft/WeftOps.td) and loop builder
+/// (lowering/<Op>Loops.cpp) are the other two places an op lives.
+struct OpInfo {
+  std::string_view name;                         ///< the MLIR name without `weft.`
+  std::vector<AttrSpec> attrs;                   ///< in the order the CLI and docs list them
+  std::vector<std::string_view> inputs, outputs; ///< the names shared/ops.md gives them
+  bool exact;                                    ///< bit-exact against the reference (no sums)
+  ScheduleRule schedule;
+  OpCheck check;
+};
+/// Every op, in the order docs and --help list them.
+const std::vector<OpInfo> &opTable();
+/// The op named `name`, or null.
+const OpInfo *findOp(std::string_view name);
+/// "im2col_1d, col2im_1d, ...": the names, for messages.
+std::string knownOpNames();
 /// `attrs` with every optional attribute the op takes and `attrs` lacks set to its default.
 Attrs withDefaults(std::string_view op, Attrs attrs);
 

@@ -43,7 +43,7 @@ struct TempDesc {
 };
 
 struct ProgramDesc {
-  std::string op;                  ///< e.g. "col2im_1d" (see kOpNames)
+  std::string op;                  ///< e.g. "col2im_1d" (see opTable)
   Attrs attrs;
   std::vector<TensorType> inputs;  ///< declared types; -1 extents are dynamic
   std::vector<TensorType> outputs;
