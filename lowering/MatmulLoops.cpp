@@ -43,8 +43,10 @@ constexpr int64_t kGridItems = 8;
 // ...but no fewer rows per item than this: every item repacks its B block, so short items
 // would spend their time copying B.
 constexpr int64_t kMinItemRows = 256;
-// GPU: the C tile of one workgroup, kGpuTile x kGpuTile outputs (256 threads by default).
-constexpr int64_t kGpuTile = 16;
+// GPU: the C tile of one workgroup, kGpuTile x kGpuTile outputs; each thread sums a kGpuBlock x
+// kGpuBlock block of it (the default 256 threads: one block each).
+constexpr int64_t kGpuTile = 64;
+constexpr int64_t kGpuBlock = 4;
 
 struct Blocking {
   int64_t V;      // vector width in elements
@@ -381,10 +383,15 @@ LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, c
     };
 
     if (pb.gpu()) {
-      // GPU: an item is a TM x TN tile of C, one output per thread (consecutive threads along
-      // N: B's and C's rows are read and written coalesced), each summing its K products in
-      // the accumulator type and rounding once.
-      const int64_t TM = sched.getTile()[0], TN = sched.getTile()[1];
+      // GPU: an item is a TM x TN tile of C. Each thread sums an R x R block of it (R =
+      // kGpuBlock), its rows TM/R apart and its columns TN/R apart: consecutive threads take
+      // consecutive columns, so B's rows are read and C's written coalesced, and each A and B
+      // value a thread loads serves R products instead of one. Sums are in the accumulator type,
+      // rounded once. Rows and columns past C's edge load a clamped (in-bounds) element and
+      // store nothing.
+      const int64_t R = kGpuBlock;
+      const int64_t SM = ceilDiv(sched.getTile()[0], R), SN = ceilDiv(sched.getTile()[1], R);
+      const int64_t TM = SM * R, TN = SN * R;
       SmallVector<GridDim> grid;
       for (int64_t d = 0; d < nbo; ++d) grid.push_back(GridDim::of(out, d));
       grid.push_back(GridDim::of(out, ro - 2, TM));
@@ -393,18 +400,40 @@ LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, c
         Emit g{gb, loc};
         Value m0 = g.mul(ids[nbo], g.c(TM)), n0 = g.mul(ids[nbo + 1], g.c(TN));
         Value aBase = offset(g, aTerms, ids), bBase = offset(g, bTerms, ids), cBase = outBaseOf(g, ids);
-        auto par = scf::ParallelOp::create(gb, loc, ValueRange{m0, n0},
-                                           ValueRange{g.min(M, g.add(m0, g.c(TM))), g.min(N, g.add(n0, g.c(TN)))},
-                                           ValueRange{g.c(1), g.c(1)});
-        OpBuilder::InsertionGuard guard(gb);
-        gb.setInsertionPointToStart(par.getBody());
-        Value i = par.getInductionVars()[0], j = par.getInductionVars()[1];
-        Value sum = g.loop(g.c(0), K, g.c(1), ValueRange{zeroOf(g, acc)}, [&](Emit &e, Value k, ValueRange s) {
-          Value x = widen(e, e.load(bufA, e.add(aBase, tA ? e.add(e.mul(k, M), i) : e.add(e.mul(i, K), k))), acc);
-          Value y = widen(e, e.load(bufB, e.add(bBase, tB ? e.add(e.mul(j, K), k) : e.add(e.mul(k, N), j))), acc);
-          return SmallVector<Value>{multiplyAdd(e, x, y, s[0])};
-        })[0];
-        g.store(direct ? sum : fromF32(gb, loc, sum, oT), bufOut, g.add(cBase, g.add(g.mul(i, N), j)));
+        Value lastRow = g.sub(M, g.c(1)), lastCol = g.sub(N, g.c(1));
+        Ix{gb, loc}.parallel(g.c(0), g.c(SM * SN), [&](Value l) {
+          Emit e{gb, loc};
+          Value ti = e.divFloor(l, e.c(SN)), tj = e.sub(l, e.mul(ti, e.c(SN)));
+          SmallVector<Value> rows, cols, rowIn, colIn;
+          for (int64_t q = 0; q < R; ++q) {
+            Value r = e.add(m0, e.add(ti, e.c(q * SM))), c = e.add(n0, e.add(tj, e.c(q * SN)));
+            rows.push_back(e.min(r, lastRow));
+            rowIn.push_back(e.lt(r, M));
+            cols.push_back(e.min(c, lastCol));
+            colIn.push_back(e.lt(c, N));
+          }
+          SmallVector<Value> zeros(R * R, zeroOf(e, acc));
+          SmallVector<Value> sums = e.loop(e.c(0), K, e.c(1), zeros, [&](Emit &e, Value k, ValueRange s) {
+            SmallVector<Value> x, y, next;
+            for (Value i : rows)
+              x.push_back(widen(e, e.load(bufA, e.add(aBase, tA ? e.add(e.mul(k, M), i) : e.add(e.mul(i, K), k))), acc));
+            for (Value j : cols)
+              y.push_back(widen(e, e.load(bufB, e.add(bBase, tB ? e.add(e.mul(j, K), k) : e.add(e.mul(k, N), j))), acc));
+            for (int64_t a = 0; a < R; ++a)
+              for (int64_t b = 0; b < R; ++b) next.push_back(multiplyAdd(e, x[a], y[b], s[a * R + b]));
+            return next;
+          });
+          for (int64_t a = 0; a < R; ++a)
+            for (int64_t b = 0; b < R; ++b)
+              e.ifElse(
+                  e.both(rowIn[a], colIn[b]),
+                  [&](Emit &e) {
+                    Value sum = sums[a * R + b];
+                    e.store(direct ? sum : fromF32(e.b, e.loc, sum, oT), bufOut,
+                            e.add(cBase, e.add(e.mul(rows[a], N), cols[b])));
+                  },
+                  [](Emit &) {});
+        }, SM * SN);
       });
       return success();
     }
@@ -517,7 +546,7 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
     if (!f.parallel) f.parallel = Parallel::rows;
     f.defaultVectorAndWorkgroup(target, 4);
     if (target.isGpu()) {
-      // One output per thread: a 16 x 16 tile of C for the default 256 threads (K unblocked).
+      // A 64 x 64 tile of C, a 4 x 4 block of it per thread of the default 256 (K unblocked).
       if (f.tile.empty()) f.tile = {kGpuTile, kGpuTile, 1};
       return f.get(op.getContext());
     }

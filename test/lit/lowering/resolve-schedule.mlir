@@ -52,11 +52,11 @@ func.func @im2col(%x: tensor<2x4x10xf16>) -> tensor<2x8x12xf16> {
 // -----
 // matmul's CPU tile is [MT, NT, KC] in whole micro-panels (6 rows, 2 vectors of columns) and
 // unrolls of K: M = 100 in one item of 102 rows, N = 700 in items of 512 columns, K = 64 in one
-// block. The GPU's is one output per thread, 16 x 16 per workgroup, K not blocked.
+// block. The GPU's is a 64 x 64 tile of C per workgroup, a 4 x 4 block per thread, K not blocked.
 // CPU-LABEL: func @matmul
 // CPU: schedule = #weft.schedule<parallel = rows, vector = 8, tile = [102, 512, 64], unroll = 4>
 // GPU-LABEL: func @matmul
-// GPU: schedule = #weft.schedule<parallel = rows, vector = 1, tile = [16, 16, 1], workgroup = [256]>
+// GPU: schedule = #weft.schedule<parallel = rows, vector = 1, tile = [64, 64, 1], workgroup = [256]>
 // AVX512-LABEL: func @matmul
 // AVX512: schedule = #weft.schedule<parallel = rows, vector = 16, tile = [102, 512, 64], unroll = 4>
 func.func @matmul(%a: tensor<100x64xf32>, %b: tensor<64x700xf32>) -> tensor<100x700xf32> {
