@@ -1,6 +1,7 @@
-# `cmake --install`: the runtime and its headers, the tools, and the CMake package that gives
-# find_package(weft) its imported targets (weft::runtime, weft::weftc) and weft_add_kernels
-# (docs/build-time.md). The tools link LLVM/MLIR's shared libraries where Debian puts them.
+# `cmake --install`: the runtime and its headers, the JIT library and its header, the tools, and
+# the CMake package that gives find_package(weft) its imported targets (weft::runtime, weft::jit,
+# weft::weftc) and weft_add_kernels (docs/build-time.md, docs/embedding.md). The JIT library and
+# the tools link LLVM/MLIR's shared libraries where Debian puts them.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -10,6 +11,10 @@ install(TARGETS weft_runtime EXPORT weftTargets ARCHIVE DESTINATION ${CMAKE_INST
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/weft DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 # weft/Half.h includes the template generated C++ pastes in, found beside it.
 install(FILES ${PROJECT_SOURCE_DIR}/templates/common/weft_half.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/weft)
+
+# weft::jit carries the runtime in itself: an application links it alone (compiler/CMakeLists.txt).
+install(TARGETS weft_jit EXPORT weftTargets LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/compiler/include/weft/Jit.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/weft)
 
 set(weft_tools weftc weft-run weft-opt weft-translate)
 set_target_properties(${weft_tools} PROPERTIES INSTALL_RPATH "${LLVM_LIBRARY_DIR}")

@@ -331,12 +331,11 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     auto op = cast<Col2Im1dOp>(o);
     const Col2ImShape shape(op);
     const bool gpu = target.isGpu();
-    ScheduleFields f = ScheduleFields::of(given);
     // CPU: the row sweep reads each cols row once (cpu-peers.md: 5-6x over the strided gather).
     // GPU: one thread per output element with the bounded gather, consecutive threads along time.
-    if (!f.parallel) f.parallel = Parallel::time;
+    // Vectors of f32 lanes: f16/bf16 add in f32.
+    ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     if (!f.gather) f.gather = gpu ? Gather::bounded : Gather::sweep;
-    f.defaultVectorAndWorkgroup(target, 4); // f16/bf16 add in f32
     if (f.tile.empty()) {
       int64_t t;
       if (f.parallel == Parallel::channel) t = gpu ? f.threads() : std::min(shape.OC, kDefaultChannelTile);
@@ -352,9 +351,7 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     return f.get(op.getContext());
   }
   SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {
-    SmallVector<StringRef> fields = {"parallel", "gather", "vector", "tile"};
-    if (target.isGpu()) fields.push_back("workgroup");
-    return fields;
+    return fieldsOn(target, {"parallel", "gather", "vector", "tile"});
   }
   void recordEqualities(Operation *o, function_ref<void(Value, unsigned, Value, unsigned)> same) const {
     auto op = cast<Col2Im1dOp>(o);

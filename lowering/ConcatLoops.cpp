@@ -275,12 +275,10 @@ struct ConcatModel : KernelOpInterface::ExternalModel<ConcatModel, ConcatOp> {
   ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
     auto op = cast<ConcatOp>(o);
     auto out = cast<ShapedType>(op.getResult().getType());
-    ScheduleFields f = ScheduleFields::of(given);
-    if (!f.parallel) f.parallel = Parallel::rows;
-    if (!f.copy) f.copy = Copy::row;
     // A copy: the element size, not f32 arithmetic, decides the CPU vector's lanes.
     std::optional<DType> dt = dtypeOf(out.getElementType());
-    f.defaultVectorAndWorkgroup(target, dt ? int64_t(dtypeSize(*dt)) : 4);
+    ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::rows, dt ? int64_t(dtypeSize(*dt)) : 4);
+    if (!f.copy) f.copy = Copy::row;
     if (f.tile.empty()) {
       int64_t E = out.getShape().back();
       if (target.isGpu()) f.tile = {kGpuElementsPerThread * f.threads()};
@@ -290,9 +288,7 @@ struct ConcatModel : KernelOpInterface::ExternalModel<ConcatModel, ConcatOp> {
     return f.get(op.getContext());
   }
   SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {
-    SmallVector<StringRef> fields = {"copy", "vector", "tile"};
-    if (target.isGpu()) fields.push_back("workgroup");
-    return fields;
+    return fieldsOn(target, {"copy", "vector", "tile"});
   }
   void recordEqualities(Operation *o, function_ref<void(Value, unsigned, Value, unsigned)> same) const {
     auto op = cast<ConcatOp>(o);

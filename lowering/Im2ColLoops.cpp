@@ -183,9 +183,7 @@ LogicalResult buildIm2Col(ProgramBuilder &pb, Im2Col1dOp op, ScheduleAttr sched,
 struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
   ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
     auto op = cast<Im2Col1dOp>(o);
-    ScheduleFields f = ScheduleFields::of(given);
-    if (!f.parallel) f.parallel = Parallel::time;
-    f.defaultVectorAndWorkgroup(target, 4);
+    ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     if (f.tile.empty()) {
       int64_t rowWidth = cast<ShapedType>(op.getResult().getType()).getShape()[2];
       if (target.isGpu()) f.tile = {kGpuElementsPerThread * f.threads()};
@@ -195,9 +193,7 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
     return f.get(op.getContext());
   }
   SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {
-    SmallVector<StringRef> fields = {"parallel", "vector", "tile"};
-    if (target.isGpu()) fields.push_back("workgroup");
-    return fields;
+    return fieldsOn(target, {"parallel", "vector", "tile"});
   }
   void recordEqualities(Operation *o, function_ref<void(Value, unsigned, Value, unsigned)> same) const {
     auto op = cast<Im2Col1dOp>(o);

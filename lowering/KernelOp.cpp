@@ -29,6 +29,20 @@ ScheduleFields ScheduleFields::of(ScheduleAttr given) {
   return f;
 }
 
+ScheduleFields ScheduleFields::resolving(ScheduleAttr given, TargetAttr target, Parallel parallel,
+                                         int64_t laneBytes) {
+  ScheduleFields f = of(given);
+  if (!f.parallel) f.parallel = parallel;
+  f.defaultVectorAndWorkgroup(target, laneBytes);
+  return f;
+}
+
+SmallVector<StringRef> fieldsOn(TargetAttr target, std::initializer_list<StringRef> fields) {
+  SmallVector<StringRef> all(fields);
+  if (target.isGpu()) all.push_back("workgroup");
+  return all;
+}
+
 void ScheduleFields::defaultVectorAndWorkgroup(TargetAttr target, int64_t laneBytes) {
   if (!vector) vector = target.isGpu() ? 1 : target.lanes(laneBytes);
   if (workgroup.empty() && target.isGpu()) workgroup = {256};

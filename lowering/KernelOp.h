@@ -27,6 +27,9 @@ struct ScheduleFields {
 
   /// The fields `given` sets (null: none).
   static ScheduleFields of(ScheduleAttr given);
+  /// What every model starts from: `given`'s fields, `parallel` where it sets none, then
+  /// defaultVectorAndWorkgroup(target, laneBytes).
+  static ScheduleFields resolving(ScheduleAttr given, TargetAttr target, Parallel parallel, int64_t laneBytes);
   /// Sets vector and workgroup where unset. CPU: one vector register of `target` in lanes of
   /// `laneBytes` (4 for f32 arithmetic; a copy's element size), no workgroup. GPU: vector 1
   /// (threads give the width), 256 threads per workgroup.
@@ -39,6 +42,9 @@ struct ScheduleFields {
 /// "" or why complete schedule `s` cannot run on GPU target `target`: the CPU row sweep, vectors
 /// wider than its vector access (4 x 32-bit lanes), more threads per workgroup than it has.
 std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target);
+
+/// A model's scheduleFields: `fields`, plus "workgroup" on a GPU target.
+llvm::SmallVector<llvm::StringRef> fieldsOn(TargetAttr target, std::initializer_list<llvm::StringRef> fields);
 
 /// The op's schedule when it sets every field its loops read on `target` (KernelOpInterface::
 /// scheduleFields); otherwise an error on the op naming the first missing field. The builders

@@ -542,9 +542,7 @@ void matmulEqualities(MatmulOp m, function_ref<void(Value, unsigned, Value, unsi
 struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
   ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
     auto op = cast<MatmulOp>(o);
-    ScheduleFields f = ScheduleFields::of(given);
-    if (!f.parallel) f.parallel = Parallel::rows;
-    f.defaultVectorAndWorkgroup(target, 4);
+    ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::rows, 4);
     if (target.isGpu()) {
       // A 64 x 64 tile of C, a 4 x 4 block of it per thread of the default 256 (K unblocked).
       if (f.tile.empty()) f.tile = {kGpuTile, kGpuTile, 1};
