@@ -117,10 +117,11 @@ JitStats Jit::stats() const {
 
 namespace {
 
-/// The memory key: the device, the request as given (no parsing: a hit costs a hash lookup).
+/// The memory key: the device (its serial: a new device at a gone one's address gets its own
+/// kernels), the request as given (no parsing: a hit costs a hash lookup).
 std::string memoryKey(const Device &device, const std::string &function, const std::string &schedule,
                       const std::string &mlirText) {
-  return std::to_string(reinterpret_cast<uintptr_t>(&device)) + '\0' + function + '\0' + schedule + '\0' + mlirText;
+  return std::to_string(device.serial()) + '\0' + function + '\0' + schedule + '\0' + mlirText;
 }
 
 } // namespace

@@ -3,9 +3,15 @@
 #include "weft/Cuda.h"
 #include "weft/Vulkan.h"
 
+#include <atomic>
 #include <charconv>
 
 namespace weft {
+
+Device::Device() : serialNumber([] {
+  static std::atomic<uint64_t> next{1};
+  return next++;
+}()) {}
 
 namespace {
 

@@ -9,9 +9,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <unistd.h>
 
 using namespace weft;
@@ -68,6 +70,39 @@ TEST(Jit, CpuKernelsAreCachedInMemory) {
   EXPECT_EQ(st.memoryHits, 1u);
   EXPECT_EQ(st.diskCacheDir, "");
   EXPECT_EQ(runJoin(cpu, **first), "");
+}
+
+// A device that is gone takes its kernels with it: a new device, even at the same address, gets
+// its own. Before, the memory cache keyed on the address, so a device made where a gone one
+// lived was handed the gone one's kernels (a Vulkan device its pipelines, which dispatch refuses).
+TEST(Jit, ANewDeviceIsNotServedAGoneOnesKernels) {
+  auto jit = Jit::create({"off", ""});
+  ASSERT_TRUE(jit.ok()) << jit.message();
+  // Two CPU devices, one after the other, at one address.
+  alignas(CpuDevice) unsigned char storage[sizeof(CpuDevice)];
+  for (int round = 0; round < 2; ++round) {
+    auto *cpu = new (storage) CpuDevice(2);
+    auto kernel = (*jit)->compile(*cpu, kSource, "join");
+    ASSERT_TRUE(kernel.ok()) << kernel.message();
+    EXPECT_EQ(runJoin(*cpu, **kernel), "");
+    cpu->~CpuDevice();
+  }
+  EXPECT_EQ((*jit)->stats().compiles, 2u);
+  for (const char *kind : {"cpu", "vulkan"}) {
+    uint64_t before = (*jit)->stats().compiles;
+    for (int round = 0; round < 2; ++round) {
+      auto device = openDevice(kind);
+      if (!device) {
+        std::printf("%s: skipped (%s)\n", kind, device.message().c_str());
+        break;
+      }
+      auto kernel = (*jit)->compile(**device, kSource, "join");
+      ASSERT_TRUE(kernel.ok()) << kernel.message();
+      EXPECT_EQ(runJoin(**device, **kernel), "") << kind << " round " << round;
+      EXPECT_EQ((*jit)->stats().compiles, before + round + 1) << kind;
+    }
+  }
+  EXPECT_EQ((*jit)->stats().memoryHits, 0u);
 }
 
 TEST(Jit, BadInputIsAMessage) {

@@ -152,7 +152,13 @@ public:
 
 class Device {
 public:
+  Device();
   virtual ~Device() = default;
+  Device(const Device &) = delete;
+  Device &operator=(const Device &) = delete;
+  /// A number no other Device of this process has had: what caches of loaded kernels key on (a
+  /// device's address may be reused once it is gone, its kernels with it).
+  uint64_t serial() const { return serialNumber; }
   virtual DeviceKind kind() const = 0;
   virtual std::string name() const = 0;
   /// One line: the device's name, kind, driver and the capabilities kernels are gated on.
@@ -173,6 +179,9 @@ public:
   virtual Status dispatch(const Executable &exe, const std::vector<Buffer *> &args) = 0;
   /// dispatch, returning the device time of the launches in microseconds.
   virtual Result<double> dispatchTimed(const Executable &exe, const std::vector<Buffer *> &args) = 0;
+
+private:
+  const uint64_t serialNumber;
 };
 
 /// The host CPU as a device. Threads: WEFT_NUM_THREADS, else the hardware's count. Its kernels
