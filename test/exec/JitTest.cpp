@@ -1,6 +1,7 @@
 // The JIT API (weft/Jit.h) and its kernel cache: a memory hit returns the same kernel, a second
 // process finds the disk entry, a corrupt entry is rebuilt, an unusable cache folder is an error,
-// two processes filling one cache at once both get correct kernels, and bad input is a message.
+// two processes filling one cache at once both get correct kernels, so do threads, a new device
+// gets its own kernels, and bad input is a message.
 #include "weft/Jit.h"
 
 #include "compiler/Compiler.h"
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <thread>
 #include <unistd.h>
 
 using namespace weft;
@@ -263,5 +265,48 @@ TEST(Jit, TwoProcessesFillOneCache) {
       EXPECT_TRUE(readArtifact(e.path().string()).ok());
     }
   EXPECT_EQ(entries, 1u); // no temporary left, one entry
+  std::filesystem::remove_all(dir);
+}
+
+// Several threads compile and dispatch at once through one Jit and one device per kind: each
+// gets a correct kernel, the same request gives one compile and the same Executable, and the
+// disk cache (shared by all) ends with one entry per distinct kernel.
+TEST(Jit, ThreadsCompileAndDispatchAtOnce) {
+  std::string dir = tempDir();
+  auto jit = Jit::create({dir, ""});
+  ASSERT_TRUE(jit.ok()) << jit.message();
+  std::vector<std::unique_ptr<Device>> devices;
+  devices.push_back(std::make_unique<CpuDevice>(2));
+  if (auto vulkan = openDevice("vulkan")) devices.push_back(std::move(*vulkan));
+  // Two functions (distinct kernels) each asked for by several threads.
+  const std::string source = std::string(kSource) + R"(
+func.func @join2(%a: tensor<3x5xf32>, %b: tensor<3x4xf32>) -> tensor<3x9xf32> {
+  %c = weft.concat %a, %b {axis = 1 : i64, schedule = #weft.schedule<tile = [1]>} : tensor<3x5xf32>, tensor<3x4xf32> -> tensor<3x9xf32>
+  return %c : tensor<3x9xf32>
+}
+)";
+  constexpr int kThreads = 8;
+  std::vector<std::string> errors(kThreads);
+  std::vector<const Executable *> got(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      Device &device = *devices[t % devices.size()];
+      auto exe = (*jit)->compile(device, source, t % 4 < 2 ? "join" : "join2");
+      if (!exe) {
+        errors[t] = exe.message();
+        return;
+      }
+      got[t] = exe->get();
+      for (int round = 0; round < 5 && errors[t].empty(); ++round) errors[t] = runJoin(device, **exe);
+    });
+  for (std::thread &th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(errors[t], "") << "thread " << t;
+  // Threads with the same device and function share one Executable.
+  for (int t = 0; t < kThreads; ++t)
+    for (int u = t + 1; u < kThreads; ++u)
+      if (t % devices.size() == u % devices.size() && (t % 4 < 2) == (u % 4 < 2)) EXPECT_EQ(got[t], got[u]);
+  JitStats st = (*jit)->stats();
+  EXPECT_EQ(st.compiles + st.diskHits + st.memoryHits, uint64_t(kThreads));
   std::filesystem::remove_all(dir);
 }
