@@ -412,8 +412,8 @@ LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, c
             cols.push_back(e.min(c, lastCol));
             colIn.push_back(e.lt(c, N));
           }
-          SmallVector<Value> zeros(R * R, zeroOf(e, acc));
-          SmallVector<Value> sums = e.loop(e.c(0), K, e.c(1), zeros, [&](Emit &e, Value k, ValueRange s) {
+          // The R x R products of step k, added to `s`.
+          auto step = [&](Emit &e, Value k, ValueRange s) {
             SmallVector<Value> x, y, next;
             for (Value i : rows)
               x.push_back(widen(e, e.load(bufA, e.add(aBase, tA ? e.add(e.mul(k, M), i) : e.add(e.mul(i, K), k))), acc));
@@ -422,7 +422,18 @@ LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, c
             for (int64_t a = 0; a < R; ++a)
               for (int64_t b = 0; b < R; ++b) next.push_back(multiplyAdd(e, x[a], y[b], s[a * R + b]));
             return next;
+          };
+          // K in steps of `unroll` (straight-line code: a thread keeps several loads in flight),
+          // then the rest one by one; the order of the sums is k's either way.
+          const int64_t U = sched.getUnroll();
+          Value whole = e.mul(e.divFloor(K, e.c(U)), e.c(U));
+          SmallVector<Value> zeros(R * R, zeroOf(e, acc));
+          SmallVector<Value> partial = e.loop(e.c(0), whole, e.c(U), zeros, [&](Emit &e, Value k0, ValueRange s) {
+            SmallVector<Value> sum(s);
+            for (int64_t u = 0; u < U; ++u) sum = step(e, e.add(k0, e.c(u)), sum);
+            return sum;
           });
+          SmallVector<Value> sums = e.loop(whole, K, e.c(1), partial, step);
           for (int64_t a = 0; a < R; ++a)
             for (int64_t b = 0; b < R; ++b)
               e.ifElse(
@@ -543,12 +554,12 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
   ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
     auto op = cast<MatmulOp>(o);
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::rows, 4);
+    if (!f.unroll) f.unroll = 4;
     if (target.isGpu()) {
       // A 64 x 64 tile of C, a 4 x 4 block of it per thread of the default 256 (K unblocked).
       if (f.tile.empty()) f.tile = {kGpuTile, kGpuTile, 1};
       return f.get(op.getContext());
     }
-    if (!f.unroll) f.unroll = 4;
     if (f.tile.empty()) {
       auto a = cast<ShapedType>(op.getLhs().getType());
       auto out = cast<ShapedType>(op.getResult().getType());
@@ -561,7 +572,7 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
     return f.get(op.getContext());
   }
   SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {
-    if (target.isGpu()) return {"tile", "workgroup"};
+    if (target.isGpu()) return {"tile", "unroll", "workgroup"};
     return {"vector", "tile", "unroll"};
   }
   void recordEqualities(Operation *o, function_ref<void(Value, unsigned, Value, unsigned)> same) const {
