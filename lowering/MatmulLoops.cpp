@@ -554,12 +554,19 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
   ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
     auto op = cast<MatmulOp>(o);
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::rows, 4);
-    if (!f.unroll) f.unroll = 4;
     if (target.isGpu()) {
       // A 64 x 64 tile of C, a 4 x 4 block of it per thread of the default 256 (K unblocked).
+      // K two steps at a time for 32-bit operands, one for narrower ones: measured on an H100
+      // (docs/cuda.md, fifth run), unroll 2 was the fastest f32 matmul through PTX and Vulkan
+      // (1.6x / 1.1x over 1), and 1 the fastest f16 conv_transpose_1d (2 to 8: 1.6x slower on PTX).
+      if (!f.unroll) {
+        auto a = cast<ShapedType>(op.getLhs().getType()), b = cast<ShapedType>(op.getRhs().getType());
+        f.unroll = a.getElementTypeBitWidth() >= 32 && b.getElementTypeBitWidth() >= 32 ? 2 : 1;
+      }
       if (f.tile.empty()) f.tile = {kGpuTile, kGpuTile, 1};
       return f.get(op.getContext());
     }
+    if (!f.unroll) f.unroll = 4;
     if (f.tile.empty()) {
       auto a = cast<ShapedType>(op.getLhs().getType());
       auto out = cast<ShapedType>(op.getResult().getType());

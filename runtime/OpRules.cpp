@@ -404,6 +404,25 @@ std::string checkConvTranspose1d(const Attrs &a, const std::vector<TensorType> &
 
 } // namespace
 
+namespace {
+// im2col reads x at ow*s - p + k*d, which lies in [-p, IW + p): its magnitude stays below IW + 2p.
+int64_t im2colIndexBound(const Attrs &a, const std::vector<TensorType> &in, const std::vector<TensorType> &) {
+  return in[0].shape.back() + 2 * a.get("padding");
+}
+// col2im's gathers form t + p - k and t_in * s for outputs t < T_out and taps k < K: below
+// T_out + 2p + K.
+int64_t col2imIndexBound(const Attrs &a, const std::vector<TensorType> &out, int64_t K) {
+  return out[0].shape.back() + 2 * a.get("padding") + K;
+}
+int64_t col2imBound(const Attrs &a, const std::vector<TensorType> &in, const std::vector<TensorType> &out) {
+  int64_t OC = std::max<int64_t>(a.get("channels", 1), 1);
+  return col2imIndexBound(a, out, in[0].shape.back() / OC);
+}
+int64_t convTransposeBound(const Attrs &a, const std::vector<TensorType> &in, const std::vector<TensorType> &out) {
+  return col2imIndexBound(a, out, in[1].shape.back());
+}
+} // namespace
+
 const std::vector<OpInfo> &opTable() {
   static const std::vector<OpInfo> table = {
       {"im2col_1d",
@@ -412,14 +431,16 @@ const std::vector<OpInfo> &opTable() {
        {"cols"},
        true,
        {{"time", "channel"}, false, false, 1},
-       checkIm2Col},
+       checkIm2Col,
+       im2colIndexBound},
       {"col2im_1d",
        {{"stride", true, 0}, {"channels", true, 0}, {"padding", false, 0}},
        {"cols"},
        {"y"},
        true, // every gather sums in ascending t_in from +0 and rounds once, like the reference
        {{"time", "channel"}, true, false, 1},
-       checkCol2Im},
+       checkCol2Im,
+       col2imBound},
       {"concat", {{"axis", false, 0}}, {"a", "b"}, {"out"}, true, {{"rows"}, false, true, 1}, checkConcat},
       {"matmul",
        {{"transpose_a", false, 0, true}, {"transpose_b", false, 0, true}},
@@ -434,14 +455,16 @@ const std::vector<OpInfo> &opTable() {
        {"y"},
        false,
        {},
-       checkConv1d},
+       checkConv1d,
+       im2colIndexBound},
       {"conv_transpose_1d",
        {{"stride", false, 1}, {"padding", false, 0}},
        {"x", "w"},
        {"y"},
        false,
        {},
-       checkConvTranspose1d},
+       checkConvTranspose1d,
+       convTransposeBound},
   };
   return table;
 }

@@ -34,6 +34,10 @@ bool ProgramDesc::fitsIndex32() const {
     for (const Extent &e : t.dims) shape.push_back(e.isSlot ? params[size_t(e.value)] : e.value);
     if (!fits(shape)) return false;
   }
+  // Indices past the buffers' extents that the op's attributes make (padding, strides).
+  const OpInfo *info = findOp(op);
+  if (info && info->indexBound && info->indexBound(withDefaults(op, attrs), inputs, outputs) >= (int64_t(1) << 31))
+    return false;
   return true;
 }
 

@@ -64,3 +64,14 @@ TEST(Col2Im, VocoderDynamicAndBatched) {
   cases.push_back(batched);
   runCases("col2im_dyn", cases);
 }
+
+// A stride near 2^31 (issue 13 item 3): col2im's t_in * s passes 2^31 while the buffers stay
+// small, so the GPU targets index in 64 bits; every target must still sum the right taps.
+TEST(Col2Im, StrideNear2To31) {
+  ExecCase c;
+  c.name = "col2im_huge_stride";
+  c.spec.op = "col2im_1d";
+  c.spec.attrs = {{"stride", 1073741824}, {"channels", 2}, {"padding", 1073741823}};
+  c.spec.inputs = {TensorType{DType::f32, {3, 2 * 3}}};
+  runCases("col2im_near_2_31", {c});
+}

@@ -48,3 +48,15 @@ TEST(Im2Col, WhisperAndMetalRegression) {
   };
   runCases("im2col_big", cases);
 }
+
+// Attributes near 2^31 on a small input (issue 13 item 3): the kernels' positions ow*s - p + k*d
+// pass 2^31 though every buffer is tiny (the last row: 2s - p + k > 2^31), so the GPU targets
+// index in 64 bits (ProgramDesc::fitsIndex32; test/lit/tools/index-bits.test). Every target must
+// give the padding's zeros there.
+TEST(Im2Col, AttributesNear2To31) {
+  std::vector<ExecCase> cases{
+      im2col("im2col_huge_stride", DType::f32, DType::f32, {1, 2, 20}, 3, 2147483647, 2147483600, 1),
+      im2col("im2col_huge_dilation", DType::f16, DType::f16, {1, 2, 20}, 2, 1, 1073741823, 2147483000),
+  };
+  runCases("im2col_near_2_31", cases);
+}

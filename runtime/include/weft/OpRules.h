@@ -63,6 +63,12 @@ struct ScheduleRule {
 using OpCheck = std::string (*)(const Attrs &attrs, const std::vector<TensorType> &operands,
                                 std::vector<TensorType> &results);
 
+/// The largest magnitude an index of the op's kernels can take beyond the buffers' own extents
+/// (im2col's padded input position, col2im's shifted output time), for static `inputs` and
+/// `outputs`; 0 when the op forms none. 32-bit indexing needs it below 2^31 too.
+using IndexBound = int64_t (*)(const Attrs &attrs, const std::vector<TensorType> &inputs,
+                               const std::vector<TensorType> &outputs);
+
 /// One op of the dialect as the runtime, the CLI and the verifier know it. Each op is one entry
 /// of opTable(); its MLIR definition (dialects/weft/WeftOps.td) and loop builder
 /// (lowering/<Op>Loops.cpp) are the other two places an op lives.
@@ -73,6 +79,7 @@ struct OpInfo {
   bool exact;                                    ///< bit-exact against the reference (no sums)
   ScheduleRule schedule;
   OpCheck check;
+  IndexBound indexBound = nullptr; ///< null: the op forms no index past its buffers' extents
 };
 /// Every op, in the order docs and --help list them.
 const std::vector<OpInfo> &opTable();

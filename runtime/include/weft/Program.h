@@ -62,8 +62,10 @@ struct ProgramDesc {
   /// First parameter slot of buffer `b` (its extents, then its strides).
   size_t paramOffset(size_t b) const;
   size_t paramCount() const { return paramOffset(numBuffers()); }
-  /// Whether 32-bit indices address every buffer: every input and output static, and every
-  /// buffer (temporaries too) below 2^31 elements. GPU targets then compute indices in 32 bits.
+  /// Whether 32-bit indices address every buffer: every input and output static, every buffer
+  /// (temporaries too) below 2^31 elements, and the indices the op's attributes form past the
+  /// extents (OpInfo::indexBound: im2col's padded positions, col2im's shifted times) below 2^31.
+  /// GPU targets then compute indices in 32 bits.
   bool fitsIndex32() const;
 
   /// A line-based text form, stable across versions of weft that share a major version.
