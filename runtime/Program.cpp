@@ -34,9 +34,11 @@ bool ProgramDesc::fitsIndex32() const {
     for (const Extent &e : t.dims) shape.push_back(e.isSlot ? params[size_t(e.value)] : e.value);
     if (!fits(shape)) return false;
   }
-  // Indices past the buffers' extents that the op's attributes make (padding, strides).
+  // Indices past the buffers' extents that the op's attributes make (padding, strides); the
+  // bounds read the operands check() vouches for.
+  if (!check().empty()) return false;
   const OpInfo *info = findOp(op);
-  if (info && info->indexBound && info->indexBound(withDefaults(op, attrs), inputs, outputs) >= (int64_t(1) << 31))
+  if (info->indexBound && info->indexBound(withDefaults(op, attrs), inputs, outputs) >= (int64_t(1) << 31))
     return false;
   return true;
 }
@@ -187,7 +189,17 @@ std::string ProgramDesc::fromText(std::string_view text, ProgramDesc &out) {
 
 std::string ProgramDesc::check() const {
   if (op.empty()) return "names no op";
-  if (!findOp(op)) return "op '" + op + "' is not a weft op";
+  const OpInfo *info = findOp(op);
+  if (!info) return "op '" + op + "' is not a weft op";
+  // The op's rules read its operands by position (found by weft-fuzz-program: a col2im_1d with
+  // no input).
+  if (inputs.size() != info->inputs.size() || outputs.size() != info->outputs.size())
+    return "op " + op + " takes " + std::to_string(info->inputs.size()) + " input(s) and " +
+           std::to_string(info->outputs.size()) + " output(s); the program lists " + std::to_string(inputs.size()) +
+           " and " + std::to_string(outputs.size());
+  for (const auto *list : {&inputs, &outputs})
+    for (const TensorType &t : *list)
+      if (t.shape.empty()) return "an argument of op " + op + " has rank 0 (rule: every weft tensor has rank >= 1)";
   if (launches.empty()) return "has no launch";
   if (indexBits != 32 && indexBits != 64) return "index bits " + std::to_string(indexBits) + " must be 32 or 64";
   for (const auto *list : {&inputs, &outputs})

@@ -55,4 +55,26 @@ TEST(ProgramText, BadLaunchShapeIsAnErrorNamingTheLine) {
   EXPECT_NE(e.find("bad 'group=x'"), std::string::npos) << e;
 }
 
+// Found by weft-fuzz-program (test/fuzz/corpus/program/regression-col2im-no-input.program): a
+// col2im_1d program with no input was accepted, and fitsIndex32 then read input 0. The operand
+// count and ranks are the op's, or the description is refused naming the rule.
+TEST(ProgramText, OperandsMatchTheOp) {
+  ProgramDesc p;
+  EXPECT_EQ(ProgramDesc::fromText("weft-program 1\nop col2im_1d\nattr channels 2\noutput f32 512 16392\n"
+                                  "launch k 512/103 16392/256\n",
+                                  p),
+            "program description: op col2im_1d takes 1 input(s) and 1 output(s); the program lists 0 and 1");
+  EXPECT_EQ(ProgramDesc::fromText("weft-program 1\nop concat\ninput f32\ninput f32 4\noutput f32 8\n"
+                                  "launch k 8/1\n",
+                                  p),
+            "program description: an argument of op concat has rank 0 (rule: every weft tensor has rank >= 1)");
+  // Built in code, not parsed: fitsIndex32 answers 64-bit rather than read what is not there.
+  ProgramDesc q;
+  q.op = "col2im_1d";
+  q.attrs.set("channels", 2);
+  q.outputs.push_back(TensorType{DType::f32, {512, 16392}});
+  q.launches.push_back(LaunchDesc{});
+  EXPECT_FALSE(q.fitsIndex32());
+}
+
 } // namespace
