@@ -19,19 +19,11 @@ namespace {
 // Temporaries' memory kept for the next dispatch (a composite has one; a few programs alternate).
 constexpr size_t kMaxScratchBuffers = 4;
 
-// More threads than this is a typo, not a machine; such a WEFT_NUM_THREADS is ignored.
-constexpr unsigned kMaxThreads = 4096;
-
-// `requested` (at most kMaxThreads), else a valid WEFT_NUM_THREADS (a positive integer), else
-// the hardware's count.
+// `requested` (at most kMaxThreads), else a valid WEFT_NUM_THREADS, else the hardware's count.
 unsigned resolveThreads(unsigned requested) {
-  if (requested) return std::min(requested, kMaxThreads);
-  if (const char *env = std::getenv("WEFT_NUM_THREADS")) {
-    unsigned v = 0;
-    const char *end = env + std::strlen(env);
-    auto [p, ec] = std::from_chars(env, end, v);
-    if (ec == std::errc() && p == end && v > 0 && v <= kMaxThreads) return v;
-  }
+  if (requested) return std::min(requested, CpuDevice::kMaxThreads);
+  Result<unsigned> env = CpuDevice::threadsFromEnvironment();
+  if (env && *env) return *env;
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
@@ -42,6 +34,17 @@ struct CpuExecutable final : Executable {
 };
 
 } // namespace
+
+Result<unsigned> CpuDevice::threadsFromEnvironment() {
+  const char *env = std::getenv("WEFT_NUM_THREADS");
+  if (!env) return 0u;
+  unsigned v = 0;
+  const char *end = env + std::strlen(env);
+  auto [p, ec] = std::from_chars(env, end, v);
+  if (ec == std::errc() && p == end && v > 0 && v <= kMaxThreads) return v;
+  return Status::error("WEFT_NUM_THREADS = '" + std::string(env) + "' is not a thread count (rule: an integer from 1 to " +
+                       std::to_string(kMaxThreads) + ")");
+}
 
 CpuDevice::CpuDevice(unsigned threads) : threadPool(resolveThreads(threads)) {}
 

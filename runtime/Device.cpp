@@ -43,7 +43,11 @@ Result<std::unique_ptr<Device>> openDevice(const std::string &name) {
   int index = -1;
   if (!splitName(name, kind, index))
     return Status::error("device '" + name + "': the index after ':' must be an integer >= 0 (e.g. vulkan:1)");
-  if (kind == "cpu" && index < 0) return std::unique_ptr<Device>(new CpuDevice());
+  if (kind == "cpu" && index < 0) {
+    Result<unsigned> threads = CpuDevice::threadsFromEnvironment();
+    if (!threads) return Status::error("device 'cpu': " + threads.message());
+    return std::unique_ptr<Device>(new CpuDevice(*threads));
+  }
   if (kind == "best" && index < 0) {
     // A GPU where there is one: CUDA first (its PTX is weft's fastest GPU path, docs/cuda.md),
     // then a Vulkan GPU; a CPU implementation of Vulkan (lavapipe) is slower than the CPU itself.

@@ -22,6 +22,26 @@ TEST(Device, OpenByNameRefusesUnknownNames) {
 }
 
 // "best": a CUDA GPU, else a Vulkan GPU that is not a CPU implementation, else the CPU.
+// WEFT_NUM_THREADS that is not a thread count is an error naming it, not silently the
+// hardware's count (issue 13 item 5).
+TEST(Device, CpuRefusesABadThreadCountFromTheEnvironment) {
+  const char *saved = std::getenv("WEFT_NUM_THREADS");
+  std::string keep = saved ? saved : "";
+  for (const char *bad : {"abc", "0", "4097", "4294967295", "2x", ""}) {
+    setenv("WEFT_NUM_THREADS", bad, 1);
+    auto d = openDevice("cpu");
+    ASSERT_FALSE(d.ok()) << bad;
+    EXPECT_EQ(d.message(), "device 'cpu': WEFT_NUM_THREADS = '" + std::string(bad) +
+                               "' is not a thread count (rule: an integer from 1 to 4096)");
+  }
+  setenv("WEFT_NUM_THREADS", "3", 1);
+  auto d = openDevice("cpu");
+  ASSERT_TRUE(d.ok()) << d.message();
+  EXPECT_EQ((*d)->name(), "cpu (3 threads)");
+  if (saved) setenv("WEFT_NUM_THREADS", keep.c_str(), 1);
+  else unsetenv("WEFT_NUM_THREADS");
+}
+
 TEST(Device, BestIsTheFastestPresent) {
   auto best = openDevice("best");
   ASSERT_TRUE(isOk(best.status()));

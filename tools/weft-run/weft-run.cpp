@@ -180,11 +180,18 @@ int run() {
   }
   if (sourceKind != "jit" && sourceKind != "cpp")
     return fail("--source must be jit or cpp, got '" + sourceKind + "'");
-  if (threads > 4096)
-    return fail("--num-threads = " + std::to_string(threads) + " must be at most 4096");
+  if (threads > weft::CpuDevice::kMaxThreads)
+    return fail("--num-threads = " + std::to_string(threads) + " must be at most " +
+                std::to_string(weft::CpuDevice::kMaxThreads));
   std::unique_ptr<weft::Device> dev;
   if (device == "cpu") {
-    dev = std::make_unique<weft::CpuDevice>(threads);
+    unsigned n = threads;
+    if (!n) { // WEFT_NUM_THREADS, refused by name when it is not a thread count
+      weft::Result<unsigned> env = weft::CpuDevice::threadsFromEnvironment();
+      if (!env) return fail(env.message());
+      n = *env;
+    }
+    dev = std::make_unique<weft::CpuDevice>(n);
   } else {
     auto opened = weft::openDevice(device);
     if (!opened)

@@ -190,6 +190,12 @@ private:
 /// machine code for it.
 class CpuDevice final : public Device {
 public:
+  /// The most threads a CPU device takes (more is a typo, not a machine).
+  static constexpr unsigned kMaxThreads = 4096;
+  /// WEFT_NUM_THREADS: unset gives 0 (the hardware's count), a thread count from 1 to kMaxThreads
+  /// gives it, anything else an error naming the value and the rule. openDevice("cpu") refuses
+  /// such a value; a CpuDevice made directly with 0 threads then takes the hardware's count.
+  static Result<unsigned> threadsFromEnvironment();
   explicit CpuDevice(unsigned threads = 0);
   DeviceKind kind() const override { return DeviceKind::cpu; }
   std::string name() const override;
