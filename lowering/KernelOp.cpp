@@ -81,7 +81,8 @@ FailureOr<ScheduleAttr> resolvedSchedule(KernelOpInterface op, TargetAttr target
                      : field == "vector"    ? s.getVector() > 0
                      : field == "tile"      ? !s.getTile().empty()
                      : field == "workgroup" ? !s.getWorkgroup().empty()
-                                            : s.getUnroll() > 0);
+                     : field == "unroll"    ? s.getUnroll() > 0
+                                            : false); // a name no field has: reported as missing
     if (!set)
       return op->emitOpError() << "weft-lower-to-loops: the schedule sets no " << field
                                << "; run weft-resolve-schedule first (the loop builders take no defaults)";
