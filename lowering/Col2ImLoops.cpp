@@ -126,6 +126,55 @@ struct Col2Im {
     return scan ? gatherScan(n, oc, t) : gatherBounded(n, oc, t);
   }
 
+  // GPU, vector = v > 1: the sums of outputs [t, t+v) of one channel (t a multiple of v) as a
+  // vector<v x f32>, each lane in the order of gather(). When s, p and K are multiples of v, the
+  // t_in that reach lane 0 reach every lane, at taps [k, k+v) with k a multiple of v: one aligned
+  // vector load per t_in (lanes past T_out read taps of rows that exist, and are not stored).
+  // Otherwise each lane gathers alone.
+  Value gatherLanes(bool scan, Value n, Value oc, Value t) {
+    OpBuilder &b = ix.b;
+    auto sums = VectorType::get({vec}, b.getF32Type());
+    if (scan || s % vec || p % vec || K % vec) {
+      SmallVector<Value> lanes;
+      for (int64_t j = 0; j < vec; ++j) lanes.push_back(gather(scan, n, oc, ix.add(t, j)));
+      return vector::FromElementsOp::create(b, ix.loc, sums, lanes);
+    }
+    Value a = ix.add(t, p);
+    Value lo = ix.max(ix.c(0), ix.ceilDiv(ix.sub(a, ix.c(K - 1)), s));
+    Value hi = ix.min(Tin, ix.add(ix.floorDiv(a, s), 1));
+    Value zero = vector::BroadcastOp::create(b, ix.loc, sums, zeroF32());
+    const llvm::Align align(vec * (elem.getIntOrFloatBitWidth() / 8));
+    auto loop = scf::ForOp::create(
+        b, ix.loc, lo, hi, ix.c(1), ValueRange{zero}, [&](OpBuilder &, Location, Value tIn, ValueRange acc) {
+          Value at = colsAt(n, tIn, oc, ix.sub(a, ix.mul(tIn, s)));
+          Value v = vector::LoadOp::create(b, ix.loc, VectorType::get({vec}, elem), cols, ValueRange{at}, false, align);
+          scf::YieldOp::create(b, ix.loc, ValueRange{add(acc[0], toF32(b, ix.loc, v))});
+        });
+    return loop.getResult(0);
+  }
+
+  // Stores the v lanes of `sums` at y[n][oc][t, t+v): one vector store when all lanes are inside
+  // the row (aligned when every row starts at a multiple of v), lane by lane at its end.
+  void storeLanes(Value sums, Value n, Value oc, Value t, bool alignedRows) {
+    OpBuilder &b = ix.b;
+    Value at = yAt(n, oc, t);
+    ix.ifElse(
+        ix.cmp(arith::CmpIPredicate::sle, ix.add(t, vec), Tout),
+        [&] {
+          llvm::MaybeAlign align;
+          if (alignedRows) align = llvm::Align(vec * (elem.getIntOrFloatBitWidth() / 8));
+          vector::StoreOp::create(b, ix.loc, fromF32(b, ix.loc, sums, elem), y, ValueRange{at}, false, align);
+        },
+        [&] {
+          for (int64_t j = 0; j < vec; ++j)
+            scf::IfOp::create(b, ix.loc, ix.cmp(arith::CmpIPredicate::slt, ix.add(t, j), Tout), [&](OpBuilder &, Location) {
+              Value lane = vector::ExtractOp::create(b, ix.loc, sums, ArrayRef<int64_t>{j});
+              memref::StoreOp::create(b, ix.loc, fromF32(b, ix.loc, lane, elem), y, ValueRange{ix.add(at, j)});
+              scf::YieldOp::create(b, ix.loc);
+            });
+        });
+  }
+
   // The sweep over one tile: channels [oc0, oc0+nc) x times [t0, t0+nt), nc <= C, nt <= L. The
   // tile keeps K-1 halo columns on each side, so every row that reaches [t0, t0+nt) adds its whole
   // K-run (static vector pieces, no clipping) and the halo is dropped when the tile is rounded.
@@ -311,16 +360,28 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       });
       return success();
     }
-    // Each item: one channel, a tile of L output times; times are the inner threads.
+    // Each item: one channel, a tile of L output times; times are the inner threads. On a GPU
+    // with vector = v > 1, each thread takes v consecutive times (gatherLanes, storeLanes).
     const int64_t L = tileLen;
+    const bool lanes = pb.gpu() && vec > 1;
+    const bool alignedRows = staticTout != kDynamic && staticTout % vec == 0;
+    if (lanes && L % vec)
+      return op.emitOpError() << "schedule tile = [" << L << "] is not a multiple of vector = " << vec
+                              << " (rule: on a GPU target each thread takes vector consecutive times of a tile)";
     grid.push_back(GridDim::of(out, ocDim));
     grid.push_back(GridDim::of(out, tDim, L));
     kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
       auto [n, rest] = split(ids);
       Ix &ix = g.ix;
-      Value t0 = ix.mul(rest[1], L);
-      ix.parallel(t0, ix.min(g.Tout, ix.add(t0, L)),
-                  [&](Value t) { g.storeY(g.gather(scan, n, rest[0], t), n, rest[0], t); }, L);
+      Value t0 = ix.mul(rest[1], L), t1 = ix.min(g.Tout, ix.add(t0, L));
+      if (!lanes) {
+        ix.parallel(t0, t1, [&](Value t) { g.storeY(g.gather(scan, n, rest[0], t), n, rest[0], t); }, L);
+        return;
+      }
+      ix.parallel(ix.c(0), ix.ceilDiv(ix.sub(t1, t0), vec), [&](Value q) {
+        Value t = ix.add(t0, ix.mul(q, vec));
+        g.storeLanes(g.gatherLanes(scan, n, rest[0], t), n, rest[0], t, alignedRows);
+      }, L / vec);
     });
     return success();
   });

@@ -119,6 +119,9 @@ Status checkArguments(const ProgramDesc &program, const std::vector<Buffer *> &a
     if (!b->isContiguous() && !(isInput && program.op == "concat"))
       return fail(what + " is a strided view " + shapeToString(b->shape()) + " with strides " +
                   shapeToString(b->strides()) + " (rule: only concat's inputs may be strided)");
+    if (program.bufferAlign > 1 && reinterpret_cast<uintptr_t>(b->data()) % uint64_t(program.bufferAlign))
+      return fail(what + " starts at an address that is not a multiple of " + std::to_string(program.bufferAlign) +
+                  " bytes (rule: the kernel accesses it in aligned vectors of that size)");
     if (program.indexBits == 32) {
       // The furthest element a kernel may index: sum of (extent - 1) * stride.
       int64_t furthest = 0;

@@ -50,6 +50,8 @@ size_t ProgramDesc::paramOffset(size_t b) const {
 }
 
 namespace {
+// The largest `align` a program may ask for: CUDA and Vulkan allocations start at multiples of 256.
+constexpr int64_t kMaxBufferAlign = 256;
 std::string extentText(const Extent &e) {
   return e.isSlot ? "$" + std::to_string(e.value) : std::to_string(e.value);
 }
@@ -93,6 +95,7 @@ std::string ProgramDesc::toText() const {
     os << '\n';
   }
   if (indexBits != 64) os << "index-bits " << indexBits << '\n';
+  if (bufferAlign != 0) os << "align " << bufferAlign << '\n';
   if (!requires.empty()) {
     os << "requires";
     for (auto &r : requires) os << ' ' << r;
@@ -176,6 +179,11 @@ std::string ProgramDesc::fromText(std::string_view text, ProgramDesc &out) {
     } else if (key == "index-bits") {
       if (toks.size() != 1 || (toks[0] != "32" && toks[0] != "64")) return fail("expected 'index-bits 32' or 'index-bits 64'");
       out.indexBits = toks[0] == "32" ? 32 : 64;
+    } else if (key == "align") {
+      int64_t a = 0;
+      if (toks.size() != 1 || !parseInt(toks[0], a) || a < 1 || a > kMaxBufferAlign || (a & (a - 1)))
+        return fail("expected 'align N', N a power of two from 1 to " + std::to_string(kMaxBufferAlign));
+      out.bufferAlign = a;
     } else if (key == "requires") {
       for (auto &t : toks) out.requires.push_back(t);
     } else {

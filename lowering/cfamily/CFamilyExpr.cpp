@@ -92,7 +92,7 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
           vector::FMAOp, arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::MaxSIOp, arith::MinSIOp,
           arith::MaxUIOp, arith::MinUIOp, arith::ExtFOp, arith::TruncFOp, arith::ExtSIOp,
           arith::ExtUIOp, arith::TruncIOp, arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp,
-          arith::FPToUIOp, arith::SelectOp, vector::BroadcastOp>(op);
+          arith::FPToUIOp, arith::SelectOp, vector::BroadcastOp, vector::FromElementsOp, vector::ExtractOp>(op);
   if (onVectors && !vectorForm)
     return unsupported(op) << opName(op) << " on vectors";
 
@@ -119,6 +119,16 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
         if (isa<VectorType>(b.getSourceType()))
           return unsupported(op) << "vector.broadcast of a vector";
         return dialect.broadcast(cast<VectorType>(t), expr(b.getSource()));
+      })
+      .Case([&](vector::FromElementsOp f) -> Result {
+        SmallVector<std::string> lanes;
+        for (Value v : f.getElements()) lanes.push_back(expr(v));
+        return dialect.fromElements(f.getType(), lanes); // empty: reported as unsupported
+      })
+      .Case([&](vector::ExtractOp x) -> Result {
+        if (x.hasDynamicPosition() || x.getSourceVectorType().getRank() != 1)
+          return unsupported(op) << "vector.extract other than a static lane of a 1-D vector";
+        return dialect.lane(expr(x.getSource()), x.getStaticPosition()[0]);
       })
       .Case([&](gpu::ThreadIdOp o) { return dialect.gpuIndex(GpuIndex::Thread, dimNumber(o.getDimension())); })
       .Case([&](gpu::BlockIdOp o) { return dialect.gpuIndex(GpuIndex::Group, dimNumber(o.getDimension())); })

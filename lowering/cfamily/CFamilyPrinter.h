@@ -100,6 +100,10 @@ public:
   /// A statement, without its `;`.
   virtual std::string vectorStore(mlir::VectorType t, llvm::StringRef value, Space space,
                                   llvm::StringRef base, llvm::StringRef index) = 0;
+  /// A vector of type `t` made of `lanes` (scalar expressions), and lane `i` of the vector named
+  /// `v`; empty where the language has no such form (C++: GPU forms build them, CPU forms not).
+  virtual std::string fromElements(mlir::VectorType t, llvm::ArrayRef<std::string> lanes) { return ""; }
+  virtual std::string lane(llvm::StringRef v, int64_t i) { return ""; }
   /// Element `index` of buffer or scratch array `base`, as an lvalue.
   virtual std::string element(llvm::StringRef base, llvm::StringRef index) {
     return (base + "[" + index + "]").str();

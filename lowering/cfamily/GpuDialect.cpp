@@ -38,6 +38,10 @@ std::string GpuDialect::gpuIndex(GpuIndex which, unsigned dim) {
 
 std::string GpuDialect::broadcast(VectorType t, StringRef scalar) { return vectorType(t) + "(" + scalar.str() + ")"; }
 
+std::string GpuDialect::fromElements(VectorType t, ArrayRef<std::string> lanes) {
+  return vectorType(t) + "(" + llvm::join(lanes, ", ") + ")";
+}
+
 std::string GpuDialect::vectorLoad(VectorType t, Space, StringRef base, StringRef index) {
   SmallVector<std::string> lanes;
   for (int64_t i = 0; i < t.getNumElements(); ++i)

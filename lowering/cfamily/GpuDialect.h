@@ -1,6 +1,6 @@
 // What the shading-language dialects of the C-family printer (GLSL, MSL) print alike: the
 // builtins (fma, integer min/max, MLIR's rounding divisions through weft_* helpers), GPU ids as
-// casts of the language's id vectors, 2-4 lane vectors built and stored lane by lane, and local
+// casts of the language's id vectors, 2-4 lane vectors built, loaded and stored lane by lane, and local
 // scratch arrays. A dialect names its types, its id variables and its vector lanes.
 #pragma once
 
@@ -17,6 +17,7 @@ public:
   std::string vectorStore(mlir::VectorType t, llvm::StringRef value, Space space, llvm::StringRef base,
                           llvm::StringRef index) override;
   std::string scratchArray(mlir::Type elem, int64_t count, llvm::StringRef name) override;
+  std::string fromElements(mlir::VectorType t, llvm::ArrayRef<std::string> lanes) override;
 
   mlir::MLIRContext *context = nullptr; ///< the kernel's, for the index type of gpuIndex
 
@@ -25,8 +26,6 @@ protected:
   virtual std::string unsignedName(mlir::Type t) = 0;
   /// The variable holding id `which` as a 3-lane unsigned vector (gl_LocalInvocationID, ...).
   virtual std::string idVariable(GpuIndex which) = 0;
-  /// Lane `i` of vector expression `v`.
-  virtual std::string lane(llvm::StringRef v, int64_t i) = 0;
   /// Called when a kernel calls the weft_floordivsi / weft_ceildivsi / weft_ceildivui helpers,
   /// which the dialect then pastes in.
   virtual void usesDivideHelpers() = 0;

@@ -20,6 +20,9 @@ const char *kSchedules[] = {
     "#weft.schedule<parallel = time, gather = sweep, vector = 8>",
     "#weft.schedule<parallel = channel, gather = sweep>",
     "#weft.schedule<parallel = time, gather = bounded, vector = 1, tile = [3]>",
+    // GPU: v consecutive times per thread (vector loads where s, p, K are multiples of v).
+    "#weft.schedule<parallel = time, gather = bounded, vector = 4>",
+    "#weft.schedule<parallel = time, gather = scan, vector = 2, tile = [6]>",
 };
 } // namespace
 
@@ -56,6 +59,10 @@ TEST(Col2Im, VocoderDynamicAndBatched) {
   dyn.spec.inputs = {TensorType{DType::f32, {kDynamic, 6 * 8}}};
   dyn.runShapes = {{37, 48}};
   cases.push_back(dyn);
+  ExecCase dynLanes = dyn; // rows of unknown length: vector stores without alignment
+  dynLanes.name = "col2im_dynamic_lanes";
+  dynLanes.schedule = "#weft.schedule<parallel = time, gather = bounded, vector = 4>";
+  cases.push_back(dynLanes);
   ExecCase batched;
   batched.name = "col2im_batched";
   batched.spec.op = "col2im_1d";

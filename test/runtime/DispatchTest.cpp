@@ -124,6 +124,20 @@ TEST(CheckArguments, ThirtyTwoBitIndicesRefuseAViewReachingPast2To31) {
   EXPECT_TRUE(isOk(check(p, {&far, &b, &out})));
 }
 
+TEST(CheckArguments, AlignedVectorKernelsRefuseAMisalignedBuffer) {
+  // A kernel with aligned 16-byte vector accesses (PTX ld.v4) would fault on a buffer that starts
+  // 4 bytes into an allocation.
+  alignas(64) static float mem[64] = {};
+  ProgramDesc p = concatProgram();
+  p.bufferAlign = 16;
+  Buffer a = take(Buffer::wrap(mem + 1, 4 * sizeof(float), DType::f32, {4}, {1}));
+  Buffer b = take(Buffer::allocate(DType::f32, {2})), out = take(Buffer::allocate(DType::f32, {6}));
+  EXPECT_TRUE(failsWith(check(p, {&a, &b, &out}),
+                        {"input a (argument 0) starts at an address that is not a multiple of 16 bytes"}));
+  Buffer aligned = take(Buffer::wrap(mem + 4, 4 * sizeof(float), DType::f32, {4}, {1}));
+  EXPECT_TRUE(isOk(check(p, {&aligned, &b, &out})));
+}
+
 TEST(CheckArguments, RefusesBadTemporariesAndGrids) {
   Buffer a = take(Buffer::allocate(DType::f32, {2})), b = take(Buffer::allocate(DType::f32, {2}));
   Buffer out = take(Buffer::allocate(DType::f32, {4}));

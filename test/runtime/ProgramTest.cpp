@@ -17,6 +17,7 @@ ProgramDesc gpuProgram() {
                 {"tail", {{Extent::slot(0), 1}}, 128, 128}};
   p.requires = {"int64", "storage16"};
   p.indexBits = 32;
+  p.bufferAlign = 8;
   return p;
 }
 
@@ -32,6 +33,7 @@ TEST(ProgramText, RoundTripKeepsLaunchShapeAndRequirements) {
   EXPECT_EQ(out.launches[1].grid[0].extent.value, 0);
   EXPECT_EQ(out.requires, (std::vector<std::string>{"int64", "storage16"}));
   EXPECT_EQ(out.indexBits, 32);
+  EXPECT_EQ(out.bufferAlign, 8);
 }
 
 TEST(ProgramText, CpuLaunchesPrintNoGroup) {
@@ -41,6 +43,17 @@ TEST(ProgramText, CpuLaunchesPrintNoGroup) {
   std::string text = p.toText();
   EXPECT_EQ(text.find("group="), std::string::npos);
   EXPECT_EQ(text.find("requires"), std::string::npos);
+}
+
+TEST(ProgramText, AlignIsAPowerOfTwoUpTo256) {
+  ProgramDesc out;
+  std::string head = "weft-program 1\nop concat\nattr axis 0\ninput f32 4\ninput f32 4\noutput f32 8\n";
+  for (const char *bad : {"align 0", "align 12", "align 512", "align -8", "align 8 8", "align x"}) {
+    std::string e = ProgramDesc::fromText(head + bad + "\n", out);
+    EXPECT_NE(e.find("expected 'align N', N a power of two from 1 to 256"), std::string::npos) << bad << ": " << e;
+  }
+  ASSERT_EQ(ProgramDesc::fromText(head + "launch k 8/1\nalign 16\n", out), "");
+  EXPECT_EQ(out.bufferAlign, 16);
 }
 
 TEST(ProgramText, BadLaunchShapeIsAnErrorNamingTheLine) {

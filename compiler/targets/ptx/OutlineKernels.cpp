@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 
@@ -31,9 +32,20 @@ struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
         kernels.push_back(fn);
     if (kernels.empty())
       return;
+    OpBuilder b(ctx);
+
+    // Vector accesses that declare an alignment (lowering/Col2ImLoops.cpp) become PTX's aligned
+    // ld/st.v*, which fault on a buffer starting elsewhere: the program asks dispatch to check.
+    uint64_t align = 0;
+    for (func::FuncOp fn : kernels)
+      fn.walk([&](Operation *op) {
+        if (auto ld = dyn_cast<vector::LoadOp>(op)) align = std::max<uint64_t>(align, ld.getAlignment().value_or(0));
+        if (auto st = dyn_cast<vector::StoreOp>(op)) align = std::max<uint64_t>(align, st.getAlignment().value_or(0));
+      });
+    if (align > 0)
+      module->setAttr(kBufferAlignAttr, b.getI64IntegerAttr(int64_t(align)));
 
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(), UnitAttr::get(ctx));
-    OpBuilder b(ctx);
     b.setInsertionPointToEnd(module.getBody());
     auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), "weft_kernels");
     b.setInsertionPointToStart(gpuModule.getBody());

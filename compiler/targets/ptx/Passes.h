@@ -7,4 +7,8 @@ namespace weft {
 #define GEN_PASS_DECL
 #define GEN_PASS_REGISTRATION
 #include "compiler/targets/ptx/Passes.h.inc"
+
+/// The module attribute weft-ptx-outline-kernels records the kernels' largest vector-access
+/// alignment in (bytes), for the program's `align`.
+inline constexpr llvm::StringLiteral kBufferAlignAttr = "weft.buffer_align";
 } // namespace weft

@@ -13,7 +13,9 @@ def WeftPtxOutlineKernels : Pass<"weft-ptx-outline-kernels", "mlir::ModuleOp"> {
     store but lets `convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv}` pass it as one pointer:
     the CUDA launch ABI is then one device pointer per buffer, then the parameter block's. The
     kernels index their buffers only through memref.load/store and vector.load/store, never
-    memref.dim, so the extent is never read.
+    memref.dim, so the extent is never read. The largest `alignment` a `vector.load` or
+    `vector.store` of the kernels declares is set as `weft.buffer_align` on the module: the
+    program then asks dispatch to refuse buffers that do not start at a multiple of it.
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }

@@ -97,6 +97,8 @@ public:
       return Status::error("the NVVM path left no PTX in the module");
     artifact.program.requires.push_back(kChip);
     artifact.program.indexBits = artifact.program.fitsIndex32() ? 32 : 64; // as stages() was given
+    if (auto align = module->getAttrOfType<mlir::IntegerAttr>(kBufferAlignAttr))
+      artifact.program.bufferAlign = align.getInt();
     if (emission.stageText)
       *emission.stageText = artifact.source;
     return Status();

@@ -66,7 +66,15 @@ public:
   bool hasArithmetic(FloatType t) override { return t.isF32() || t.isF64(); }
 
   std::string convertFloat(Type from, Type to, StringRef e) override {
-    if (isa<VectorType>(from)) return "";
+    if (auto vt = dyn_cast<VectorType>(to)) {
+      // Lane by lane: the f16/bf16 helpers take scalars.
+      SmallVector<std::string> lanes;
+      for (int64_t i = 0; i < vt.getNumElements(); ++i) {
+        lanes.push_back(convertFloat(getElementTypeOrSelf(from), vt.getElementType(), lane("(" + e.str() + ")", i)));
+        if (lanes.back().empty()) return "";
+      }
+      return fromElements(vt, lanes);
+    }
     auto call = [&](StringRef fn, StringRef file) {
       helpers.insert(file.str());
       return (fn + "(" + e + ")").str();
