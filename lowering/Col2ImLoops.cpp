@@ -365,9 +365,7 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
     const int64_t L = tileLen;
     const bool lanes = pb.gpu() && vec > 1;
     const bool alignedRows = staticTout != kDynamic && staticTout % vec == 0;
-    if (lanes && L % vec)
-      return op.emitOpError() << "schedule tile = [" << L << "] is not a multiple of vector = " << vec
-                              << " (rule: on a GPU target each thread takes vector consecutive times of a tile)";
+    if (std::string e = checkTileOfLanes(L, vec); lanes && !e.empty()) return op.emitOpError() << e;
     grid.push_back(GridDim::of(out, ocDim));
     grid.push_back(GridDim::of(out, tDim, L));
     kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {

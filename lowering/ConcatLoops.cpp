@@ -146,6 +146,64 @@ struct Concat {
               });
   }
 
+  // GPU, vector = v > 1: out[row][col, col+v) (col a multiple of v). Where the v columns come from
+  // one input whose row runs contiguously there from a multiple of v, one aligned vector load;
+  // otherwise element by element. The store is one vector (aligned when rows start at multiples
+  // of v), element by element at the row's end.
+  void copyLanes(ArrayRef<Value> idx, Value row, Value col, bool alignedRows) {
+    OpBuilder &bb = ix.b;
+    Location loc = ix.loc;
+    using P = arith::CmpIPredicate;
+    Value E = outExtents.back();
+    const llvm::Align vecAlign(vec * (elem.getIntOrFloatBitWidth() / 8));
+    auto perElement = [&](bool guard) {
+      for (int64_t l = 0; l < vec; ++l) {
+        Value c = ix.add(col, l);
+        if (!guard) {
+          copyElement(idx, row, c);
+          continue;
+        }
+        scf::IfOp::create(bb, loc, ix.cmp(P::slt, c, E), [&](OpBuilder &, Location) {
+          copyElement(idx, row, c);
+          scf::YieldOp::create(bb, loc);
+        });
+      }
+    };
+    auto fromInput = [&](const Input &in, ArrayRef<Value> at, Value c) {
+      Value last = in.strides.back();
+      Value src = ix.add(rowStart(in, at), ix.mul(c, last));
+      Value whole = ix.both(ix.cmp(P::eq, last, ix.c(1)), ix.cmp(P::eq, ix.rem(src, ix.c(vec)), ix.c(0)));
+      ix.ifElse(
+          whole,
+          [&] {
+            Value v = vector::LoadOp::create(bb, loc, VectorType::get({vec}, elem), in.buf, ValueRange{src}, false, vecAlign);
+            vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(ix.mul(row, E), col)}, false,
+                                    alignedRows ? llvm::MaybeAlign(vecAlign) : llvm::MaybeAlign());
+          },
+          [&] { perElement(false); });
+    };
+    ix.ifElse(
+        ix.cmp(P::sle, ix.add(col, vec), E),
+        [&] {
+          if (axis == rank() - 1) {
+            Value A = a.extents.back();
+            ix.ifElse(ix.cmp(P::sle, ix.add(col, vec), A), [&] { fromInput(a, idx, col); },
+                      [&] {
+                        ix.ifElse(ix.cmp(P::sge, col, A), [&] { fromInput(b, idx, ix.sub(col, A)); },
+                                  [&] { perElement(false); });
+                      });
+            return;
+          }
+          ix.ifElse(ix.cmp(P::slt, idx[axis], a.extents[axis]), [&] { fromInput(a, idx, col); },
+                    [&] {
+                      SmallVector<Value> at(idx);
+                      at[axis] = ix.sub(idx[axis], a.extents[axis]);
+                      fromInput(b, at, col);
+                    });
+        },
+        [&] { perElement(true); });
+  }
+
   // Output elements [e0, e1), walking the rows they cover (partial rows at both ends).
   void copyRange(Value e0, Value e1) {
     Value E = outExtents.back();
@@ -226,12 +284,21 @@ LogicalResult buildConcat(ProgramBuilder &pb, ConcatOp op, ScheduleAttr sched, c
       SmallVector<GridDim> grid;
       for (unsigned d = 0; d + 1 < rank; ++d) grid.push_back(GridDim::of(out, d));
       grid.push_back(GridDim::of(out, rank - 1, T));
+      // vector = v > 1: v consecutive columns per thread (Concat::copyLanes).
+      if (std::string e = checkTileOfLanes(T, vec); !e.empty()) return op.emitOpError() << e;
+      const int64_t E = out.type.shape.back();
+      const bool alignedRows = E != kDynamic && E % vec == 0;
       kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
         Value row = ix.c(0);
         for (unsigned d = 0; d + 1 < rank; ++d) row = ix.add(ix.mul(row, g.outExtents[d]), ids[d]);
-        Value c0 = ix.mul(ids.back(), T);
-        ix.parallel(c0, ix.min(g.outExtents.back(), ix.add(c0, ix.c(T))),
-                    [&](Value col) { g.copyElement(SmallVector<Value>(ids.drop_back()), row, col); }, T);
+        Value c0 = ix.mul(ids.back(), T), c1 = ix.min(g.outExtents.back(), ix.add(c0, ix.c(T)));
+        SmallVector<Value> idx(ids.drop_back());
+        if (vec == 1) {
+          ix.parallel(c0, c1, [&](Value col) { g.copyElement(idx, row, col); }, T);
+          return;
+        }
+        ix.parallel(ix.c(0), ix.ceilDiv(ix.sub(c1, c0), vec),
+                    [&](Value q) { g.copyLanes(idx, row, ix.add(c0, ix.mul(q, vec)), alignedRows); }, T / vec);
       });
       return success();
     }

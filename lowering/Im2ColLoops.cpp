@@ -74,9 +74,9 @@ struct Im2Col {
         });
   }
 
-  // cols[n][ow][ic*K + k]: x at the tap's position, zero in the padding (a clamped load and a
-  // select: no divergent branch).
-  void element(Value n, Value ow, Value ic, Value k) {
+  // The value of cols[n][ow][ic*K + k]: x at the tap's position, zero in the padding (a clamped
+  // load and a select: no divergent branch).
+  Value value(Value n, Value ow, Value ic, Value k) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
     using P = arith::CmpIPredicate;
@@ -85,8 +85,40 @@ struct Im2Col {
     Value at = ix.add(ix.mul(ix.add(ix.mul(n, IC), ic), IW), ix.max(ix.c(0), ix.min(pos, ix.sub(IW, ix.c(1)))));
     Value v = convert(memref::LoadOp::create(b, loc, x, ValueRange{at}));
     Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(outElem, 0.0));
-    Value to = ix.add(ix.mul(ix.add(ix.mul(n, OW), ow), ix.mul(IC, K)), ix.add(ix.mul(ic, K), k));
-    memref::StoreOp::create(b, loc, arith::SelectOp::create(b, loc, ok, v, zero), cols, ValueRange{to});
+    return arith::SelectOp::create(b, loc, ok, v, zero);
+  }
+  // The linear index of cols[n][ow][j] (j = ic*K + k).
+  Value colsAt(Value n, Value ow, Value j) { return ix.add(ix.mul(ix.add(ix.mul(n, OW), ow), ix.mul(IC, K)), j); }
+  void element(Value n, Value ow, Value ic, Value k) {
+    memref::StoreOp::create(ix.b, ix.loc, value(n, ow, ic, k), cols, ValueRange{colsAt(n, ow, ix.add(ix.mul(ic, K), k))});
+  }
+
+  // GPU, parallel = time, vector = v > 1: row elements [j, j+v) of cols[n][ow] (j a multiple of
+  // v, `width` = IC*K): the lanes' values gathered one by one, stored as one vector (aligned when
+  // rows start at multiples of v), lane by lane at the row's end.
+  void lanes(Value n, Value ow, Value j, Value width, bool alignedRows) {
+    OpBuilder &b = ix.b;
+    auto lane = [&](int64_t l) {
+      Value jl = ix.add(j, l), ic = ix.div(jl, ix.c(K));
+      return value(n, ow, ic, ix.sub(jl, ix.mul(ic, K)));
+    };
+    ix.ifElse(
+        ix.cmp(arith::CmpIPredicate::sle, ix.add(j, vec), width),
+        [&] {
+          SmallVector<Value> vals;
+          for (int64_t l = 0; l < vec; ++l) vals.push_back(lane(l));
+          Value v = vector::FromElementsOp::create(b, ix.loc, VectorType::get({vec}, outElem), vals);
+          llvm::MaybeAlign align;
+          if (alignedRows) align = llvm::Align(vec * (outElem.getIntOrFloatBitWidth() / 8));
+          vector::StoreOp::create(b, ix.loc, v, cols, ValueRange{colsAt(n, ow, j)}, false, align);
+        },
+        [&] {
+          for (int64_t l = 0; l < vec; ++l)
+            scf::IfOp::create(b, ix.loc, ix.cmp(arith::CmpIPredicate::slt, ix.add(j, l), width), [&](OpBuilder &, Location) {
+              memref::StoreOp::create(b, ix.loc, lane(l), cols, ValueRange{colsAt(n, ow, ix.add(j, l))});
+              scf::YieldOp::create(b, ix.loc);
+            });
+        });
   }
 
   // K values from x[src + k*d] to cols[dst + k], all in bounds.
@@ -150,6 +182,18 @@ LogicalResult buildIm2Col(ProgramBuilder &pb, Im2Col1dOp op, ScheduleAttr sched,
       } else {
         grid.append({GridDim::of(out, 1), GridDim::of(out, 2, T)});
         width = ix.mul(g.IC, K);
+      }
+      if (!byChannel && vec > 1) {
+        // v consecutive elements of a row per thread (Im2Col::lanes).
+        if (std::string e = checkTileOfLanes(T, vec); !e.empty()) return op.emitOpError() << e;
+        const int64_t IC = in.type.shape[1];
+        const bool alignedRows = IC != kDynamic && (IC * K) % vec == 0;
+        kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
+          Value j0 = ix.mul(ids[2], T), j1 = ix.min(width, ix.add(j0, ix.c(T)));
+          ix.parallel(ix.c(0), ix.ceilDiv(ix.sub(j1, j0), vec),
+                      [&](Value q) { g.lanes(ids[0], ids[1], ix.add(j0, ix.mul(q, vec)), width, alignedRows); }, T / vec);
+        });
+        return success();
       }
       kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
         Value j0 = ix.mul(ids[2], T);

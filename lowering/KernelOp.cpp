@@ -58,6 +58,12 @@ ScheduleAttr ScheduleFields::get(MLIRContext *ctx) const {
   return ScheduleAttr::get(ctx, parallel, gather, copy, vector, tile, workgroup, unroll);
 }
 
+std::string checkTileOfLanes(int64_t tile, int64_t vector) {
+  if (vector <= 1 || tile % vector == 0) return "";
+  return "schedule tile = [" + std::to_string(tile) + "] is not a multiple of vector = " + std::to_string(vector) +
+         " (rule: on a GPU target each thread takes vector consecutive elements of a tile)";
+}
+
 std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target) {
   std::string on = " on target " + target.getKind().str();
   if (s.getGather() == Gather::sweep)
@@ -65,6 +71,10 @@ std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target) {
   if (s.getVector() > target.lanes(4))
     return "schedule vector = " + std::to_string(s.getVector()) + " is wider than " + std::to_string(target.lanes(4)) +
            on + " (GPU vectors have 2 to " + std::to_string(target.lanes(4)) + " lanes; threads give the width)";
+  // The lane forms: one tile extent along time or a row (matmul's tile has three).
+  if (s.getTile().size() == 1 && s.getParallel() != Parallel::channel)
+    if (std::string e = checkTileOfLanes(s.getTile()[0], s.getVector()); !e.empty())
+      return e.insert(e.find(" (rule"), on);
   int64_t threads = ScheduleFields::of(s).threads();
   if (threads > target.getMaxThreads())
     return "schedule workgroup has " + std::to_string(threads) + " threads" + on + " (at most " +

@@ -40,8 +40,13 @@ struct ScheduleFields {
 };
 
 /// "" or why complete schedule `s` cannot run on GPU target `target`: the CPU row sweep, vectors
-/// wider than its vector access (4 x 32-bit lanes), more threads per workgroup than it has.
+/// wider than its vector access (4 x 32-bit lanes), a tile of partial vectors (checkTileOfLanes),
+/// more threads per workgroup than it has.
 std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target);
+
+/// "" or why a GPU form giving each thread `vector` consecutive elements of a tile (col2im and
+/// im2col along time, concat) cannot take tile length `tile`: it must be whole vectors.
+std::string checkTileOfLanes(int64_t tile, int64_t vector);
 
 /// A model's scheduleFields: `fields`, plus "workgroup" on a GPU target.
 llvm::SmallVector<llvm::StringRef> fieldsOn(TargetAttr target, std::initializer_list<llvm::StringRef> fields);

@@ -21,6 +21,10 @@ TEST(Concat, DtypesRanksAxes) {
         c.spec.attrs = {{"axis", axis}};
         c.spec.inputs = {TensorType{dt, shape}, TensorType{dt, b}};
         cases.push_back(c);
+        // GPU: 4 columns per thread, vectors where a run allows (rows of odd lengths: tails).
+        c.name += "_lanes";
+        c.schedule = "#weft.schedule<vector = 4, tile = [8]>";
+        cases.push_back(c);
       }
   runCases("concat", cases);
 }
@@ -38,9 +42,13 @@ TEST(Concat, StridedViewsAndSchedules) {
         c.spec.inputs = {TensorType{dt, {3, 5, 19}}, TensorType{dt, {3, 5, 19}}};
         c.layouts = {kLayouts[l], Layout::contiguous};
         cases.push_back(c);
+        c.name += "_lanes"; // strided runs: GPU lanes element by element
+        c.schedule = "#weft.schedule<vector = 2>";
+        cases.push_back(c);
       }
   const std::pair<const char *, const char *> kSchedules[] = {
-      {"flat", "#weft.schedule<copy = flat>"}, {"row", "#weft.schedule<copy = row, vector = 4, tile = [2]>"}};
+      {"flat", "#weft.schedule<copy = flat>"}, {"row", "#weft.schedule<copy = row, vector = 4, tile = [2]>"},
+      {"lanes", "#weft.schedule<vector = 2>"}};
   for (auto [label, sched] : kSchedules) {
     ExecCase c;
     c.name = std::string("concat_sched_") + label;
@@ -56,6 +64,9 @@ TEST(Concat, StridedViewsAndSchedules) {
   dyn.spec.attrs = {{"axis", 1}};
   dyn.spec.inputs = {TensorType{DType::f32, {4, kDynamic}}, TensorType{DType::f32, {4, kDynamic}}};
   dyn.runShapes = {{4, 11}, {4, 29}};
+  cases.push_back(dyn);
+  dyn.name = "concat_dynamic_lanes";
+  dyn.schedule = "#weft.schedule<vector = 4>";
   cases.push_back(dyn);
   runCases("concat_strided", cases);
 }

@@ -30,10 +30,12 @@ TEST(Im2Col, GgmlGrid) {
     for (int64_t s : {1, 3})
       for (int64_t p : {0, 3})
         for (int64_t d : {1, 3})
-          for (const char *sched : {"", "#weft.schedule<parallel = channel>"})
+          for (auto [label, sched] : {std::pair{"", ""},
+                                      {"_ch", "#weft.schedule<parallel = channel>"},
+                                      // GPU: 4 elements of a 6-wide row per thread (tails)
+                                      {"_lanes", "#weft.schedule<parallel = time, vector = 4, tile = [8]>"}})
             cases.push_back(im2col(std::string("im2col_") + dtypeName(in) + "_" + dtypeName(out) + "_s" +
-                                       std::to_string(s) + "p" + std::to_string(p) + "d" + std::to_string(d) +
-                                       (*sched ? "_ch" : ""),
+                                       std::to_string(s) + "p" + std::to_string(p) + "d" + std::to_string(d) + label,
                                    in, out, {2, 2, 20}, 3, s, p, d, sched));
   runCases("im2col_grid", cases);
 }
@@ -45,6 +47,8 @@ TEST(Im2Col, WhisperAndMetalRegression) {
       im2col("im2col_metal_regression", DType::f32, DType::f32, {1, 384, 3000}, 3, 1, 1, 1),
       im2col("im2col_metal_regression_ch", DType::f16, DType::f16, {1, 384, 3000}, 3, 1, 1, 1,
              "#weft.schedule<parallel = channel, vector = 4, tile = [7]>"),
+      im2col("im2col_whisper_lanes", DType::f32, DType::f16, {1, 128, 3000}, 3, 1, 1, 1,
+             "#weft.schedule<parallel = time, vector = 2>"),
   };
   runCases("im2col_big", cases);
 }
