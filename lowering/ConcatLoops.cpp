@@ -344,13 +344,24 @@ struct ConcatModel : KernelOpInterface::ExternalModel<ConcatModel, ConcatOp> {
     auto out = cast<ShapedType>(op.getResult().getType());
     // A copy: the element size, not f32 arithmetic, decides the CPU vector's lanes.
     std::optional<DType> dt = dtypeOf(out.getElementType());
+    const bool pickLanes = target.isGpu() && !(given && given.getVector() > 0);
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::rows, dt ? int64_t(dtypeSize(*dt)) : 4);
     if (!f.copy) f.copy = Copy::row;
+    int64_t E = out.getShape().back();
     if (f.tile.empty()) {
-      int64_t E = out.getShape().back();
       if (target.isGpu()) f.tile = {kGpuElementsPerThread * f.threads()};
       else if (chunkForm(op, *f.copy)) f.tile = {kElementsPerItem};
       else f.tile = {ShapedType::isDynamic(E) ? 64 : std::max<int64_t>(1, kElementsPerItem / E)};
+    }
+    // CUDA: up to 16-byte groups of a row per thread, copied as aligned vectors (f32 x 4:
+    // 116 -> 100 us, f16 x 4: 88 -> 59 us on an H100, docs/cuda.md).
+    if (pickLanes) {
+      int64_t A = cast<ShapedType>(op.getLhs().getType()).getShape().back();
+      bool lastAxis = int64_t(op.getAxis()) == out.getRank() - 1;
+      f.vector = defaultGpuLanes(target, elementBytes(out), 16, [&](int64_t v) {
+        return !ShapedType::isDynamic(E) && E % v == 0 && (!lastAxis || (!ShapedType::isDynamic(A) && A % v == 0)) &&
+               f.tile[0] % v == 0;
+      });
     }
     return f.get(op.getContext());
   }

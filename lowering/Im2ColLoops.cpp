@@ -227,13 +227,21 @@ LogicalResult buildIm2Col(ProgramBuilder &pb, Im2Col1dOp op, ScheduleAttr sched,
 struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
   ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
     auto op = cast<Im2Col1dOp>(o);
+    const bool pickLanes = target.isGpu() && !(given && given.getVector() > 0);
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
+    auto out = cast<ShapedType>(op.getResult().getType());
+    int64_t rowWidth = out.getShape()[2];
     if (f.tile.empty()) {
-      int64_t rowWidth = cast<ShapedType>(op.getResult().getType()).getShape()[2];
       if (target.isGpu()) f.tile = {kGpuElementsPerThread * f.threads()};
       else if (f.parallel == Parallel::channel) f.tile = {kDefaultChannelTile};
       else f.tile = {ShapedType::isDynamic(rowWidth) ? 16 : std::max<int64_t>(1, kElementsPerItem / rowWidth)};
     }
+    // CUDA, along time: up to 16-byte groups of a row per thread, stored as aligned vectors
+    // (f32 x 4: 96 -> 66 us, f16 x 4: 74 -> 54 us on an H100, docs/cuda.md).
+    if (pickLanes && f.parallel == Parallel::time)
+      f.vector = defaultGpuLanes(target, elementBytes(out), 16, [&](int64_t v) {
+        return rowWidth != ShapedType::kDynamic && rowWidth % v == 0 && f.tile[0] % v == 0;
+      });
     return f.get(op.getContext());
   }
   SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {

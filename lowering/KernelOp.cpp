@@ -58,6 +58,15 @@ ScheduleAttr ScheduleFields::get(MLIRContext *ctx) const {
   return ScheduleAttr::get(ctx, parallel, gather, copy, vector, tile, workgroup, unroll);
 }
 
+int64_t defaultGpuLanes(TargetAttr target, int64_t elementBytes, int64_t maxBytes, function_ref<bool(int64_t)> fits) {
+  if (!target.isGpu() || !target.hasVectorAccess()) return 1;
+  for (int64_t v = std::min({target.maxGpuLanes(), target.lanes(elementBytes), maxBytes / elementBytes}); v > 1; v /= 2)
+    if (fits(v)) return v;
+  return 1;
+}
+
+int64_t elementBytes(Type t) { return std::max<int64_t>(1, getElementTypeOrSelf(t).getIntOrFloatBitWidth() / 8); }
+
 std::string checkTileOfLanes(int64_t tile, int64_t vector) {
   if (vector <= 1 || tile % vector == 0) return "";
   return "schedule tile = [" + std::to_string(tile) + "] is not a multiple of vector = " + std::to_string(vector) +
@@ -68,9 +77,10 @@ std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target) {
   std::string on = " on target " + target.getKind().str();
   if (s.getGather() == Gather::sweep)
     return "schedule gather = sweep is the CPU row sweep; use bounded or scan" + on;
-  if (s.getVector() > target.lanes(4))
-    return "schedule vector = " + std::to_string(s.getVector()) + " is wider than " + std::to_string(target.lanes(4)) +
-           on + " (GPU vectors have 2 to " + std::to_string(target.lanes(4)) + " lanes; threads give the width)";
+  if (s.getVector() > target.maxGpuLanes())
+    return "schedule vector = " + std::to_string(s.getVector()) + " is wider than " +
+           std::to_string(target.maxGpuLanes()) + on + " (its vectors have 2 to " + std::to_string(target.maxGpuLanes()) +
+           " lanes; threads give the width)";
   // The lane forms: one tile extent along time or a row (matmul's tile has three).
   if (s.getTile().size() == 1 && s.getParallel() != Parallel::channel)
     if (std::string e = checkTileOfLanes(s.getTile()[0], s.getVector()); !e.empty())

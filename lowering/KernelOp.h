@@ -48,6 +48,14 @@ std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target);
 /// im2col along time, concat) cannot take tile length `tile`: it must be whole vectors.
 std::string checkTileOfLanes(int64_t tile, int64_t vector);
 
+/// The default `vector` of a GPU lane form where the schedule sets none: on a target with
+/// vector accesses, the most lanes of `elementBytes` (at most `maxBytes` and the target's widest
+/// access) for which `fits(v)` holds (the form's accesses are whole, aligned vectors); else 1.
+int64_t defaultGpuLanes(TargetAttr target, int64_t elementBytes, int64_t maxBytes,
+                        llvm::function_ref<bool(int64_t)> fits);
+/// Bytes of one element of `t` (an element type or a shaped type's).
+int64_t elementBytes(mlir::Type t);
+
 /// A model's scheduleFields: `fields`, plus "workgroup" on a GPU target.
 llvm::SmallVector<llvm::StringRef> fieldsOn(TargetAttr target, std::initializer_list<llvm::StringRef> fields);
 

@@ -75,6 +75,13 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     bool isGpu() const { return getKind() != "cpu"; }
     /// Elements of `elementBytes` bytes in the widest vector access.
     int64_t lanes(int64_t elementBytes) const { return getVectorBytes() / elementBytes; }
+    /// Whether a GPU target's vectors are memory accesses of their width: CUDA's PTX loads and
+    /// stores them whole (ld/st.global.v*); the GLSL and MSL printers access them lane by lane,
+    /// so there a thread of several lanes gains nothing (measured, docs/cuda.md).
+    bool hasVectorAccess() const { return getKind() == "cuda"; }
+    /// The most lanes a GPU schedule's `vector` may have: one access of 16-bit lanes where
+    /// vectors are accesses (CUDA: 8), the shading languages' 4-lane vectors otherwise.
+    int64_t maxGpuLanes() const { return hasVectorAccess() ? lanes(2) : 4; }
     /// The description of device kind `kind` ("cpu", "vulkan", "cuda", "metal"); `vectorBytes`
     /// is the CPU's vector register size (ignored for GPUs). Null for an unknown kind.
     static TargetAttr forKind(mlir::MLIRContext *ctx, llvm::StringRef kind, int64_t vectorBytes);

@@ -48,7 +48,7 @@ TEST(Concat, StridedViewsAndSchedules) {
       }
   const std::pair<const char *, const char *> kSchedules[] = {
       {"flat", "#weft.schedule<copy = flat>"}, {"row", "#weft.schedule<copy = row, vector = 4, tile = [2]>"},
-      {"lanes", "#weft.schedule<vector = 2>"}};
+      {"lanes", "#weft.schedule<vector = 2>"}, {"lanes8", "#weft.schedule<vector = 8, tile = [16]>"}};
   for (auto [label, sched] : kSchedules) {
     ExecCase c;
     c.name = std::string("concat_sched_") + label;

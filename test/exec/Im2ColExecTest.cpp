@@ -49,6 +49,9 @@ TEST(Im2Col, WhisperAndMetalRegression) {
              "#weft.schedule<parallel = channel, vector = 4, tile = [7]>"),
       im2col("im2col_whisper_lanes", DType::f32, DType::f16, {1, 128, 3000}, 3, 1, 1, 1,
              "#weft.schedule<parallel = time, vector = 2>"),
+      // 8 lanes: CUDA only (the shading languages' vectors have at most 4)
+      im2col("im2col_whisper_lanes8", DType::f16, DType::f16, {1, 128, 3000}, 3, 1, 1, 1,
+             "#weft.schedule<parallel = time, vector = 8>"),
   };
   runCases("im2col_big", cases);
 }
