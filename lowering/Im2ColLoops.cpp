@@ -236,10 +236,11 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
       else if (f.parallel == Parallel::channel) f.tile = {kDefaultChannelTile};
       else f.tile = {ShapedType::isDynamic(rowWidth) ? 16 : std::max<int64_t>(1, kElementsPerItem / rowWidth)};
     }
-    // CUDA, along time: up to 16-byte groups of a row per thread, stored as aligned vectors
-    // (f32 x 4: 96 -> 66 us, f16 x 4: 74 -> 54 us on an H100, docs/cuda.md).
+    // CUDA, along time: groups of up to 4 elements (16 bytes) of a row per thread, stored as
+    // aligned vectors (f32 x 4: 96 -> 66 us, f16 x 4: 74 -> 54 us on an H100; f16 x 8: 66 us,
+    // each lane's gather costs more than the wider store saves; docs/cuda.md).
     if (pickLanes && f.parallel == Parallel::time)
-      f.vector = defaultGpuLanes(target, elementBytes(out), 16, [&](int64_t v) {
+      f.vector = defaultGpuLanes(target, elementBytes(out), std::min<int64_t>(16, 4 * elementBytes(out)), [&](int64_t v) {
         return rowWidth != ShapedType::kDynamic && rowWidth % v == 0 && f.tile[0] % v == 0;
       });
     return f.get(op.getContext());

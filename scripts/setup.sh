@@ -17,8 +17,9 @@ packages=(
   # tests and benchmarks: GoogleTest, oneDNN and OpenBLAS as peers, Halide 14 beside the JIT's
   # compile latency (weft-bench-jit)
   libgtest-dev libdnnl-dev libopenblas-dev libhalide14-0-dev
-  # hardening (docs/hardening.md): clang's sanitizer and libFuzzer runtimes
-  libclang-rt-22-dev
+  # hardening (docs/hardening.md): clang's sanitizer and libFuzzer runtimes, and Khronos'
+  # validation layer over the Vulkan suites
+  libclang-rt-22-dev vulkan-validationlayers
   # zlib/zstd/xml2 development links that LLVM's CMake package names
   zlib1g-dev libzstd-dev libxml2-dev libedit-dev libcurl4-openssl-dev
 )

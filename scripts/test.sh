@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: install what is missing, build everything, run every test
-# (lit/FileCheck, GoogleTest execution suites on the CPU and on lavapipe where present), then the
+# (lit/FileCheck, GoogleTest execution suites on the CPU and on lavapipe where present, Vulkan
+# under the validation layer), then the
 # hardening runs (docs/hardening.md): the runtime's tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and each fuzzer of the runtime's parsers for a short while, built
 # with clang in a tree of their own. `bash scripts/test.sh hardening` runs only those;
@@ -14,7 +15,10 @@ if [ "${1:-}" != hardening ]; then
   build=${WEFT_BUILD_DIR:-build}
   cmake -G Ninja -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
   ninja -C "$build" -j"$jobs"
-  ctest --test-dir "$build" --output-on-failure -j"$jobs"
+  # Every test that opens Vulkan (lavapipe here) runs under Khronos' validation layer: any error,
+  # warning or performance message stops that test (test/vk_layer_settings.txt).
+  VK_INSTANCE_LAYERS=VK_LAYER_KHRONOS_validation VK_LAYER_SETTINGS_PATH="$PWD/test/vk_layer_settings.txt" \
+    ctest --test-dir "$build" --output-on-failure -j"$jobs"
 fi
 
 san=${WEFT_SANITIZE_DIR:-build-hardening}

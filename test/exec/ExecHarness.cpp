@@ -86,6 +86,7 @@ std::shared_ptr<Buffer> toDevice(Device &device, const Buffer &b) {
 // artifacts (NAME.spirv.weft, NAME.ptx.weft) plus in<i>.npy, want.npy and tolerance.txt, for
 // weft-gpu-suite to run where only the runtime is carried (scripts/gpu.sh).
 void exportCase(const ExecCase &c, const std::vector<Artifact> &artifacts,
+                const std::vector<std::pair<std::string, std::string>> &refused,
                 const std::vector<std::shared_ptr<Buffer>> &inputs, const Buffer &want) {
   const char *root = std::getenv("WEFT_EXPORT_DIR");
   if (!root || !*root || artifacts.empty()) return;
@@ -101,6 +102,9 @@ void exportCase(const ExecCase &c, const std::vector<Artifact> &artifacts,
     Status s = writeArtifact(dir + "/" + artifactFileName(c.name, a.target), a);
     ASSERT_TRUE(s.ok()) << s.message();
   }
+  // A target that refuses the schedule by rule (e.g. 8 lanes beyond Vulkan's vectors): why, so
+  // that weft-gpu-suite skips the case there instead of missing its artifact.
+  for (const auto &[target, why] : refused) std::ofstream(dir + "/refused." + target + ".txt") << why << "\n";
   for (size_t i = 0; i < inputs.size(); ++i)
     ASSERT_TRUE(writeNpy(dir + "/in" + std::to_string(i) + ".npy", *inputs[i]).ok());
   ASSERT_TRUE(writeNpy(dir + "/want.npy", want).ok());
@@ -139,17 +143,21 @@ std::vector<Artifact> checkGpuTargets(const ExecCase &c, const std::string &text
   CompileOptions options;
   options.schedule = c.schedule;
   std::vector<Artifact> artifacts;
+  std::vector<std::pair<std::string, std::string>> refused;
   for (const TargetBackend *t : targetBackends()) {
     if (!t->gpu()) continue;
     const std::string target = t->name();
     auto compiled = compile(Source{text, c.name}, target, options);
-    if (!compiled && compiled.message().find(" on target ") != std::string::npos) continue; // a CPU form
+    if (!compiled && compiled.message().find(" on target ") != std::string::npos) { // a CPU form
+      refused.emplace_back(target, compiled.message());
+      continue;
+    }
     EXPECT_TRUE(compiled.ok()) << "target " << target << ": " << compiled.message();
     if (!compiled) continue;
     EXPECT_EQ(compiled->size(), 1u);
     artifacts.push_back((*compiled)[0]);
   }
-  exportCase(c, artifacts, inputs, want);
+  exportCase(c, artifacts, refused, inputs, want);
   for (const auto &device : gpuDevices())
     for (const Artifact &a : artifacts)
       if (a.target == device->target()) checkOnDevice(*device, c, a, inputs, want);

@@ -2,7 +2,8 @@
 // ($WEFT_EXPORT_DIR) on DEVICE (vulkan, cuda, vulkan:N, cuda:N), with the runtime alone (no
 // LLVM/MLIR: it is what travels to the lent GPU machine). Each case directory holds the case's
 // artifacts (NAME.spirv.weft, NAME.ptx.weft; the device loads its target's), in<i>.npy, want.npy
-// (the scalar reference's output) and tolerance.txt (0: bit-exact).
+// (the scalar reference's output) and tolerance.txt (0: bit-exact); refused.TARGET.txt where
+// that target's compiler refuses the case's schedule by rule (the case is skipped there).
 #include "test/reference/Reference.h"
 #include "weft/Device.h"
 #include "weft/Npy.h"
@@ -76,9 +77,17 @@ int main(int argc, char **argv) {
     return 1;
   }
   std::printf("device: %s\n", (*device)->describe().c_str());
-  int passed = 0, failed = 0;
+  int passed = 0, failed = 0, skipped = 0;
   for (const std::string &name : entries(argv[2])) {
-    Status s = runCase(**device, std::string(argv[2]) + "/" + name, name);
+    const std::string dir = std::string(argv[2]) + "/" + name;
+    if (std::ifstream refused{dir + "/refused." + (*device)->target() + ".txt"}) {
+      std::string why;
+      std::getline(refused, why);
+      std::printf("SKIP %s: the compiler refuses its schedule on this target: %s\n", name.c_str(), why.c_str());
+      ++skipped;
+      continue;
+    }
+    Status s = runCase(**device, dir, name);
     if (s) {
       ++passed;
     } else {
@@ -86,6 +95,7 @@ int main(int argc, char **argv) {
       std::printf("FAIL %s: %s\n", name.c_str(), s.message().c_str());
     }
   }
-  std::printf("weft-gpu-suite: %d passed, %d failed on %s\n", passed, failed, (*device)->name().c_str());
+  std::printf("weft-gpu-suite: %d passed, %d failed, %d skipped on %s\n", passed, failed, skipped,
+              (*device)->name().c_str());
   return failed || !passed ? 1 : 0;
 }
