@@ -81,6 +81,16 @@ TEST(Artifact, ForeignAndCorruptFilesNameTheProblem) {
                         {"has no program section"}));
 }
 
+// Found by weft-fuzz-artifact once the runtime had coverage (test/fuzz/corpus/artifact/
+// regression-section-size-2to64.weft): a section of 2^64 - 1 bytes wrapped the bounds check and
+// read past the input.
+TEST(Artifact, ASectionSizeOf2To64IsCutShortNotARead) {
+  std::string bytes = serializeArtifact(sample());
+  size_t at = bytes.find("section source ") + 15;
+  bytes.replace(at, bytes.find('\n', at) - at, "18446744073709551615");
+  EXPECT_TRUE(failsWith(parseArtifact(bytes).status(), {"is cut short (truncated or corrupt)"}));
+}
+
 TEST(Artifact, WriteIsAtomicAndReadNamesTheFile) {
   char dir[] = "/tmp/weft-artifact-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
