@@ -30,6 +30,15 @@ Result<size_t> contiguousBytes(DType dtype, const Shape &shape) {
     if (!mulChecked(bytes, e, bytes))
       return Status::error("shape " + shapeToString(shape) + " " + dtypeName(dtype) +
                            " needs more than 2^63 bytes");
+  // A shape with no elements still has strides, the products of the extents right of each dim:
+  // they must fit as well (found by weft-fuzz-npy: a [0, 100469560, 669, ...] header overflowed
+  // them in contiguousStrides).
+  int64_t span = int64_t(dtypeSize(dtype));
+  for (int64_t e : shape)
+    if (e > 0 && !mulChecked(span, e, span))
+      return Status::error("shape " + shapeToString(shape) + " " + dtypeName(dtype) +
+                           " has no elements, but its nonzero extents need more than 2^63 bytes (rule: "
+                           "their product must fit, as the strides are computed from it)");
   return size_t(bytes);
 }
 

@@ -35,6 +35,9 @@ TEST(Buffer, AllocateRejectsNegativeAndHugeShapes) {
   EXPECT_TRUE(failsWith(Buffer::allocate(DType::f32, {int64_t(1) << 40, int64_t(1) << 30}).status(),
                         {"[1099511627776, 1073741824] f32", "2^63"}));
   EXPECT_TRUE(failsWith(Buffer::allocate(DType::i8, {int64_t(1) << 62}).status(), {"cannot allocate"}));
+  // No elements, but strides past 2^63 (found by weft-fuzz-npy: regression-empty-huge-strides.npy).
+  EXPECT_TRUE(failsWith(Buffer::allocate(DType::i64, {0, int64_t(1) << 40, int64_t(1) << 30}).status(),
+                        {"has no elements, but its nonzero extents need more than 2^63 bytes"}));
 }
 
 TEST(Buffer, ContiguousBytesAndStrides) {
