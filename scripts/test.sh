@@ -3,8 +3,8 @@
 # (lit/FileCheck, GoogleTest execution suites on the CPU and on lavapipe where present, Vulkan
 # under the validation layer), then the
 # hardening runs (docs/hardening.md): the runtime's tests under AddressSanitizer and
-# UndefinedBehaviorSanitizer, and each fuzzer of the runtime's parsers for a short while, built
-# with clang in a tree of their own. `bash scripts/test.sh hardening` runs only those;
+# UndefinedBehaviorSanitizer, and each fuzzer (the runtime's parsers, the compiler) for a short
+# while, built with clang in a tree of their own. `bash scripts/test.sh hardening` runs only those;
 # WEFT_FUZZ_SECONDS sets the fuzzers' time (default 20 each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +25,8 @@ san=${WEFT_SANITIZE_DIR:-build-hardening}
 mkdir -p "$san"
 CC=clang-22 CXX=clang++-22 cmake -G Ninja -S . -B "$san" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DWEFT_SANITIZE=ON -DWEFT_FUZZ=ON -DWEFT_BUILD_BENCH=OFF > "$san/configure.log"
-ninja -C "$san" -j"$jobs" weft-runtime-tests weft-vulkan-tests weft-fuzz-npy weft-fuzz-program weft-fuzz-artifact
+ninja -C "$san" -j"$jobs" weft-runtime-tests weft-vulkan-tests weft-fuzz-npy weft-fuzz-program weft-fuzz-artifact \
+  weft-fuzz-compile
 # Leaks count too; an allocation too large for the machine returns null, as the runtime expects
 # of malloc.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -35,9 +36,15 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 
 # not count; every other check stays on.
 (cd "$san" && ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 ./bin/weft-runtime-tests --gtest_brief=1 --gtest_filter='Device.*')
 (cd "$san" && ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 ./bin/weft-vulkan-tests --gtest_brief=1)
-for f in npy program artifact; do
+for f in npy program artifact compile; do
   scratch=$(mktemp -d)
-  "$san/bin/weft-fuzz-$f" -max_total_time="${WEFT_FUZZ_SECONDS:-20}" -dict="test/fuzz/corpus/$f.dict" \
-    -artifact_prefix="$scratch/" -print_final_stats=1 "$scratch" "test/fuzz/corpus/$f" 2>&1 | tail -4
-  rm -rf "$scratch"
+  # The compiler's target: LLVM and MLIR keep process-wide singletons (command-line options,
+  # registries, the JIT's) alive to the end, so there only leaks do not count.
+  leaks=1
+  [ "$f" != compile ] || leaks=0
+  ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=$leaks "$san/bin/weft-fuzz-$f" -max_total_time="${WEFT_FUZZ_SECONDS:-20}" \
+    -dict="test/fuzz/corpus/$f.dict" -artifact_prefix="$scratch/" -print_final_stats=1 "$scratch" \
+    "test/fuzz/corpus/$f" > "$scratch.log" 2>&1 || { tail -60 "$scratch.log"; exit 1; }
+  tail -4 "$scratch.log"
+  rm -rf "$scratch" "$scratch.log"
 done

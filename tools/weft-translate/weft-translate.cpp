@@ -12,10 +12,45 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "compiler/SourceLimits.h"
+
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
+#include <cstring>
 #include <list>
+#include <unistd.h>
+
+// The limits weft::compile applies before MLIR parses (compiler/SourceLimits.h: a huge result
+// number or deep nesting aborts or overflows MLIR's parser instead of being reported), checked on
+// the input mlirTranslateMain is about to read: the first argument that is not an option (or
+// -o's value), else standard input, which is read here and handed on through a temporary file.
+// "" when the input is within them (or unreadable: mlirTranslateMain then says so).
+static std::string checkInputLimits(int argc, char **argv) {
+  const char *file = nullptr;
+  for (int i = 1; i < argc && !file; ++i) {
+    if (std::strcmp(argv[i], "-o") == 0) ++i;
+    else if (argv[i][0] != '-' || std::strcmp(argv[i], "-") == 0) file = argv[i];
+  }
+  if (file && std::strcmp(file, "-") != 0) {
+    auto input = llvm::MemoryBuffer::getFile(file);
+    return input ? weft::checkSourceLimits((*input)->getBuffer(), file) : "";
+  }
+  auto input = llvm::MemoryBuffer::getSTDIN();
+  if (!input) return "";
+  std::string why = weft::checkSourceLimits((*input)->getBuffer(), "-");
+  std::FILE *copy = std::tmpfile();
+  if (why.empty() && copy) {
+    std::fwrite((*input)->getBufferStart(), 1, (*input)->getBufferSize(), copy);
+    std::rewind(copy);
+    dup2(fileno(copy), STDIN_FILENO);
+  }
+  return why;
+}
 
 int main(int argc, char **argv) {
   std::list<mlir::TranslateFromMLIRRegistration> registrations;
@@ -34,5 +69,9 @@ int main(int argc, char **argv) {
                             mlir::memref::MemRefDialect, mlir::vector::VectorDialect, mlir::math::MathDialect,
                             mlir::gpu::GPUDialect>();
           });
+  if (std::string why = checkInputLimits(argc, argv); !why.empty()) {
+    llvm::errs() << "weft-translate: " << why << "\n";
+    return 1;
+  }
   return mlir::failed(mlir::mlirTranslateMain(argc, argv, "weft source printers\n"));
 }
