@@ -105,19 +105,8 @@ struct Im2Col {
     ix.ifElse(
         ix.cmp(arith::CmpIPredicate::sle, ix.add(j, vec), width),
         [&] {
-          // One division for the group: each lane's (ic, k) steps from the previous lane's,
-          // carrying into the next channel where k reaches K.
-          Value ic = ix.div(j, ix.c(K)), k = ix.sub(j, ix.mul(ic, K));
           SmallVector<Value> vals;
-          for (int64_t l = 0; l < vec; ++l) {
-            if (l) {
-              k = ix.add(k, 1);
-              Value carry = ix.cmp(arith::CmpIPredicate::sge, k, ix.c(K));
-              k = b.createOrFold<arith::SelectOp>(ix.loc, carry, ix.sub(k, ix.c(K)), k);
-              ic = b.createOrFold<arith::SelectOp>(ix.loc, carry, ix.add(ic, 1), ic);
-            }
-            vals.push_back(value(n, ow, ic, k));
-          }
+          for (int64_t l = 0; l < vec; ++l) vals.push_back(lane(l));
           Value v = vector::FromElementsOp::create(b, ix.loc, VectorType::get({vec}, outElem), vals);
           llvm::MaybeAlign align;
           if (alignedRows) align = llvm::Align(vec * (outElem.getIntOrFloatBitWidth() / 8));
