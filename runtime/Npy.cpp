@@ -200,7 +200,7 @@ Result<Buffer> readNpy(const std::string &path, std::optional<DType> as) {
                 dtypeName(*dtype) + " needs " + std::to_string(*need));
 
   Result<Buffer> b = Buffer::allocate(*dtype, h.shape);
-  if (!b) return fail(b.message());
+  if (!b) return fail("does not fit in memory (" + b.message() + ")");
   if (!readAll(f.get(), b->data(), *need)) return Status::error("cannot read " + path + ": " + sysError());
   return b;
 }
