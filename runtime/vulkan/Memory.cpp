@@ -81,7 +81,14 @@ Result<Buffer> VulkanDevice::allocate(DType dtype, Shape shape) {
     if (!(c.memory.memoryTypes[t].propertyFlags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT)) types.push_back(t);
   if (types.empty()) return Status::error(who + "no host-visible, host-coherent memory type fits a storage buffer");
   VkResult last = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+  VkDeviceSize largestHeap = 0;
   for (uint32_t t : types) {
+    // An allocation larger than its heap is invalid usage, not an out-of-memory error (the
+    // validation layer's VUID-vkAllocateMemory-pAllocateInfo-01713, met by the large-tensor
+    // tests on lavapipe's 2 GiB heap): such a type is passed over.
+    const VkDeviceSize heap = c.memory.memoryHeaps[c.memory.memoryTypes[t].heapIndex].size;
+    largestHeap = std::max(largestHeap, heap);
+    if (req.size > heap) continue;
     auto mem = vk::make<VkMemoryAllocateInfo>(VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO);
     mem.allocationSize = req.size;
     mem.memoryTypeIndex = t;
@@ -90,6 +97,9 @@ Result<Buffer> VulkanDevice::allocate(DType dtype, Shape shape) {
     alloc->memory = VK_NULL_HANDLE;
   }
   const std::string size = std::to_string(bytes) + " bytes for " + shapeToString(shape) + " " + dtypeName(dtype);
+  if (req.size > largestHeap)
+    return Status::error(who + size + " is more than its largest memory heap holds (" + std::to_string(largestHeap) +
+                         " bytes)");
   if (Status s = vk::check(last, who + "vkAllocateMemory of " + size); !s) return s;
   if (Status s =
           vk::check(c.fn.vkBindBufferMemory(c.device, alloc->buffer, alloc->memory, 0), who + "vkBindBufferMemory");
