@@ -1,4 +1,4 @@
-// Tensors of more than 2^31 elements (issue 13), one op each: where a 32-bit index would wrap,
+// Tensors of more than 2^31 elements (issue 13), one op each (the composites: their temporary): where a 32-bit index would wrap,
 // every element must still land in its place. Each runs on the CPU, then on every GPU device
 // present that can hold its buffers (where one cannot, the allocation or the launch is refused
 // with the device's limit named, and that is checked instead). Elements are i8 or f16 to keep
@@ -188,6 +188,64 @@ TEST(LargeTensor, MatmulF16Past2To31) {
         if (uint16_t want = value[(i % 32) * (j % 64)]; y[i * N + j] != want)
           return "C[" + std::to_string(i) + "][" + std::to_string(j) + "] = " + std::to_string(halfToFloat(y[i * N + j])) +
                  ", want " + std::to_string(halfToFloat(want));
+    return "";
+  };
+  run(c);
+}
+
+// The composites, whose temporary `cols` passes 2^31 elements while their outputs stay smaller.
+// conv1d of one channel with four unit taps: y[ow] = x[ow] + x[ow + 1] + x[ow + 2] + x[ow + 3],
+// through cols[OW][4] of 2^31 + 4 elements.
+TEST(LargeTensor, Conv1dF16ColsPast2To31) {
+  const int64_t OW = k2To31 / 4 + 1, IW = OW + 3;
+  LargeCase c;
+  c.spec.op = "conv1d";
+  c.spec.attrs.set("stride", 1);
+  c.spec.attrs.set("padding", 0);
+  c.spec.attrs.set("dilation", 1);
+  c.spec.inputs = {{DType::f16, {1, 1, IW}}, {DType::f16, {1, 1, 4}}};
+  c.spec.resultDType = DType::f16;
+  const std::vector<uint16_t> value = halfTable(-250, 501), one = halfTable(1, 1), sum = halfTable(-1000, 2001);
+  c.fill = [&](size_t i, Buffer &b) {
+    auto *p = static_cast<uint16_t *>(b.data());
+    for (int64_t w = 0; w < b.numElements(); ++w) p[w] = i == 0 ? value[w % 501] : one[0];
+  };
+  c.check = [&](const Buffer &out) -> std::string {
+    const uint16_t *y = halves(out);
+    for (int64_t ow = 0; ow < OW; ++ow) {
+      int64_t s = 0;
+      for (int64_t k = 0; k < 4; ++k) s += (ow + k) % 501 - 250;
+      if (y[ow] != sum[s + 1000])
+        return "y[" + std::to_string(ow) + "] = " + std::to_string(halfToFloat(y[ow])) + ", want " + std::to_string(s);
+    }
+    return "";
+  };
+  run(c);
+}
+
+// conv_transpose_1d of one channel, four unit taps, stride 2: y[t] = x[t/2] + x[t/2 - 1] (where
+// they exist), through cols[T_in][4] of 2^31 + 4 elements.
+TEST(LargeTensor, ConvTranspose1dF16ColsPast2To31) {
+  const int64_t Tin = k2To31 / 4 + 1, Tout = (Tin - 1) * 2 + 4;
+  LargeCase c;
+  c.spec.op = "conv_transpose_1d";
+  c.spec.attrs.set("stride", 2);
+  c.spec.inputs = {{DType::f16, {1, Tin}}, {DType::f16, {1, 1, 4}}};
+  c.spec.resultDType = DType::f16;
+  const std::vector<uint16_t> value = halfTable(-250, 501), one = halfTable(1, 1), sum = halfTable(-500, 1001);
+  c.fill = [&](size_t i, Buffer &b) {
+    auto *p = static_cast<uint16_t *>(b.data());
+    for (int64_t t = 0; t < b.numElements(); ++t) p[t] = i == 0 ? value[t % 501] : one[0];
+  };
+  c.check = [&](const Buffer &out) -> std::string {
+    const uint16_t *y = halves(out);
+    for (int64_t t = 0; t < Tout; ++t) {
+      int64_t s = 0;
+      for (int64_t tIn : {t / 2, t / 2 - 1})
+        if (tIn >= 0 && tIn < Tin) s += tIn % 501 - 250;
+      if (y[t] != sum[s + 500])
+        return "y[" + std::to_string(t) + "] = " + std::to_string(halfToFloat(y[t])) + ", want " + std::to_string(s);
+    }
     return "";
   };
   run(c);
