@@ -32,7 +32,8 @@ struct ScheduleFields {
   static ScheduleFields resolving(ScheduleAttr given, TargetAttr target, Parallel parallel, int64_t laneBytes);
   /// Sets vector and workgroup where unset. CPU: one vector register of `target` in lanes of
   /// `laneBytes` (4 for f32 arithmetic; a copy's element size), no workgroup. GPU: vector 1
-  /// (threads give the width), 256 threads per workgroup.
+  /// (threads give the width; the lane forms widen it where vectors are accesses:
+  /// defaultGpuLanes), 256 threads per workgroup.
   void defaultVectorAndWorkgroup(TargetAttr target, int64_t laneBytes);
   /// Threads per workgroup (1 without one).
   int64_t threads() const;
