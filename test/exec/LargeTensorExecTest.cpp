@@ -37,6 +37,25 @@ std::vector<uint16_t> halfTable(int64_t lo, int64_t n) {
 uint16_t half(int64_t v) { return floatToHalf(float(v)); }
 const uint16_t *halves(const Buffer &b) { return static_cast<const uint16_t *>(b.data()); }
 
+// The composites' inputs: the signal x[j] = j % 501 - 250 (input 0) and unit weights (input 1).
+constexpr int64_t kSignalPeriod = 501, kSignalLow = -250;
+int64_t signal(int64_t j) { return j % kSignalPeriod + kSignalLow; }
+// "" or the first y[j], j < n, that is not the f16 of sumOf(j) (an integer of magnitude <= bound).
+template <typename SumOf> std::string expectSums(const Buffer &out, int64_t n, int64_t bound, SumOf sumOf) {
+  const std::vector<uint16_t> sum = halfTable(-bound, 2 * bound + 1);
+  const uint16_t *y = halves(out);
+  for (int64_t j = 0; j < n; ++j)
+    if (int64_t s = sumOf(j); y[j] != sum[s + bound])
+      return "y[" + std::to_string(j) + "] = " + std::to_string(halfToFloat(y[j])) + ", want " + std::to_string(s);
+  return "";
+}
+void fillSignalAndUnitWeights(size_t input, Buffer &b) {
+  static const std::vector<uint16_t> value = halfTable(kSignalLow, kSignalPeriod);
+  const uint16_t one = floatToHalf(1.0f);
+  auto *p = static_cast<uint16_t *>(b.data());
+  for (int64_t j = 0; j < b.numElements(); ++j) p[j] = input == 0 ? value[j % kSignalPeriod] : one;
+}
+
 // Runs `program` (of `c`, loaded on `device`) on inputs filled by formula and checks its output.
 void runOn(Device &device, const Executable &program, const LargeCase &c) {
   SCOPED_TRACE(c.spec.op + " on " + device.name());
@@ -205,20 +224,9 @@ TEST(LargeTensor, Conv1dF16ColsPast2To31) {
   c.spec.attrs.set("dilation", 1);
   c.spec.inputs = {{DType::f16, {1, 1, IW}}, {DType::f16, {1, 1, 4}}};
   c.spec.resultDType = DType::f16;
-  const std::vector<uint16_t> value = halfTable(-250, 501), one = halfTable(1, 1), sum = halfTable(-1000, 2001);
-  c.fill = [&](size_t i, Buffer &b) {
-    auto *p = static_cast<uint16_t *>(b.data());
-    for (int64_t w = 0; w < b.numElements(); ++w) p[w] = i == 0 ? value[w % 501] : one[0];
-  };
-  c.check = [&](const Buffer &out) -> std::string {
-    const uint16_t *y = halves(out);
-    for (int64_t ow = 0; ow < OW; ++ow) {
-      int64_t s = 0;
-      for (int64_t k = 0; k < 4; ++k) s += (ow + k) % 501 - 250;
-      if (y[ow] != sum[s + 1000])
-        return "y[" + std::to_string(ow) + "] = " + std::to_string(halfToFloat(y[ow])) + ", want " + std::to_string(s);
-    }
-    return "";
+  c.fill = fillSignalAndUnitWeights;
+  c.check = [&](const Buffer &out) {
+    return expectSums(out, OW, 1000, [](int64_t ow) { return signal(ow) + signal(ow + 1) + signal(ow + 2) + signal(ow + 3); });
   };
   run(c);
 }
@@ -232,21 +240,14 @@ TEST(LargeTensor, ConvTranspose1dF16ColsPast2To31) {
   c.spec.attrs.set("stride", 2);
   c.spec.inputs = {{DType::f16, {1, Tin}}, {DType::f16, {1, 1, 4}}};
   c.spec.resultDType = DType::f16;
-  const std::vector<uint16_t> value = halfTable(-250, 501), one = halfTable(1, 1), sum = halfTable(-500, 1001);
-  c.fill = [&](size_t i, Buffer &b) {
-    auto *p = static_cast<uint16_t *>(b.data());
-    for (int64_t t = 0; t < b.numElements(); ++t) p[t] = i == 0 ? value[t % 501] : one[0];
-  };
-  c.check = [&](const Buffer &out) -> std::string {
-    const uint16_t *y = halves(out);
-    for (int64_t t = 0; t < Tout; ++t) {
+  c.fill = fillSignalAndUnitWeights;
+  c.check = [&](const Buffer &out) {
+    return expectSums(out, Tout, 500, [&](int64_t t) {
       int64_t s = 0;
       for (int64_t tIn : {t / 2, t / 2 - 1})
-        if (tIn >= 0 && tIn < Tin) s += tIn % 501 - 250;
-      if (y[t] != sum[s + 500])
-        return "y[" + std::to_string(t) + "] = " + std::to_string(halfToFloat(y[t])) + ", want " + std::to_string(s);
-    }
-    return "";
+        if (tIn >= 0 && tIn < Tin) s += signal(tIn);
+      return s;
+    });
   };
   run(c);
 }
