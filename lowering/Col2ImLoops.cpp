@@ -143,11 +143,11 @@ struct Col2Im {
     Value lo = ix.max(ix.c(0), ix.ceilDiv(ix.sub(a, ix.c(K - 1)), s));
     Value hi = ix.min(Tin, ix.add(ix.floorDiv(a, s), 1));
     Value zero = vector::BroadcastOp::create(b, ix.loc, sums, zeroF32());
-    const llvm::Align align(vec * (elem.getIntOrFloatBitWidth() / 8));
     auto loop = scf::ForOp::create(
         b, ix.loc, lo, hi, ix.c(1), ValueRange{zero}, [&](OpBuilder &, Location, Value tIn, ValueRange acc) {
           Value at = colsAt(n, tIn, oc, ix.sub(a, ix.mul(tIn, s)));
-          Value v = vector::LoadOp::create(b, ix.loc, VectorType::get({vec}, elem), cols, ValueRange{at}, false, align);
+          Value v = vector::LoadOp::create(b, ix.loc, VectorType::get({vec}, elem), cols, ValueRange{at}, false,
+                                           lanesAlign(true, vec, elem));
           scf::YieldOp::create(b, ix.loc, ValueRange{add(acc[0], toF32(b, ix.loc, v))});
         });
     return loop.getResult(0);
@@ -158,20 +158,15 @@ struct Col2Im {
   void storeLanes(Value sums, Value n, Value oc, Value t, bool alignedRows) {
     OpBuilder &b = ix.b;
     Value at = yAt(n, oc, t);
-    ix.ifElse(
-        ix.cmp(arith::CmpIPredicate::sle, ix.add(t, vec), Tout),
+    forLanes(
+        ix, t, vec, Tout,
         [&] {
-          llvm::MaybeAlign align;
-          if (alignedRows) align = llvm::Align(vec * (elem.getIntOrFloatBitWidth() / 8));
-          vector::StoreOp::create(b, ix.loc, fromF32(b, ix.loc, sums, elem), y, ValueRange{at}, false, align);
+          vector::StoreOp::create(b, ix.loc, fromF32(b, ix.loc, sums, elem), y, ValueRange{at}, false,
+                                  lanesAlign(alignedRows, vec, elem));
         },
-        [&] {
-          for (int64_t j = 0; j < vec; ++j)
-            scf::IfOp::create(b, ix.loc, ix.cmp(arith::CmpIPredicate::slt, ix.add(t, j), Tout), [&](OpBuilder &, Location) {
-              Value lane = vector::ExtractOp::create(b, ix.loc, sums, ArrayRef<int64_t>{j});
-              memref::StoreOp::create(b, ix.loc, fromF32(b, ix.loc, lane, elem), y, ValueRange{ix.add(at, j)});
-              scf::YieldOp::create(b, ix.loc);
-            });
+        [&](int64_t j) {
+          Value lane = vector::ExtractOp::create(b, ix.loc, sums, ArrayRef<int64_t>{j});
+          memref::StoreOp::create(b, ix.loc, fromF32(b, ix.loc, lane, elem), y, ValueRange{ix.add(at, j)});
         });
   }
 
@@ -393,7 +388,6 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     // CPU: the row sweep reads each cols row once (cpu-peers.md: 5-6x over the strided gather).
     // GPU: one thread per output element with the bounded gather, consecutive threads along time.
     // Vectors of f32 lanes: f16/bf16 add in f32.
-    const bool pickLanes = gpu && !(given && given.getVector() > 0);
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     if (!f.gather) f.gather = gpu ? Gather::bounded : Gather::sweep;
     if (f.tile.empty()) {
@@ -410,10 +404,9 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     }
     // CUDA, along time: 8-byte groups of times (f16 x 4: 36 -> 25 us, f32 x 2: 47 -> 42 us on an
     // H100, docs/cuda.md), where they load and store as aligned vectors.
-    if (pickLanes && f.parallel == Parallel::time) {
-      auto in = cast<ShapedType>(op.getInput().getType());
+    if (f.parallel == Parallel::time) {
       int64_t s = int64_t(op.getStride()), p = int64_t(op.getPadding()), K = shape.K, T = shape.staticTout;
-      f.vector = defaultGpuLanes(target, elementBytes(in), 8, [&](int64_t v) {
+      f.widenGpuLanes(target, elementBytes(op.getInput().getType()), 8, [&](int64_t v) {
         return s % v == 0 && p % v == 0 && K % v == 0 && T != kDynamic && T % v == 0 && f.tile[0] % v == 0;
       });
     }

@@ -155,19 +155,8 @@ struct Concat {
     Location loc = ix.loc;
     using P = arith::CmpIPredicate;
     Value E = outExtents.back();
-    const llvm::Align vecAlign(vec * (elem.getIntOrFloatBitWidth() / 8));
-    auto perElement = [&](bool guard) {
-      for (int64_t l = 0; l < vec; ++l) {
-        Value c = ix.add(col, l);
-        if (!guard) {
-          copyElement(idx, row, c);
-          continue;
-        }
-        scf::IfOp::create(bb, loc, ix.cmp(P::slt, c, E), [&](OpBuilder &, Location) {
-          copyElement(idx, row, c);
-          scf::YieldOp::create(bb, loc);
-        });
-      }
+    auto perElement = [&] {
+      for (int64_t l = 0; l < vec; ++l) copyElement(idx, row, ix.add(col, l));
     };
     auto fromInput = [&](const Input &in, ArrayRef<Value> at, Value c) {
       Value last = in.strides.back();
@@ -176,21 +165,21 @@ struct Concat {
       ix.ifElse(
           whole,
           [&] {
-            Value v = vector::LoadOp::create(bb, loc, VectorType::get({vec}, elem), in.buf, ValueRange{src}, false, vecAlign);
+            Value v = vector::LoadOp::create(bb, loc, VectorType::get({vec}, elem), in.buf, ValueRange{src}, false,
+                                             lanesAlign(true, vec, elem));
             vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(ix.mul(row, E), col)}, false,
-                                    alignedRows ? llvm::MaybeAlign(vecAlign) : llvm::MaybeAlign());
+                                    lanesAlign(alignedRows, vec, elem));
           },
-          [&] { perElement(false); });
+          perElement);
     };
-    ix.ifElse(
-        ix.cmp(P::sle, ix.add(col, vec), E),
+    forLanes(
+        ix, col, vec, E,
         [&] {
           if (axis == rank() - 1) {
             Value A = a.extents.back();
             ix.ifElse(ix.cmp(P::sle, ix.add(col, vec), A), [&] { fromInput(a, idx, col); },
                       [&] {
-                        ix.ifElse(ix.cmp(P::sge, col, A), [&] { fromInput(b, idx, ix.sub(col, A)); },
-                                  [&] { perElement(false); });
+                        ix.ifElse(ix.cmp(P::sge, col, A), [&] { fromInput(b, idx, ix.sub(col, A)); }, perElement);
                       });
             return;
           }
@@ -201,7 +190,7 @@ struct Concat {
                       fromInput(b, at, col);
                     });
         },
-        [&] { perElement(true); });
+        [&](int64_t l) { copyElement(idx, row, ix.add(col, l)); });
   }
 
   // Output elements [e0, e1), walking the rows they cover (partial rows at both ends).
@@ -344,7 +333,6 @@ struct ConcatModel : KernelOpInterface::ExternalModel<ConcatModel, ConcatOp> {
     auto out = cast<ShapedType>(op.getResult().getType());
     // A copy: the element size, not f32 arithmetic, decides the CPU vector's lanes.
     std::optional<DType> dt = dtypeOf(out.getElementType());
-    const bool pickLanes = target.isGpu() && !(given && given.getVector() > 0);
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::rows, dt ? int64_t(dtypeSize(*dt)) : 4);
     if (!f.copy) f.copy = Copy::row;
     int64_t E = out.getShape().back();
@@ -355,14 +343,12 @@ struct ConcatModel : KernelOpInterface::ExternalModel<ConcatModel, ConcatOp> {
     }
     // CUDA: up to 16-byte groups of a row per thread, copied as aligned vectors (f32 x 4:
     // 116 -> 100 us, f16 x 4: 88 -> 59 us on an H100, docs/cuda.md).
-    if (pickLanes) {
-      int64_t A = cast<ShapedType>(op.getLhs().getType()).getShape().back();
-      bool lastAxis = int64_t(op.getAxis()) == out.getRank() - 1;
-      f.vector = defaultGpuLanes(target, elementBytes(out), 16, [&](int64_t v) {
-        return !ShapedType::isDynamic(E) && E % v == 0 && (!lastAxis || (!ShapedType::isDynamic(A) && A % v == 0)) &&
-               f.tile[0] % v == 0;
-      });
-    }
+    int64_t A = cast<ShapedType>(op.getLhs().getType()).getShape().back();
+    bool lastAxis = int64_t(op.getAxis()) == out.getRank() - 1;
+    f.widenGpuLanes(target, elementBytes(out), 16, [&](int64_t v) {
+      return !ShapedType::isDynamic(E) && E % v == 0 && (!lastAxis || (!ShapedType::isDynamic(A) && A % v == 0)) &&
+             f.tile[0] % v == 0;
+    });
     return f.get(op.getContext());
   }
   SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {

@@ -102,22 +102,17 @@ struct Im2Col {
       Value jl = ix.add(j, l), ic = ix.div(jl, ix.c(K));
       return value(n, ow, ic, ix.sub(jl, ix.mul(ic, K)));
     };
-    ix.ifElse(
-        ix.cmp(arith::CmpIPredicate::sle, ix.add(j, vec), width),
+    forLanes(
+        ix, j, vec, width,
         [&] {
           SmallVector<Value> vals;
           for (int64_t l = 0; l < vec; ++l) vals.push_back(lane(l));
           Value v = vector::FromElementsOp::create(b, ix.loc, VectorType::get({vec}, outElem), vals);
-          llvm::MaybeAlign align;
-          if (alignedRows) align = llvm::Align(vec * (outElem.getIntOrFloatBitWidth() / 8));
-          vector::StoreOp::create(b, ix.loc, v, cols, ValueRange{colsAt(n, ow, j)}, false, align);
+          vector::StoreOp::create(b, ix.loc, v, cols, ValueRange{colsAt(n, ow, j)}, false,
+                                  lanesAlign(alignedRows, vec, outElem));
         },
-        [&] {
-          for (int64_t l = 0; l < vec; ++l)
-            scf::IfOp::create(b, ix.loc, ix.cmp(arith::CmpIPredicate::slt, ix.add(j, l), width), [&](OpBuilder &, Location) {
-              memref::StoreOp::create(b, ix.loc, lane(l), cols, ValueRange{colsAt(n, ow, ix.add(j, l))});
-              scf::YieldOp::create(b, ix.loc);
-            });
+        [&](int64_t l) {
+          memref::StoreOp::create(b, ix.loc, lane(l), cols, ValueRange{colsAt(n, ow, ix.add(j, l))});
         });
   }
 
@@ -227,7 +222,6 @@ LogicalResult buildIm2Col(ProgramBuilder &pb, Im2Col1dOp op, ScheduleAttr sched,
 struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
   ScheduleAttr resolveSchedule(Operation *o, TargetAttr target, ScheduleAttr given) const {
     auto op = cast<Im2Col1dOp>(o);
-    const bool pickLanes = target.isGpu() && !(given && given.getVector() > 0);
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     auto out = cast<ShapedType>(op.getResult().getType());
     int64_t rowWidth = out.getShape()[2];
@@ -239,8 +233,8 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
     // CUDA, along time: groups of up to 4 elements (16 bytes) of a row per thread, stored as
     // aligned vectors (f32 x 4: 96 -> 66 us, f16 x 4: 74 -> 54 us on an H100; f16 x 8: 66 us,
     // each lane's gather costs more than the wider store saves; docs/cuda.md).
-    if (pickLanes && f.parallel == Parallel::time)
-      f.vector = defaultGpuLanes(target, elementBytes(out), std::min<int64_t>(16, 4 * elementBytes(out)), [&](int64_t v) {
+    if (f.parallel == Parallel::time)
+      f.widenGpuLanes(target, elementBytes(out), std::min<int64_t>(16, 4 * elementBytes(out)), [&](int64_t v) {
         return rowWidth != ShapedType::kDynamic && rowWidth % v == 0 && f.tile[0] % v == 0;
       });
     return f.get(op.getContext());

@@ -26,6 +26,7 @@ ScheduleFields ScheduleFields::of(ScheduleAttr given) {
   f.tile.assign(given.getTile().begin(), given.getTile().end());
   f.workgroup.assign(given.getWorkgroup().begin(), given.getWorkgroup().end());
   f.unroll = given.getUnroll();
+  f.vectorGiven = f.vector > 0;
   return f;
 }
 
@@ -58,11 +59,14 @@ ScheduleAttr ScheduleFields::get(MLIRContext *ctx) const {
   return ScheduleAttr::get(ctx, parallel, gather, copy, vector, tile, workgroup, unroll);
 }
 
-int64_t defaultGpuLanes(TargetAttr target, int64_t elementBytes, int64_t maxBytes, function_ref<bool(int64_t)> fits) {
-  if (!target.isGpu() || !target.hasVectorAccess()) return 1;
+void ScheduleFields::widenGpuLanes(TargetAttr target, int64_t elementBytes, int64_t maxBytes,
+                                   function_ref<bool(int64_t)> fits) {
+  if (vectorGiven || !target.isGpu() || !target.hasVectorAccess()) return;
   for (int64_t v = std::min({target.maxGpuLanes(), target.lanes(elementBytes), maxBytes / elementBytes}); v > 1; v /= 2)
-    if (fits(v)) return v;
-  return 1;
+    if (fits(v)) {
+      vector = v;
+      return;
+    }
 }
 
 int64_t elementBytes(Type t) { return std::max<int64_t>(1, getElementTypeOrSelf(t).getIntOrFloatBitWidth() / 8); }

@@ -24,6 +24,7 @@ struct ScheduleFields {
   int64_t vector = 0;
   llvm::SmallVector<int64_t> tile, workgroup;
   int64_t unroll = 0;
+  bool vectorGiven = false; ///< the schedule given set `vector` (defaults never override it)
 
   /// The fields `given` sets (null: none).
   static ScheduleFields of(ScheduleAttr given);
@@ -33,8 +34,12 @@ struct ScheduleFields {
   /// Sets vector and workgroup where unset. CPU: one vector register of `target` in lanes of
   /// `laneBytes` (4 for f32 arithmetic; a copy's element size), no workgroup. GPU: vector 1
   /// (threads give the width; the lane forms widen it where vectors are accesses:
-  /// defaultGpuLanes), 256 threads per workgroup.
+  /// widenGpuLanes), 256 threads per workgroup.
   void defaultVectorAndWorkgroup(TargetAttr target, int64_t laneBytes);
+  /// A GPU lane form's default `vector` where the schedule gave none: on a target whose vectors
+  /// are memory accesses, the most lanes of `elementBytes` (at most `maxBytes` and the target's
+  /// widest access) for which `fits(v)` holds (the form's accesses are whole, aligned vectors).
+  void widenGpuLanes(TargetAttr target, int64_t elementBytes, int64_t maxBytes, llvm::function_ref<bool(int64_t)> fits);
   /// Threads per workgroup (1 without one).
   int64_t threads() const;
   ScheduleAttr get(mlir::MLIRContext *ctx) const;
@@ -49,11 +54,6 @@ std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target);
 /// im2col along time, concat) cannot take tile length `tile`: it must be whole vectors.
 std::string checkTileOfLanes(int64_t tile, int64_t vector);
 
-/// The default `vector` of a GPU lane form where the schedule sets none: on a target with
-/// vector accesses, the most lanes of `elementBytes` (at most `maxBytes` and the target's widest
-/// access) for which `fits(v)` holds (the form's accesses are whole, aligned vectors); else 1.
-int64_t defaultGpuLanes(TargetAttr target, int64_t elementBytes, int64_t maxBytes,
-                        llvm::function_ref<bool(int64_t)> fits);
 /// Bytes of one element of `t` (an element type or a shaped type's).
 int64_t elementBytes(mlir::Type t);
 

@@ -83,6 +83,30 @@ inline void forEachPiece(int64_t K, int64_t vec, Ix &ix, llvm::function_ref<void
     }
 }
 
+/// GPU lane forms (a thread takes `lanes` consecutive elements): `whole()` when the elements
+/// [first, first + lanes) all lie before `end` (one vector access), else `one(l)` for each lane
+/// l that does, under a guard (the end of a row).
+inline void forLanes(Ix &ix, mlir::Value first, int64_t lanes, mlir::Value end, llvm::function_ref<void()> whole,
+                     llvm::function_ref<void(int64_t)> one) {
+  using P = mlir::arith::CmpIPredicate;
+  ix.ifElse(ix.cmp(P::sle, ix.add(first, lanes), end), whole, [&] {
+    for (int64_t l = 0; l < lanes; ++l)
+      mlir::scf::IfOp::create(ix.b, ix.loc, ix.cmp(P::slt, ix.add(first, l), end),
+                              [&](mlir::OpBuilder &, mlir::Location) {
+                                one(l);
+                                mlir::scf::YieldOp::create(ix.b, ix.loc);
+                              });
+  });
+}
+
+/// The alignment a vector access of `lanes` elements of `elem` may declare when it starts at a
+/// multiple of `lanes` elements (`aligned`); none otherwise. PTX turns a declared one into
+/// ld/st.v*, and the program then asks dispatch for buffers aligned to it.
+inline llvm::MaybeAlign lanesAlign(bool aligned, int64_t lanes, mlir::Type elem) {
+  if (!aligned) return llvm::MaybeAlign();
+  return llvm::Align(uint64_t(lanes) * std::max(1u, elem.getIntOrFloatBitWidth() / 8));
+}
+
 /// Outputs at least this large (static shapes) are written with streaming (nontemporal) vector
 /// stores where every contiguous run is whole vectors: they would not stay in cache for a consumer
 /// anyway, and streaming skips the read for ownership of every output line.

@@ -46,7 +46,7 @@ std::string GpuDialect::vectorLoad(VectorType t, Space, StringRef base, StringRe
   SmallVector<std::string> lanes;
   for (int64_t i = 0; i < t.getNumElements(); ++i)
     lanes.push_back(element(base, i ? ("(" + index + ") + " + std::to_string(i)).str() : index.str()));
-  return vectorType(t) + "(" + llvm::join(lanes, ", ") + ")";
+  return fromElements(t, lanes);
 }
 
 std::string GpuDialect::vectorStore(VectorType t, StringRef value, Space, StringRef base, StringRef index) {

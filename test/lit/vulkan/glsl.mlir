@@ -53,3 +53,15 @@ func.func @k3_mm(%a: tensor<5x7xi8>, %b: tensor<7x3xi8>) -> tensor<5x3xi32> {
   %c = weft.matmul %a, %b : tensor<5x7xi8>, tensor<7x3xi8> -> tensor<5x3xi32>
   return %c : tensor<5x3xi32>
 }
+
+// Four times per thread (vector = 4; stride and kernel multiples of 4): f16 lanes loaded into a u16vec4 and widened lane by lane
+// (the RNE helpers take scalars), summed as a vec4, stored lane by lane; at a row's end each lane
+// is extracted (.x ...) and stored under its own guard.
+// CHECK-LABEL: // ---- kernel k4_fold_lanes (requires int16 int64 storage16) ----
+// CHECK: const u16vec4 [[V:v[0-9]+]] = u16vec4(b0[[[AT:t[0-9]+]]], b0[([[AT]]) + 1], b0[([[AT]]) + 2], b0[([[AT]]) + 3]);
+// CHECK-NEXT: const vec4 v{{[0-9]+}} = vec4(weft_f16_to_f32(([[V]]).x), weft_f16_to_f32(([[V]]).y), weft_f16_to_f32(([[V]]).z), weft_f16_to_f32(([[V]]).w));
+// CHECK: const float t{{[0-9]+}} = acc{{[0-9]+}}.w;
+func.func @k4_fold_lanes(%x: tensor<16x64xf16>) -> tensor<8x68xf16> {
+  %y = weft.col2im_1d %x {stride = 4 : i64, channels = 8 : i64, schedule = #weft.schedule<vector = 4>} : tensor<16x64xf16> -> tensor<8x68xf16>
+  return %y : tensor<8x68xf16>
+}
