@@ -5,6 +5,9 @@
 //   bounded: per output, only the t_in that reach it (no modulo); one output per inner thread.
 //   scan:    per output, every tap k from K-1 down to 0 (ascending t_in), kept when s divides a-k.
 //   GPU forms put consecutive threads on consecutive times (parallel = time) or channels.
+//   stage:   GPU (the CPU runs it too, its loops in turn); per grid item (C channels x L times) the workgroup first copies the cols rows
+//            that reach it (their C*K-long runs) into workgroup memory, reading each run once
+//            and whole, then each thread gathers an output from there as `bounded` does.
 //   sweep:   CPU row sweep; per grid item a scratch tile [C channels][L times + halo] in f32: the
 //            cols rows that reach the tile are walked once in ascending t_in, each channel's
 //            K-run is added as contiguous vectors, then the tile is rounded to y once.
@@ -34,6 +37,10 @@ constexpr int64_t kGpuChannelTimes = 32;
 // GPU, parallel = time: output times per thread of an item (independent gathers in flight; 8
 // measured 5-20% faster than 1 on an H100, docs/vulkan.md).
 constexpr int64_t kGpuTimesPerThread = 8;
+// GPU, gather = stage: the channels of an item span at least this many bytes of a cols row (a
+// staged run of whole cache lines); the default time tile, halved until the rows fit.
+constexpr int64_t kStageRunBytes = 256;
+constexpr int64_t kStageTimeTile = 256;
 // The scan gather unrolls its tap loop up to this many taps.
 constexpr int64_t kScanUnroll = 32;
 
@@ -170,6 +177,55 @@ struct Col2Im {
         });
   }
 
+  // gather = stage, one item: channels [oc0, oc0 + C) (oc0 = C * ocItem) by times [t0, t0 + L)
+  // (t0 = L * tItem), both clipped to y. One inner loop copies the item's cols rows, each a run
+  // of C*K elements, into a workgroup array of R rows `stride` apart (consecutive threads on
+  // consecutive elements of a row); the next gathers each output from that array in ascending
+  // t_in, a thread per output with consecutive threads on consecutive times. weft-gpu-map-grid
+  // puts the barrier between the two loops.
+  void stagedTile(Value n, Value ocItem, Value tItem, int64_t C, int64_t R, int64_t stride, int64_t L) {
+    OpBuilder &b = ix.b;
+    Location loc = ix.loc;
+    using P = arith::CmpIPredicate;
+    const int64_t W = C * K;
+    // Divisions of values known to be >= 0 by positive constants: unsigned, the cheapest form.
+    auto udiv = [&](Value x, int64_t d) { return b.createOrFold<arith::DivUIOp>(loc, x, ix.c(d)); };
+    Value oc0 = ix.mul(ocItem, C), nc = ix.min(ix.c(C), ix.sub(ix.c(OC), oc0));
+    Value t0 = ix.mul(tItem, L), t1 = ix.min(Tout, ix.add(t0, L));
+    Value lo = ix.max(ix.c(0), ix.ceilDiv(ix.sub(ix.add(t0, p), ix.c(K - 1)), s));
+    Value hi = ix.min(Tin, ix.add(ix.floorDiv(ix.add(ix.sub(t1, ix.c(1)), p), s), 1));
+    auto rows = memref::AllocaOp::create(b, loc, MemRefType::get({R * stride}, elem));
+    Value runEnd = ix.mul(nc, K);
+    ix.parallel(ix.c(0), ix.mul(ix.sub(hi, lo), W), [&](Value i) {
+      Value r = udiv(i, W), j = ix.sub(i, ix.mul(r, W));
+      scf::IfOp::create(b, loc, ix.cmp(P::slt, j, runEnd), [&](OpBuilder &, Location) {
+        Value v = memref::LoadOp::create(b, loc, cols, ValueRange{ix.add(colsAt(n, ix.add(lo, r), oc0, ix.c(0)), j)});
+        memref::StoreOp::create(b, loc, v, rows, ValueRange{ix.add(ix.mul(r, stride), j)});
+        scf::YieldOp::create(b, loc);
+      });
+    }, R * W);
+    ix.parallel(ix.c(0), ix.c(C * L), [&](Value q) {
+      Value c = udiv(q, L), t = ix.add(t0, ix.sub(q, ix.mul(c, L)));
+      scf::IfOp::create(b, loc, ix.both(ix.cmp(P::slt, c, nc), ix.cmp(P::slt, t, t1)), [&](OpBuilder &, Location) {
+        // a = q_a*s + r_a reaches t_in in [q_a + 1 - (K - 1 - r_a + s)/s, q_a] (the taps r_a,
+        // r_a + s, ... below K), clipped to [0, T_in).
+        Value a = ix.add(t, p), qa = udiv(a, s), ra = ix.sub(a, ix.mul(qa, s));
+        Value first = ix.max(ix.c(0), ix.sub(ix.add(qa, 1), udiv(ix.sub(ix.c(K - 1 + s), ra), s)));
+        Value last = ix.min(Tin, ix.add(qa, 1));
+        Value base = ix.add(ix.mul(c, K), ix.sub(a, ix.mul(lo, stride)));
+        auto loop = scf::ForOp::create(
+            b, loc, first, last, ix.c(1), ValueRange{zeroF32()}, [&](OpBuilder &, Location, Value tIn, ValueRange acc) {
+              // Row t_in - lo, tap a - t_in*s: (t_in - lo)*stride + c*K + a - t_in*s.
+              Value at = ix.add(base, ix.mul(tIn, stride - s));
+              Value v = toF32(b, loc, memref::LoadOp::create(b, loc, rows, ValueRange{at}));
+              scf::YieldOp::create(b, loc, ValueRange{add(acc[0], v)});
+            });
+        storeY(loop.getResult(0), n, ix.add(oc0, c), t);
+        scf::YieldOp::create(b, loc);
+      });
+    }, C * L);
+  }
+
   // The sweep over one tile: channels [oc0, oc0+nc) x times [t0, t0+nt), nc <= C, nt <= L. The
   // tile keeps K-1 halo columns on each side, so every row that reaches [t0, t0+nt) adds its whole
   // K-run (static vector pieces, no clipping) and the halo is dropped when the tile is rounded.
@@ -251,6 +307,33 @@ struct Col2ImShape {
   }
 };
 
+// The bytes an item's staged rows may take: the GPU's workgroup memory; on the CPU (where the
+// form runs its loops in turn, rows on the thread's stack) the scratch bound.
+int64_t stageLimit(TargetAttr target) { return target.isGpu() ? target.maxWorkgroupBytes() : kMaxScratchBytes; }
+
+// gather = stage: an item's C channels (runs of at least kStageRunBytes) and the R cols rows that
+// can reach L consecutive output times: for a = t + p in [a0, a0 + L), t_in in
+// [ceil((a0 - K + 1)/s), floor((a0 + L - 1)/s)], at most (L + K - 2)/s + 1 rows. A row of W = C*K
+// elements is stored `stride` apart, padded so that stride = s modulo the 128-byte bank cycle:
+// then consecutive times read consecutive banks (t_in*stride + a - t_in*s = a + const), where
+// unpadded rows of whole cycles put a warp's reads of different rows in one bank (measured 1.6x
+// slower on the K = 4, s = 2 bench shape).
+struct StageShape {
+  int64_t C, R, W, stride, elementBytes;
+  StageShape(const Col2ImShape &shape, int64_t s, int64_t L, int64_t elementBytes)
+      : C(std::clamp<int64_t>(ceilDiv(kStageRunBytes, shape.K * elementBytes), 1, shape.OC)),
+        R((L + shape.K - 2) / s + 1), W(C * shape.K), elementBytes(elementBytes) {
+    const int64_t cycle = 128 / elementBytes;
+    stride = W + (((s - W) % cycle) + cycle) % cycle;
+  }
+  /// The workgroup memory it needs; INT64_MAX past that.
+  int64_t bytes() const {
+    int64_t b;
+    if (__builtin_mul_overflow(R, stride, &b) || __builtin_mul_overflow(b, elementBytes, &b)) return INT64_MAX;
+    return b;
+  }
+};
+
 LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched, const View &in, const View &out) {
   const Gather gather = *sched.getGather();
   const bool byChannel = sched.getParallel() == Parallel::channel;
@@ -325,6 +408,24 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       return success();
     }
 
+    if (gather == Gather::stage) {
+      const StageShape st(shape, int64_t(op.getStride()), tileLen, elementBytes(g.elem));
+      const int64_t limit = stageLimit(pb.target());
+      if (st.bytes() > limit)
+        return op.emitOpError() << "schedule gather = stage with tile = [" << tileLen << "] needs " << st.bytes()
+                                << " bytes of " << (pb.gpu() ? "workgroup memory" : "scratch per thread")
+                                << " (rule: at most " << limit << " on target " << pb.target().getKind().str() << ": "
+                                << st.R << " cols rows of " << st.stride << " elements: " << st.C
+                                << " channels x K = " << K << ", padded)";
+      grid.push_back(GridDim::of(out, ocDim, st.C));
+      grid.push_back(GridDim::of(out, tDim, tileLen));
+      kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
+        auto [n, rest] = split(ids);
+        g.stagedTile(n, rest[0], rest[1], st.C, st.R, st.stride, tileLen);
+      });
+      return success();
+    }
+
     bool scan = gather == Gather::scan;
     if (byChannel && pb.gpu()) {
       // GPU: each item a block of C channels (the threads) by L times (a loop per thread).
@@ -390,6 +491,15 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     // Vectors of f32 lanes: f16/bf16 add in f32.
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     if (!f.gather) f.gather = gpu ? Gather::bounded : Gather::sweep;
+    if (f.tile.empty() && f.gather == Gather::stage) {
+      // The longest tile up to kStageTimeTile whose rows fit the target's workgroup memory.
+      int64_t t = kStageTimeTile;
+      if (shape.staticTout != kDynamic) t = std::min(t, roundUp(shape.staticTout, 32));
+      while (t > 1 && StageShape(shape, int64_t(op.getStride()), t, elementBytes(op.getInput().getType())).bytes() >
+                          stageLimit(target))
+        t /= 2;
+      f.tile = {t};
+    }
     if (f.tile.empty()) {
       int64_t t;
       if (f.parallel == Parallel::channel) t = gpu ? f.threads() : std::min(shape.OC, kDefaultChannelTile);
@@ -404,7 +514,7 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     }
     // CUDA, along time: 8-byte groups of times (f16 x 4: 36 -> 25 us, f32 x 2: 47 -> 42 us on an
     // H100, docs/cuda.md), where they load and store as aligned vectors.
-    if (f.parallel == Parallel::time) {
+    if (f.parallel == Parallel::time && f.gather != Gather::stage) {
       int64_t s = int64_t(op.getStride()), p = int64_t(op.getPadding()), K = shape.K, T = shape.staticTout;
       f.widenGpuLanes(target, elementBytes(op.getInput().getType()), 8, [&](int64_t v) {
         return s % v == 0 && p % v == 0 && K % v == 0 && T != kDynamic && T % v == 0 && f.tile[0] % v == 0;

@@ -80,7 +80,12 @@ std::string checkTileOfLanes(int64_t tile, int64_t vector) {
 std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target) {
   std::string on = " on target " + target.getKind().str();
   if (s.getGather() == Gather::sweep)
-    return "schedule gather = sweep is the CPU row sweep; use bounded or scan" + on;
+    return "schedule gather = sweep is the CPU row sweep; use bounded, scan or stage" + on;
+  if (s.getGather() == Gather::stage && s.getParallel() == Parallel::channel)
+    return "schedule gather = stage takes parallel = time" + on + " (an item is a block of channels by times)";
+  if (s.getGather() == Gather::stage && s.getVector() > 1)
+    return "schedule gather = stage takes vector = 1, not " + std::to_string(s.getVector()) + on +
+           " (a thread per output; the staged rows are copied an element per thread)";
   if (s.getVector() > target.maxGpuLanes())
     return "schedule vector = " + std::to_string(s.getVector()) + " is wider than " +
            std::to_string(target.maxGpuLanes()) + on + " (its vectors have 2 to " + std::to_string(target.maxGpuLanes()) +

@@ -12,7 +12,8 @@ def Weft_Parallel : I32EnumAttr<"Parallel", "the dimension split across threads 
   let genSpecializedAttr = 0;
 }
 def Weft_Gather : I32EnumAttr<"Gather", "col2im_1d: how an output element finds its columns", [
-    I32EnumAttrCase<"bounded", 0>, I32EnumAttrCase<"scan", 1>, I32EnumAttrCase<"sweep", 2>]> {
+    I32EnumAttrCase<"bounded", 0>, I32EnumAttrCase<"scan", 1>, I32EnumAttrCase<"sweep", 2>,
+    I32EnumAttrCase<"stage", 3>]> {
   let cppNamespace = "::weft";
   let genSpecializedAttr = 0;
 }
@@ -30,8 +31,9 @@ def Weft_ScheduleAttr : AttrDef<Weft_Dialect, "Schedule"> {
   let summary = "How an op is mapped to loops, threads and vectors";
   let description = [{
     Fields (all optional): `parallel` = time | channel | rows (which dimension is split across
-    threads or workgroups); `gather` = bounded | scan | sweep (col2im: only the contributing
-    columns, the full K with a modulo, or the CPU row sweep); `copy` = flat | row (concat);
+    threads or workgroups); `gather` = bounded | scan | sweep | stage (col2im: only the
+    contributing columns, the full K with a modulo, the CPU row sweep, or the GPU's rows staged
+    in workgroup memory); `copy` = flat | row (concat);
     `vector` = elements per vector (1 = scalar); `tile` = tile extents (op-specific order);
     `workgroup` = GPU workgroup extents; `unroll` = inner unroll factor.
   }];
@@ -82,6 +84,10 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     /// The most lanes a GPU schedule's `vector` may have: one access of 16-bit lanes where
     /// vectors are accesses (CUDA: 8), the shading languages' 4-lane vectors otherwise.
     int64_t maxGpuLanes() const { return hasVectorAccess() ? lanes(2) : 4; }
+    /// The workgroup memory a GPU kernel may declare: CUDA's static shared memory (48 KiB); 32
+    /// KiB on Vulkan and Metal (Apple GPUs' threadgroup memory; desktop Vulkan devices have 32
+    /// KiB or more, lavapipe 32 KiB). 0 on the CPU, whose items keep arrays on the stack.
+    int64_t maxWorkgroupBytes() const { return !isGpu() ? 0 : getKind() == "cuda" ? 48 << 10 : 32 << 10; }
     /// The description of device kind `kind` ("cpu", "vulkan", "cuda", "metal"); `vectorBytes`
     /// is the CPU's vector register size (ignored for GPUs). Null for an unknown kind.
     static TargetAttr forKind(mlir::MLIRContext *ctx, llvm::StringRef kind, int64_t vectorBytes);

@@ -2,6 +2,7 @@
 // scopes for scf, and memory accesses. Expressions of single ops are in CFamilyExpr.cpp.
 #include "lowering/cfamily/CFamilyPrinter.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -220,7 +221,7 @@ LogicalResult CFamilyPrinter::printKernel(func::FuncOp fn) {
     if (a.kind == KernelArg::Params)
       params = fn.getArgument(a.position);
   }
-  if (failed(dialect.printKernelBegin(fn, *k, os)))
+  if (failed(findWorkgroupArrays(fn, *k)) || failed(dialect.printKernelBegin(fn, *k, os)))
     return failure();
   os.indent();
   // Each top-level loop nest under a comment naming the weft op and schedule it was built for.
@@ -253,6 +254,7 @@ LogicalResult CFamilyPrinter::printOp(Operation *op) {
       .Case([&](scf::IfOp o) { return printIf(o); })
       .Case([&](scf::ParallelOp o) { return dialect.printParallel(o, *this); })
       .Case([&](memref::AllocaOp o) { return printAlloca(o); })
+      .Case([&](gpu::BarrierOp o) { return printBarrier(o); })
       .Case([&](memref::LoadOp o) { return printLoad(o, o.getMemRef(), o.getIndices()); })
       .Case([&](vector::LoadOp o) { return printLoad(o, o.getBase(), o.getIndices()); })
       .Case([&](memref::StoreOp o) {
@@ -403,8 +405,38 @@ LogicalResult CFamilyPrinter::printSerialLoops(scf::ParallelOp op) {
 // Memory
 //===----------------------------------------------------------------------===//
 
+bool inWorkgroupMemory(MemRefType t) {
+  auto space = dyn_cast_if_present<gpu::AddressSpaceAttr>(t.getMemorySpace());
+  return space && space.getValue() == gpu::AddressSpace::Workgroup;
+}
+
+LogicalResult CFamilyPrinter::findWorkgroupArrays(func::FuncOp fn, KernelSignature &k) {
+  WalkResult walk = fn.walk([&](memref::AllocaOp op) {
+    MemRefType type = op.getType();
+    if (dead.contains(op) || !inWorkgroupMemory(type)) return WalkResult::advance();
+    if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
+      unsupported(op) << "memref.alloca: a workgroup array needs a static shape and no layout";
+      return WalkResult::interrupt();
+    }
+    if (failed(typeName(type.getElementType(), op))) return WalkResult::interrupt();
+    k.workgroupArrays.push_back({type.getElementType(), type.getNumElements(), bindFresh(op.getResult(), "w")});
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
+LogicalResult CFamilyPrinter::printBarrier(Operation *op) {
+  std::string b = dialect.barrier();
+  if (b.empty())
+    return unsupported(op) << "gpu.barrier: the language has no workgroup";
+  os << b << ";\n";
+  return success();
+}
+
 LogicalResult CFamilyPrinter::printAlloca(Operation *op) {
   auto type = cast<memref::AllocaOp>(op).getType();
+  if (inWorkgroupMemory(type))
+    return success(); // declared with the kernel (findWorkgroupArrays)
   if (!type.hasStaticShape() || !type.getLayout().isIdentity() || type.getMemorySpace())
     return unsupported(op) << "memref.alloca: scratch needs a static shape, no layout and no memory space";
   if (failed(typeName(type.getElementType(), op)))

@@ -40,11 +40,21 @@ struct KernelArg {
   bool written = false;    ///< Buffer: some printed op stores to it
 };
 
+/// An array in workgroup memory (weft-gpu-map-grid moves an item's memref.alloca there), shared
+/// by a workgroup's threads: the dialect declares it where its language wants (GLSL: `shared` at
+/// global scope; MSL: `threadgroup` at the top of the kernel).
+struct WorkgroupArray {
+  mlir::Type elementType;
+  int64_t count;
+  std::string name; ///< w0, w1, ...
+};
+
 /// A kernel as the dialect prints its signature: buffers, the parameter block, then index
-/// arguments (the CPU's [begin, end) range).
+/// arguments (the CPU's [begin, end) range); and its workgroup arrays.
 struct KernelSignature {
   std::string name;
   llvm::SmallVector<KernelArg> args;
+  llvm::SmallVector<WorkgroupArray> workgroupArrays;
 };
 
 /// Calls that have no operator in C; each language names them its own way.
@@ -56,7 +66,8 @@ llvm::StringRef builtinName(Builtin b);
 /// The GPU ids weft-gpu-map-grid uses (gpu.thread_id, gpu.block_id, gpu.grid_dim, gpu.block_dim).
 enum class GpuIndex { Thread, Group, GroupCount, GroupSize };
 
-/// Where a memref lives: a kernel buffer argument, or a local scratch array (memref.alloca).
+/// Where a memref lives: a kernel buffer argument, or a local scratch or workgroup array
+/// (memref.alloca).
 enum class Space { Buffer, Scratch };
 
 class CFamilyPrinter;
@@ -110,6 +121,9 @@ public:
   }
   /// The declaration of scratch array `name` of `count` scalars of type `elem`, without its `;`.
   virtual std::string scratchArray(mlir::Type elem, int64_t count, llvm::StringRef name) = 0;
+  /// gpu.barrier: every thread of the workgroup waits there, and sees the workgroup memory the
+  /// others wrote before it; a statement without its `;`, empty where the language has no threads.
+  virtual std::string barrier() { return ""; }
 
   /// The kernel's signature and prologue (binding buffers and parameters), ending with the `{`
   /// of the body; and what closes it. Fails (with a diagnostic at `fn`) for a signature the
@@ -125,6 +139,9 @@ public:
 /// `v` as a C literal with the fewest decimal digits that read back to the same value, then
 /// `suffix` (e.g. "f"); empty for Inf and NaN, which C has no literal for.
 std::string cFloatLiteral(const llvm::APFloat &v, llvm::StringRef suffix);
+
+/// Whether `t` is a memref in GPU workgroup memory.
+bool inWorkgroupMemory(mlir::MemRefType t);
 
 /// Prints kernels of the loop-level IR through a dialect. Dialect hooks that print statements
 /// themselves (printParallel) use the public members.
@@ -160,6 +177,9 @@ private:
   mlir::LogicalResult printIf(mlir::scf::IfOp op);
   mlir::LogicalResult printYield(mlir::scf::YieldOp yield, llvm::ArrayRef<std::string> targets);
   mlir::LogicalResult printAlloca(mlir::Operation *op);
+  mlir::LogicalResult printBarrier(mlir::Operation *op);
+  /// Names the kernel's workgroup arrays into `k` (they are declared by the dialect).
+  mlir::LogicalResult findWorkgroupArrays(mlir::func::FuncOp fn, KernelSignature &k);
   mlir::LogicalResult printLoad(mlir::Operation *op, mlir::Value memref, mlir::ValueRange indices);
   mlir::LogicalResult printStore(mlir::Operation *op, mlir::Value value, mlir::Value memref,
                                  mlir::ValueRange indices);

@@ -11,10 +11,19 @@
 //  - it holds none: one item per thread, numbered workgroup * G + thread.
 // Either way the kernel returns past the grid, so the runtime may round the launch up and fold
 // it into a 2-D grid of workgroups (a device's x count may be as small as 65535).
+//
+// In the workgroup form an item's inner loops run in order (scf semantics), each spread over all
+// the threads: a gpu.barrier follows every inner loop that is not the item's last work, so no
+// thread starts a loop before all have finished the one before. An item-level memref.alloca is
+// the item's, so shared by its threads: it moves to workgroup memory. That is how a loop builder
+// stages data (lowering/Col2ImLoops.cpp, gather = stage): one inner loop copies into the array,
+// the next reads it. An item is uniform across its workgroup (no thread id reaches item-level
+// code), so every barrier is reached by all its threads.
 #include "lowering/LoopHelpers.h"
 #include "lowering/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
 namespace weft {
@@ -170,8 +179,39 @@ struct MapGrid : impl::WeftGpuMapGridBase<MapGrid> {
     inlineBody(grid, guard.thenBlock(), item);
 
     for (scf::ParallelOp q : llvm::reverse(deeper)) serialize(q);
-    for (scf::ParallelOp p : inner) distribute(p, thread, threads);
+    if (!inner.empty()) shareItemArrays(guard);
+    for (scf::ParallelOp p : inner) {
+      if (!isItemsLastWork(p, guard)) {
+        OpBuilder after(p->getContext());
+        after.setInsertionPointAfter(p);
+        gpu::BarrierOp::create(after, p.getLoc());
+      }
+      distribute(p, thread, threads);
+    }
     return items;
+  }
+
+  /// Whether nothing of the item runs after inner loop `p`: it is the last op of its block, and
+  /// that block is the item's body or the last op of an scf.if that is itself last (not a loop).
+  static bool isItemsLastWork(Operation *p, scf::IfOp item) {
+    for (Operation *op = p; op != item.getOperation(); op = op->getParentOp()) {
+      if (op != op->getBlock()->getTerminator()->getPrevNode()) return false;
+      if (op->getParentOp() != item.getOperation() && !isa<scf::IfOp>(op->getParentOp())) return false;
+    }
+    return true;
+  }
+
+  /// The item's scratch arrays (memref.alloca outside its inner loops) -> workgroup memory.
+  static void shareItemArrays(scf::IfOp item) {
+    auto workgroup = gpu::AddressSpaceAttr::get(item.getContext(), gpu::AddressSpace::Workgroup);
+    item.getThenRegion().walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (isa<scf::ParallelOp>(op)) return WalkResult::skip(); // a thread's own
+      if (auto alloca = dyn_cast<memref::AllocaOp>(op)) {
+        MemRefType t = alloca.getType();
+        alloca.getResult().setType(MemRefType::get(t.getShape(), t.getElementType(), t.getLayout(), workgroup));
+      }
+      return WalkResult::advance();
+    });
   }
 };
 

@@ -23,6 +23,9 @@ const char *kSchedules[] = {
     // GPU: v consecutive times per thread (vector loads where s, p, K are multiples of v).
     "#weft.schedule<parallel = time, gather = bounded, vector = 4>",
     "#weft.schedule<parallel = time, gather = scan, vector = 2, tile = [6]>",
+    // GPU: the item's cols rows staged in workgroup memory, then gathered from there.
+    "#weft.schedule<gather = stage>",
+    "#weft.schedule<gather = stage, tile = [5], workgroup = [32]>",
 };
 } // namespace
 
@@ -63,6 +66,10 @@ TEST(Col2Im, VocoderDynamicAndBatched) {
   dynLanes.name = "col2im_dynamic_lanes";
   dynLanes.schedule = "#weft.schedule<parallel = time, gather = bounded, vector = 4>";
   cases.push_back(dynLanes);
+  ExecCase dynStaged = dyn;
+  dynStaged.name = "col2im_dynamic_staged";
+  dynStaged.schedule = "#weft.schedule<gather = stage, tile = [16]>";
+  cases.push_back(dynStaged);
   ExecCase batched;
   batched.name = "col2im_batched";
   batched.spec.op = "col2im_1d";

@@ -29,7 +29,8 @@ Result<std::unique_ptr<MetalEmulation>> MetalEmulation::build(const std::vector<
         out << "namespace " << ns << " {\n" << k.source << "} // namespace " << ns << "\n"
             << "extern \"C\" void " << symbolOf(k.entry)
             << "(void *const *bufs, const int64_t *params, int64_t groups, int64_t groupSize) {\n"
-            << "  weft::metal_emu::launch(" << ns << "::" << k.entry << ", bufs, params, groups, groupSize);\n}\n";
+            << "  weft::metal_emu::launch(" << ns << "::" << k.entry << ", bufs, params, groups, groupSize, "
+            << (k.source.find("threadgroup_barrier") != std::string::npos ? "true" : "false") << ");\n}\n";
       }
   }
   const char *cxx = std::getenv("CXX");

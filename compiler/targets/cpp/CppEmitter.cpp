@@ -132,6 +132,8 @@ public:
         k.args[n - 1].kind != KernelArg::Index)
       return fn.emitError() << "kernel '" << k.name
                             << "' has no [begin, end) arguments: run weft-cpu-grid-to-range first";
+    if (!k.workgroupArrays.empty())
+      return fn.emitError() << "kernel '" << k.name << "' uses workgroup memory, which only GPU kernels have";
     StringRef name = k.name;
     if (!llvm::isAlpha(name.front()) && name.front() != '_')
       return fn.emitError() << "kernel name '" << name << "' is not a C identifier";

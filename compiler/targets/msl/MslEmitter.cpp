@@ -113,9 +113,14 @@ public:
        << "\nuint3 weft_group [[threadgroup_position_in_grid]],"
        << "\nuint3 weft_groups [[threadgroups_per_grid]],"
        << "\nuint3 weft_group_size [[threads_per_threadgroup]]) {\n";
+    // Metal declares threadgroup memory in the kernel's outermost scope.
+    for (const WorkgroupArray &w : k.workgroupArrays)
+      os << "threadgroup " << scalarType(w.elementType) << " " << w.name << "[" << w.count << "];\n";
     os.unindent();
     return success();
   }
+
+  std::string barrier() override { return "threadgroup_barrier(mem_flags::mem_threadgroup)"; }
 };
 
 } // namespace

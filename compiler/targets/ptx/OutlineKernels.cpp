@@ -1,5 +1,6 @@
 // weft-ptx-outline-kernels (Passes.td): func.func kernels -> gpu.func kernels with bare-pointer
-// buffer arguments, the form convert-gpu-to-nvvm and gpu-module-to-binary take.
+// buffer arguments and workgroup attributions, the form convert-gpu-to-nvvm and
+// gpu-module-to-binary take.
 #include "compiler/targets/ptx/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -77,6 +78,17 @@ struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
       body.takeBody(fn.getBody());
       for (auto [arg, type] : llvm::zip(body.getArguments(), args))
         arg.setType(type);
+      // Workgroup arrays (weft-gpu-map-grid) become the kernel's workgroup attributions, which
+      // convert-gpu-to-nvvm places in shared memory.
+      SmallVector<memref::AllocaOp> shared;
+      body.walk([&](memref::AllocaOp a) {
+        auto space = dyn_cast_if_present<gpu::AddressSpaceAttr>(a.getType().getMemorySpace());
+        if (space && space.getValue() == gpu::AddressSpace::Workgroup) shared.push_back(a);
+      });
+      for (memref::AllocaOp a : shared) {
+        a.getResult().replaceAllUsesWith(kernel.addWorkgroupAttribution(a.getType(), a.getLoc()));
+        a.erase();
+      }
       body.walk([&](func::ReturnOp ret) {
         OpBuilder at(ret);
         gpu::ReturnOp::create(at, ret.getLoc());

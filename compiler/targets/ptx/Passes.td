@@ -15,7 +15,9 @@ def WeftPtxOutlineKernels : Pass<"weft-ptx-outline-kernels", "mlir::ModuleOp"> {
     kernels index their buffers only through memref.load/store and vector.load/store, never
     memref.dim, so the extent is never read. The largest `alignment` a `vector.load` or
     `vector.store` of the kernels declares is set as `weft.buffer_align` on the module: the
-    program then asks dispatch to refuse buffers that do not start at a multiple of it.
+    program then asks dispatch to refuse buffers that do not start at a multiple of it. A
+    `memref.alloca` in `#gpu.address_space<workgroup>` (an item's array, weft-gpu-map-grid)
+    becomes a workgroup attribution of the kernel: shared memory.
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }

@@ -144,9 +144,15 @@ public:
          << "buffer Buffer" << a.position << " { " << elem << " " << a.name << "[]; };\n";
     }
     if (pushSlots > 0) os << "layout(push_constant) uniform Params { int64_t params[" << pushSlots << "]; };\n";
+    for (const WorkgroupArray &w : k.workgroupArrays)
+      os << "shared " << scalarType(w.elementType) << " " << w.name << "[" << w.count << "];\n";
     os << "\nvoid main() {\n";
     return success();
   }
+
+  // barrier() alone orders execution; memoryBarrierShared() makes the shared writes before it
+  // visible to the reads after it.
+  std::string barrier() override { return "memoryBarrierShared();\nbarrier()"; }
 
   int64_t pushSlots = 0; // the parameter slots the kernel reads: the push-constant array's length
 };

@@ -140,3 +140,25 @@ func.func @subview(%b0: memref<?xf32>, %params: memref<?xi64>, %begin: index, %e
   }
   return
 }
+
+// -----
+
+// Workgroup memory and barriers are GPU kernels' (weft-gpu-map-grid makes them).
+// expected-error @+1 {{kernel 'shared' uses workgroup memory, which only GPU kernels have}}
+func.func @shared(%b0: memref<?xf32>, %params: memref<?xi64>, %begin: index, %end: index) attributes {weft.kernel} {
+  %c0 = arith.constant 0 : index
+  %w = memref.alloca() : memref<4xf32, #gpu.address_space<workgroup>>
+  %x = memref.load %b0[%c0] : memref<?xf32>
+  memref.store %x, %w[%c0] : memref<4xf32, #gpu.address_space<workgroup>>
+  %y = memref.load %w[%c0] : memref<4xf32, #gpu.address_space<workgroup>>
+  memref.store %y, %b0[%c0] : memref<?xf32>
+  return
+}
+
+// -----
+
+func.func @barrier(%b0: memref<?xf32>, %params: memref<?xi64>, %begin: index, %end: index) attributes {weft.kernel} {
+  // expected-error @+1 {{C-family printer: unsupported gpu.barrier: the language has no workgroup}}
+  gpu.barrier
+  return
+}

@@ -131,3 +131,49 @@ module attributes {weft.programs = {n = #weft.program<concat {axis = 0}, inputs 
     return
   }
 }
+
+// -----
+
+// Inner loops that follow one another: a barrier after each but the item's last; the item's
+// array moves to workgroup memory, a thread's own array (inside an inner loop) does not.
+// CHECK-LABEL: func.func @staged
+// CHECK: %[[W:.*]] = memref.alloca() : memref<64xf32, #gpu.address_space<workgroup>>
+// CHECK: scf.for
+// CHECK: memref.store %{{.*}}, %[[W]]
+// CHECK: gpu.barrier
+// CHECK: scf.for
+// CHECK: memref.alloca() : memref<2xf32>
+// CHECK: memref.load %[[W]]
+// CHECK-NOT: gpu.barrier
+// CHECK: return
+module attributes {weft.programs = {s = #weft.program<concat {axis = 0}, inputs = [tensor<10xf32>, tensor<10xf32>], outputs = [tensor<20xf32>], launches = [@staged(4 / 1)]>}} {
+  func.func @staged(%a: memref<?xf32>, %o: memref<?xf32>, %p: memref<?xi64>) attributes {weft.kernel, weft.workgroup = 32 : i64} {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c4 = arith.constant 4 : index
+    %c64 = arith.constant 64 : index
+    scf.parallel (%g) = (%c0) to (%c4) step (%c1) {
+      %w = memref.alloca() : memref<64xf32>
+      %base = arith.muli %g, %c64 : index
+      scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+        %at = arith.addi %base, %i : index
+        %v = memref.load %a[%at] : memref<?xf32>
+        memref.store %v, %w[%i] : memref<64xf32>
+        scf.reduce
+      }
+      scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+        %own = memref.alloca() : memref<2xf32>
+        %r = arith.subi %c64, %i : index
+        %j = arith.subi %r, %c1 : index
+        %v = memref.load %w[%j] : memref<64xf32>
+        memref.store %v, %own[%c0] : memref<2xf32>
+        %u = memref.load %own[%c0] : memref<2xf32>
+        %at = arith.addi %base, %i : index
+        memref.store %u, %o[%at] : memref<?xf32>
+        scf.reduce
+      }
+      scf.reduce
+    }
+    return
+  }
+}

@@ -65,3 +65,18 @@ func.func @k4_fold_lanes(%x: tensor<16x64xf16>) -> tensor<8x68xf16> {
   %y = weft.col2im_1d %x {stride = 4 : i64, channels = 8 : i64, schedule = #weft.schedule<vector = 4>} : tensor<16x64xf16> -> tensor<8x68xf16>
   return %y : tensor<8x68xf16>
 }
+
+// The staged gather: the item's cols rows in a shared array (declared at global scope), copied,
+// then a barrier that also makes the shared writes visible, then gathered from it.
+// CHECK-LABEL: // ---- kernel k5_fold_staged (requires int16 int64 storage16) ----
+// CHECK: shared uint16_t w0[{{[0-9]+}}];
+// CHECK: void main() {
+// CHECK: w0[t{{[0-9]+}}] = ld{{[0-9]+}};
+// CHECK: memoryBarrierShared();
+// CHECK-NEXT: barrier();
+// CHECK: const uint16_t ld{{[0-9]+}} = w0[t{{[0-9]+}}];
+// CHECK-NOT: barrier();
+func.func @k5_fold_staged(%x: tensor<16x64xf16>) -> tensor<8x68xf16> {
+  %y = weft.col2im_1d %x {stride = 4 : i64, channels = 8 : i64, schedule = #weft.schedule<gather = stage, tile = [32]>} : tensor<16x64xf16> -> tensor<8x68xf16>
+  return %y : tensor<8x68xf16>
+}
