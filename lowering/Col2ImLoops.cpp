@@ -183,7 +183,8 @@ struct Col2Im {
   // consecutive elements of a row); the next gathers each output from that array in ascending
   // t_in, a thread per output with consecutive threads on consecutive times. weft-gpu-map-grid
   // puts the barrier between the two loops.
-  void stagedTile(Value n, Value ocItem, Value tItem, int64_t C, int64_t R, int64_t stride, int64_t L) {
+  void stagedTile(Value n, Value ocItem, Value tItem, int64_t C, int64_t R, int64_t stride, int64_t L,
+                  int64_t copyLanes) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
     using P = arith::CmpIPredicate;
@@ -196,14 +197,24 @@ struct Col2Im {
     Value hi = ix.min(Tin, ix.add(ix.floorDiv(ix.add(ix.sub(t1, ix.c(1)), p), s), 1));
     auto rows = memref::AllocaOp::create(b, loc, MemRefType::get({R * stride}, elem));
     Value runEnd = ix.mul(nc, K);
-    ix.parallel(ix.c(0), ix.mul(ix.sub(hi, lo), W), [&](Value i) {
-      Value r = udiv(i, W), j = ix.sub(i, ix.mul(r, W));
+    // A thread copies `copyLanes` consecutive elements of a run: one aligned vector load where
+    // every run starts at a multiple of it, stored lane by lane (the padded rows are not).
+    ix.parallel(ix.c(0), ix.mul(ix.sub(hi, lo), W / copyLanes), [&](Value i) {
+      Value e = ix.mul(i, copyLanes), r = udiv(e, W), j = ix.sub(e, ix.mul(r, W));
       scf::IfOp::create(b, loc, ix.cmp(P::slt, j, runEnd), [&](OpBuilder &, Location) {
-        Value v = memref::LoadOp::create(b, loc, cols, ValueRange{ix.add(colsAt(n, ix.add(lo, r), oc0, ix.c(0)), j)});
-        memref::StoreOp::create(b, loc, v, rows, ValueRange{ix.add(ix.mul(r, stride), j)});
+        Value from = ix.add(colsAt(n, ix.add(lo, r), oc0, ix.c(0)), j), to = ix.add(ix.mul(r, stride), j);
+        if (copyLanes == 1) {
+          memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, cols, ValueRange{from}), rows, ValueRange{to});
+        } else {
+          Value v = vector::LoadOp::create(b, loc, VectorType::get({copyLanes}, elem), cols, ValueRange{from}, false,
+                                           lanesAlign(true, copyLanes, elem));
+          for (int64_t l = 0; l < copyLanes; ++l)
+            memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{l}), rows,
+                                    ValueRange{ix.add(to, l)});
+        }
         scf::YieldOp::create(b, loc);
       });
-    }, R * W);
+    }, R * W / copyLanes);
     ix.parallel(ix.c(0), ix.c(C * L), [&](Value q) {
       Value c = udiv(q, L), t = ix.add(t0, ix.sub(q, ix.mul(c, L)));
       scf::IfOp::create(b, loc, ix.both(ix.cmp(P::slt, c, nc), ix.cmp(P::slt, t, t1)), [&](OpBuilder &, Location) {
@@ -326,6 +337,14 @@ struct StageShape {
     const int64_t cycle = 128 / elementBytes;
     stride = W + (((s - W) % cycle) + cycle) % cycle;
   }
+  /// Elements a thread copies at once: where vectors are memory accesses (CUDA), the widest
+  /// (at most 16 bytes) that divides every run and row start (W, OC*K), else 1.
+  int64_t copyLanes(TargetAttr target, int64_t OC) const {
+    if (!target.isGpu() || !target.hasVectorAccess()) return 1;
+    int64_t v = 16 / elementBytes;
+    while (v > 1 && (W % v || (OC * (W / C)) % v)) v /= 2;
+    return v;
+  }
   /// The workgroup memory it needs; INT64_MAX past that.
   int64_t bytes() const {
     int64_t b;
@@ -421,7 +440,7 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       grid.push_back(GridDim::of(out, tDim, tileLen));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
         auto [n, rest] = split(ids);
-        g.stagedTile(n, rest[0], rest[1], st.C, st.R, st.stride, tileLen);
+        g.stagedTile(n, rest[0], rest[1], st.C, st.R, st.stride, tileLen, st.copyLanes(pb.target(), OC));
       });
       return success();
     }

@@ -8,6 +8,10 @@
 //   CPUs), memref.load/store on the 1-D buffers, memref.alloca of static shape (scratch tiles),
 //   vector.load/store/broadcast/fma on 1-D vectors, arith (integer and float, extf/truncf,
 //   index_cast, cmpi/select, min/max, ceildiv/floordiv), math.fma.
+//   Sibling inner scf.parallel loops of a grid item run in order, each over all of its
+//   iterations, and an item-level memref.alloca is the item's: on a GPU, weft-gpu-map-grid puts
+//   it in workgroup memory and a gpu.barrier between such loops, so one loop may stage data in
+//   the array for the next (col2im's gather = stage); on a CPU they simply run in turn.
 #pragma once
 
 #include "dialects/weft/WeftOps.h"
