@@ -85,8 +85,12 @@ struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
         auto space = dyn_cast_if_present<gpu::AddressSpaceAttr>(a.getType().getMemorySpace());
         if (space && space.getValue() == gpu::AddressSpace::Workgroup) shared.push_back(a);
       });
+      // Aligned to 16 bytes: NVPTX merges neighbouring stores into wider ones (st.shared.b32
+      // of two halves) where the alignment it knows allows, never past the array's own.
       for (memref::AllocaOp a : shared) {
         a.getResult().replaceAllUsesWith(kernel.addWorkgroupAttribution(a.getType(), a.getLoc()));
+        kernel.setWorkgroupAttributionAttr(kernel.getNumWorkgroupAttributions() - 1, "llvm.align",
+                                           b.getI64IntegerAttr(16));
         a.erase();
       }
       body.walk([&](func::ReturnOp ret) {
