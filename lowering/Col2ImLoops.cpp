@@ -41,6 +41,7 @@ constexpr int64_t kGpuTimesPerThread = 8;
 // staged run of whole cache lines); the default time tile, halved until the rows fit.
 constexpr int64_t kStageRunBytes = 256;
 constexpr int64_t kStageTimeTile = 256;
+constexpr int64_t kStageBytes = 16 << 10;
 // The scan gather unrolls its tap loop up to this many taps.
 constexpr int64_t kScanUnroll = 32;
 
@@ -506,19 +507,31 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     const Col2ImShape shape(op);
     const bool gpu = target.isGpu();
     // CPU: the row sweep reads each cols row once (cpu-peers.md: 5-6x over the strided gather).
-    // GPU: one thread per output element with the bounded gather, consecutive threads along time.
+    // GPU: one thread per output element with the bounded gather, consecutive threads along time;
+    // on CUDA the staged gather (along time, one element per thread): on an H100 it took the K4
+    // bench shape from 86 to 43-50 us and col2im f32 from 42 to 39.5 us, f16 even (25 us), while
+    // through GLSL on the same GPU it was 1.5-4x slower than the bounded gather (docs/cuda.md).
     // Vectors of f32 lanes: f16/bf16 add in f32.
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
-    if (!f.gather) f.gather = gpu ? Gather::bounded : Gather::sweep;
-    if (f.tile.empty() && f.gather == Gather::stage) {
-      // The longest tile up to kStageTimeTile whose rows fit the target's workgroup memory.
+    // The staged gather's tile: the longest up to kStageTimeTile whose rows take at most
+    // kStageBytes (and fit the target): the K4 shape's 256 times take 33 KiB, and there 64 (8.6
+    // KiB: more workgroups per SM) measured 43 against 50 us. 0 if not even one time fits.
+    auto stageTile = [&] {
+      const int64_t limit = std::min(stageLimit(target), kStageBytes);
       int64_t t = kStageTimeTile;
       if (shape.staticTout != kDynamic) t = std::min(t, roundUp(shape.staticTout, 32));
-      while (t > 1 && StageShape(shape, int64_t(op.getStride()), t, elementBytes(op.getInput().getType())).bytes() >
-                          stageLimit(target))
-        t /= 2;
-      f.tile = {t};
+      for (; t >= 1; t /= 2)
+        if (StageShape(shape, int64_t(op.getStride()), t, elementBytes(op.getInput().getType())).bytes() <= limit)
+          return t;
+      return int64_t(0);
+    };
+    if (!f.gather) {
+      // Staged only where a tile of at least 32 times fits, as the measured shapes do.
+      bool staged = target.hasVectorAccess() && f.parallel == Parallel::time && (!f.vectorGiven || f.vector == 1) &&
+                    (!f.tile.empty() || stageTile() >= 32);
+      f.gather = !gpu ? Gather::sweep : staged ? Gather::stage : Gather::bounded;
     }
+    if (f.tile.empty() && f.gather == Gather::stage) f.tile = {std::max<int64_t>(1, stageTile())};
     if (f.tile.empty()) {
       int64_t t;
       if (f.parallel == Parallel::channel) t = gpu ? f.threads() : std::min(shape.OC, kDefaultChannelTile);

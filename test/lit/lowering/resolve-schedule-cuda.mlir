@@ -1,0 +1,40 @@
+// RUN: weft-opt %s -split-input-file --weft-attach-target=kind=cuda --weft-resolve-schedule | FileCheck %s
+// CUDA's col2im defaults: the staged gather along time, its tile the longest (up to 256) whose
+// rows take at most 16 KiB; the lane form where the schedule gives a vector, and the bounded
+// gather where not even 32 times of rows fit.
+
+// CHECK-LABEL: func.func @vocoder
+// CHECK: schedule = #weft.schedule<parallel = time, gather = stage, vector = 1, tile = [256], workgroup = [256]>
+func.func @vocoder(%x: tensor<2048x8192xf32>) -> tensor<512x16392xf32> {
+  %y = weft.col2im_1d %x {stride = 8, channels = 512} : tensor<2048x8192xf32> -> tensor<512x16392xf32>
+  return %y : tensor<512x16392xf32>
+}
+
+// -----
+
+// K = 4, s = 2: 256 times take 130 rows (33 KiB), 64 take 34 (8.8 KiB).
+// CHECK-LABEL: func.func @k4
+// CHECK: schedule = #weft.schedule<parallel = time, gather = stage, vector = 1, tile = [64], workgroup = [256]>
+func.func @k4(%x: tensor<65536x512xf16>) -> tensor<128x131074xf16> {
+  %y = weft.col2im_1d %x {stride = 2, channels = 128} : tensor<65536x512xf16> -> tensor<128x131074xf16>
+  return %y : tensor<128x131074xf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @lanes
+// CHECK: schedule = #weft.schedule<parallel = time, gather = bounded, vector = 2,
+func.func @lanes(%x: tensor<2048x8192xf32>) -> tensor<512x16392xf32> {
+  %y = weft.col2im_1d %x {stride = 8, channels = 512, schedule = #weft.schedule<vector = 2>} : tensor<2048x8192xf32> -> tensor<512x16392xf32>
+  return %y : tensor<512x16392xf32>
+}
+
+// -----
+
+// K = 4096 f32, s = 1: 32 times need 4127 rows of 16 KiB.
+// CHECK-LABEL: func.func @wide
+// CHECK: schedule = #weft.schedule<parallel = time, gather = bounded,
+func.func @wide(%x: tensor<8x4096xf32>) -> tensor<1x4103xf32> {
+  %y = weft.col2im_1d %x {stride = 1, channels = 1} : tensor<8x4096xf32> -> tensor<1x4103xf32>
+  return %y : tensor<1x4103xf32>
+}
