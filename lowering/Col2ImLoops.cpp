@@ -319,10 +319,6 @@ struct Col2ImShape {
   }
 };
 
-// The bytes an item's staged rows may take: the GPU's workgroup memory; on the CPU (where the
-// form runs its loops in turn, rows on the thread's stack) the scratch bound.
-int64_t stageLimit(TargetAttr target) { return target.isGpu() ? target.maxWorkgroupBytes() : kMaxScratchBytes; }
-
 // gather = stage: an item's C channels (runs of at least kStageRunBytes) and the R cols rows that
 // can reach L consecutive output times: for a = t + p in [a0, a0 + L), t_in in
 // [ceil((a0 - K + 1)/s), floor((a0 + L - 1)/s)], at most (L + K - 2)/s + 1 rows. A row of W = C*K
@@ -429,8 +425,12 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
     }
 
     if (gather == Gather::stage) {
+      if (pb.gpu() && vec > 1) // the CPU runs the loops in turn, an element at a time
+        return op.emitOpError() << "schedule gather = stage takes vector = 1, not " << vec << " on target "
+                                << pb.target().getKind().str()
+                                << " (a thread per output; the staged rows are copied an element per thread)";
       const StageShape st(shape, int64_t(op.getStride()), tileLen, elementBytes(g.elem));
-      const int64_t limit = stageLimit(pb.target());
+      const int64_t limit = itemArrayLimit(pb.target());
       if (st.bytes() > limit)
         return op.emitOpError() << "schedule gather = stage with tile = [" << tileLen << "] needs " << st.bytes()
                                 << " bytes of " << (pb.gpu() ? "workgroup memory" : "scratch per thread")
@@ -517,7 +517,7 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     // kStageBytes (and fit the target): the K4 shape's 256 times take 33 KiB, and there 64 (8.6
     // KiB: more workgroups per SM) measured 43 against 50 us. 0 if not even one time fits.
     auto stageTile = [&] {
-      const int64_t limit = std::min(stageLimit(target), kStageBytes);
+      const int64_t limit = std::min(itemArrayLimit(target), kStageBytes);
       int64_t t = kStageTimeTile;
       if (shape.staticTout != kDynamic) t = std::min(t, roundUp(shape.staticTout, 32));
       for (; t >= 1; t /= 2)

@@ -10,7 +10,10 @@
 //
 // GPU forms write one element per thread, consecutive threads on consecutive elements of cols
 // (parallel = time: an item is a chunk of one output row) or of one channel's (ow, k) pairs
-// (parallel = channel: an item is a chunk of one channel's taps over all rows).
+// (parallel = channel: an item is a chunk of one channel's taps over all rows). With
+// gather = stage an item is `tile` output rows by a block of channels: its threads first copy
+// each channel's input window into workgroup memory (contiguous reads, each input element once),
+// then write the rows' runs from there.
 #include "lowering/KernelOp.h"
 #include "lowering/LoopHelpers.h"
 
@@ -30,6 +33,33 @@ constexpr int64_t kElementsPerItem = 16 * 1024;
 constexpr int64_t kDefaultChannelTile = 64;
 // GPU: output elements per thread of an item (the item's chunk is this times the workgroup).
 constexpr int64_t kGpuElementsPerThread = 4;
+// gather = stage: output rows per item when the schedule names no tile, and the bytes of
+// workgroup memory the item's channel block may take.
+constexpr int64_t kStageRows = 32;
+constexpr int64_t kStageBytes = 16 << 10;
+
+// gather = stage: an item's Tb output rows read, per channel, the window of x from position
+// ow0*s - p on, `span` elements long; a channel's window is stored `stride` apart, padded so that
+// stride = K modulo the 128-byte bank cycle (then the writing threads, walking the row's (c, k)
+// in order, read consecutive banks). Cb channels per item: the most, a power of two, that fit
+// kStageBytes (and the target), all of them when IC is small.
+struct StageShape {
+  int64_t Tb, span, stride, Cb, elementBytes;
+  StageShape(int64_t K, int64_t s, int64_t d, int64_t Tb, int64_t IC, int64_t elementBytes, int64_t limit)
+      : Tb(Tb), elementBytes(elementBytes) {
+    // Attributes up to 2^31 - 1 can take the window past int64: it then saturates (and is
+    // refused as too large).
+    __int128 wide = __int128(Tb - 1) * s + __int128(K - 1) * d + 1;
+    span = int64_t(std::min<__int128>(wide, int64_t(1) << 40));
+    const int64_t cycle = 128 / elementBytes;
+    stride = span + (((K - span) % cycle) + cycle) % cycle;
+    // A power of two: it divides the usual channel counts into even blocks, and its runs (Cb*K)
+    // are whole vectors, aligned where IC*K is.
+    Cb = int64_t(llvm::bit_floor(uint64_t(std::max<int64_t>(1, limit / (stride * elementBytes)))));
+    if (IC != ShapedType::kDynamic) Cb = std::min(Cb, IC);
+  }
+  int64_t bytes() const { return Cb * stride * elementBytes; }
+};
 
 struct Im2Col {
   Ix ix;
@@ -116,6 +146,60 @@ struct Im2Col {
         });
   }
 
+  // gather = stage, one item: output rows [ow0, ow0 + Tb) (ow0 = Tb * tItem) by channels
+  // [ic0, ic0 + Cb) (ic0 = Cb * cItem), clipped. One inner loop copies each channel's window
+  // (zero where it lies in the padding) into a workgroup array; the next writes each row's run of
+  // Cb*K elements from there, `vec` consecutive ones per thread (one vector store where whole;
+  // aligned when rows and runs start at multiples of vec). weft-gpu-map-grid puts the barrier
+  // between them.
+  void stagedItem(Value n, Value tItem, Value cItem, const StageShape &st, bool alignedRuns) {
+    OpBuilder &b = ix.b;
+    Location loc = ix.loc;
+    using P = arith::CmpIPredicate;
+    const int64_t Tb = st.Tb, Cb = st.Cb, span = st.span, stride = st.stride;
+    auto udiv = [&](Value v, int64_t by) { return b.createOrFold<arith::DivUIOp>(loc, v, ix.c(by)); };
+    Value ow0 = ix.mul(tItem, Tb), ow1 = ix.min(OW, ix.add(ow0, Tb));
+    Value ic0 = ix.mul(cItem, Cb), nc = ix.min(ix.c(Cb), ix.sub(IC, ic0));
+    Value pos0 = ix.sub(ix.mul(ow0, s), ix.c(p));
+    auto win = memref::AllocaOp::create(b, loc, MemRefType::get({Cb * stride}, inElem));
+    Value zeroIn = arith::ConstantOp::create(b, loc, b.getFloatAttr(inElem, 0.0));
+    ix.parallel(ix.c(0), ix.mul(nc, span), [&](Value i) {
+      Value c = udiv(i, span), w = ix.sub(i, ix.mul(c, span)), pos = ix.add(pos0, w);
+      Value ok = ix.both(ix.cmp(P::sge, pos, ix.c(0)), ix.cmp(P::slt, pos, IW));
+      Value at = ix.add(ix.mul(ix.add(ix.mul(n, IC), ix.add(ic0, c)), IW), ix.max(ix.c(0), ix.min(pos, ix.sub(IW, ix.c(1)))));
+      Value v = memref::LoadOp::create(b, loc, x, ValueRange{at});
+      memref::StoreOp::create(b, loc, arith::SelectOp::create(b, loc, ok, v, zeroIn), win,
+                              ValueRange{ix.add(ix.mul(c, stride), w)});
+    }, Cb * span);
+    const int64_t groups = (Cb * K + vec - 1) / vec; // per row
+    Value runEnd = ix.mul(nc, K);
+    ix.parallel(ix.c(0), ix.c(Tb * groups), [&](Value q) {
+      Value r = udiv(q, groups), j = ix.mul(ix.sub(q, ix.mul(r, groups)), vec), ow = ix.add(ow0, r);
+      scf::IfOp::create(b, loc, ix.both(ix.cmp(P::slt, ow, ow1), ix.cmp(P::slt, j, runEnd)), [&](OpBuilder &, Location) {
+        auto lane = [&](int64_t l) {
+          Value jl = ix.add(j, l), c = udiv(jl, K), k = ix.sub(jl, ix.mul(c, K));
+          Value at = ix.add(ix.add(ix.mul(c, stride), ix.mul(r, s)), ix.mul(k, d));
+          return convert(memref::LoadOp::create(b, loc, win, ValueRange{at}));
+        };
+        Value to = colsAt(n, ow, ix.add(ix.mul(ic0, K), j));
+        if (vec == 1) {
+          memref::StoreOp::create(b, loc, lane(0), cols, ValueRange{to});
+        } else {
+          forLanes(
+              ix, j, vec, runEnd,
+              [&] {
+                SmallVector<Value> vals;
+                for (int64_t l = 0; l < vec; ++l) vals.push_back(lane(l));
+                Value v = vector::FromElementsOp::create(b, loc, VectorType::get({vec}, outElem), vals);
+                vector::StoreOp::create(b, loc, v, cols, ValueRange{to}, false, lanesAlign(alignedRuns, vec, outElem));
+              },
+              [&](int64_t l) { memref::StoreOp::create(b, loc, lane(l), cols, ValueRange{ix.add(to, l)}); });
+        }
+        scf::YieldOp::create(b, loc);
+      });
+    }, Tb * groups);
+  }
+
   // K values from x[src + k*d] to cols[dst + k], all in bounds.
   void copyRun(Value src, Value dst) {
     OpBuilder &b = ix.b;
@@ -162,6 +246,24 @@ LogicalResult buildIm2Col(ProgramBuilder &pb, Im2Col1dOp op, ScheduleAttr sched,
              kb.extent(in, 2),
              kb.extent(out, 1)};
     Ix &ix = g.ix;
+    if (sched.getGather() == Gather::stage) {
+      // Items: (n, a block of tile rows, a block of channels).
+      const int64_t IC = in.type.shape[1];
+      const StageShape st(K, g.s, g.d, tile, IC, elementBytes(g.inElem),
+                          std::min(kStageBytes, itemArrayLimit(pb.target())));
+      if (st.bytes() > itemArrayLimit(pb.target()))
+        return op.emitOpError() << "schedule gather = stage with tile = [" << tile << "] needs " << st.bytes()
+                                << " bytes of " << (pb.gpu() ? "workgroup memory" : "scratch per thread")
+                                << " (rule: at most " << itemArrayLimit(pb.target()) << " on target "
+                                << pb.target().getKind().str() << ": a channel's window of " << st.span
+                                << " input elements, padded to " << st.stride << ")";
+      // GPU lanes only: the CPU runs the loops in turn, an element at a time.
+      g.vec = pb.gpu() ? vec : 1;
+      const bool alignedRuns = IC != kDynamic && (IC * K) % g.vec == 0 && (st.Cb * K) % g.vec == 0;
+      kb.parallelGrid({GridDim::of(out, 0), GridDim::of(out, 1, tile), GridDim::of(in, 1, st.Cb)},
+                      [&](OpBuilder &, Location, ValueRange ids) { g.stagedItem(ids[0], ids[1], ids[2], st, alignedRuns); });
+      return success();
+    }
     if (pb.gpu()) {
       const int64_t T = tile;
       // time: items (n, ow, chunk of the row's IC*K); channel: items (n, ic, chunk of OW*K).
@@ -225,6 +327,7 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     auto out = cast<ShapedType>(op.getResult().getType());
     int64_t rowWidth = out.getShape()[2];
+    if (f.tile.empty() && f.gather == Gather::stage) f.tile = {kStageRows};
     if (f.tile.empty()) {
       if (target.isGpu()) f.tile = {kGpuElementsPerThread * f.threads()};
       else if (f.parallel == Parallel::channel) f.tile = {kDefaultChannelTile};
@@ -235,7 +338,7 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
     // each lane's gather costs more than the wider store saves; docs/cuda.md).
     if (f.parallel == Parallel::time)
       f.widenGpuLanes(target, elementBytes(out), std::min<int64_t>(16, 4 * elementBytes(out)), [&](int64_t v) {
-        return rowWidth != ShapedType::kDynamic && rowWidth % v == 0 && f.tile[0] % v == 0;
+        return rowWidth != ShapedType::kDynamic && rowWidth % v == 0 && (f.gather == Gather::stage || f.tile[0] % v == 0);
       });
     return f.get(op.getContext());
   }

@@ -1,5 +1,6 @@
 #include "lowering/KernelOp.h"
 #include "lowering/Passes.h"
+#include "lowering/LoopHelpers.h"
 
 #include "lowering/KernelOpInterface.cpp.inc"
 
@@ -69,6 +70,10 @@ void ScheduleFields::widenGpuLanes(TargetAttr target, int64_t elementBytes, int6
     }
 }
 
+int64_t itemArrayLimit(TargetAttr target) {
+  return target.isGpu() ? target.maxWorkgroupBytes() : kMaxScratchBytes;
+}
+
 int64_t elementBytes(Type t) { return std::max<int64_t>(1, getElementTypeOrSelf(t).getIntOrFloatBitWidth() / 8); }
 
 std::string checkTileOfLanes(int64_t tile, int64_t vector) {
@@ -83,9 +88,6 @@ std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target) {
     return "schedule gather = sweep is the CPU row sweep; use bounded, scan or stage" + on;
   if (s.getGather() == Gather::stage && s.getParallel() == Parallel::channel)
     return "schedule gather = stage takes parallel = time" + on + " (an item is a block of channels by times)";
-  if (s.getGather() == Gather::stage && s.getVector() > 1)
-    return "schedule gather = stage takes vector = 1, not " + std::to_string(s.getVector()) + on +
-           " (a thread per output; the staged rows are copied an element per thread)";
   if (s.getVector() > target.maxGpuLanes())
     return "schedule vector = " + std::to_string(s.getVector()) + " is wider than " +
            std::to_string(target.maxGpuLanes()) + on + " (its vectors have 2 to " + std::to_string(target.maxGpuLanes()) +

@@ -54,6 +54,11 @@ std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target);
 /// im2col along time, concat) cannot take tile length `tile`: it must be whole vectors.
 std::string checkTileOfLanes(int64_t tile, int64_t vector);
 
+/// The bytes an item's array (staged rows) may take on `target`: GPU workgroup memory
+/// (TargetAttr::maxWorkgroupBytes); on the CPU, which runs an item's loops in turn with its
+/// arrays on the thread's stack, the scratch bound kMaxScratchBytes.
+int64_t itemArrayLimit(TargetAttr target);
+
 /// Bytes of one element of `t` (an element type or a shaped type's).
 int64_t elementBytes(mlir::Type t);
 

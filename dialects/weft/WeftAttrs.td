@@ -11,7 +11,7 @@ def Weft_Parallel : I32EnumAttr<"Parallel", "the dimension split across threads 
   let cppNamespace = "::weft";
   let genSpecializedAttr = 0;
 }
-def Weft_Gather : I32EnumAttr<"Gather", "col2im_1d: how an output element finds its columns", [
+def Weft_Gather : I32EnumAttr<"Gather", "col2im_1d and im2col_1d: how an output element finds its inputs", [
     I32EnumAttrCase<"bounded", 0>, I32EnumAttrCase<"scan", 1>, I32EnumAttrCase<"sweep", 2>,
     I32EnumAttrCase<"stage", 3>]> {
   let cppNamespace = "::weft";
@@ -33,7 +33,7 @@ def Weft_ScheduleAttr : AttrDef<Weft_Dialect, "Schedule"> {
     Fields (all optional): `parallel` = time | channel | rows (which dimension is split across
     threads or workgroups); `gather` = bounded | scan | sweep | stage (col2im: only the
     contributing columns, the full K with a modulo, the CPU row sweep, or the GPU's rows staged
-    in workgroup memory); `copy` = flat | row (concat);
+    in workgroup memory; im2col: stage, its input windows staged); `copy` = flat | row (concat);
     `vector` = elements per vector (1 = scalar); `tile` = tile extents (op-specific order);
     `workgroup` = GPU workgroup extents; `unroll` = inner unroll factor.
   }];

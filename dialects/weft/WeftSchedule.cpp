@@ -113,17 +113,20 @@ std::string checkScheduleFor(StringRef op, ScheduleAttr s) {
   auto bad = [&](StringRef field, StringRef value, StringRef allowed) {
     return ("schedule " + field + " = " + value + " does not apply to " + op + " (allowed: " + allowed + ")").str();
   };
-  if (s.getGather() && !rule.gather)
-    return bad("gather", stringify(*s.getGather()), "none; gather is col2im_1d's");
-  if (s.getCopy() && !rule.copy) return bad("copy", stringify(*s.getCopy()), "none; copy is concat's");
-  if (std::optional<Parallel> p = s.getParallel(); p && !rule.parallel.empty()) {
-    StringRef value = stringify(*p);
-    if (!llvm::is_contained(rule.parallel, std::string_view(value.data(), value.size()))) {
-      std::string allowed;
-      for (std::string_view v : rule.parallel) allowed += (allowed.empty() ? "" : " | ") + std::string(v);
-      return bad("parallel", value, allowed);
-    }
+  auto oneOf = [&](StringRef field, StringRef value, const std::vector<std::string_view> &values) {
+    if (llvm::is_contained(values, std::string_view(value.data(), value.size()))) return std::string();
+    std::string allowed;
+    for (std::string_view v : values) allowed += (allowed.empty() ? "" : " | ") + std::string(v);
+    return bad(field, value, allowed);
+  };
+  if (s.getGather()) {
+    if (rule.gather.empty())
+      return bad("gather", stringify(*s.getGather()), "none; gather is col2im_1d's and im2col_1d's");
+    if (std::string e = oneOf("gather", stringify(*s.getGather()), rule.gather); !e.empty()) return e;
   }
+  if (s.getCopy() && !rule.copy) return bad("copy", stringify(*s.getCopy()), "none; copy is concat's");
+  if (std::optional<Parallel> p = s.getParallel(); p && !rule.parallel.empty())
+    if (std::string e = oneOf("parallel", stringify(*p), rule.parallel); !e.empty()) return e;
   size_t n = s.getTile().size();
   if (rule.tileExtents == 3 && n != 0 && n != 3)
     return "schedule tile has " + std::to_string(n) + " extents; " + op.str() + " takes tile = [M, N, K]";

@@ -33,7 +33,11 @@ TEST(Im2Col, GgmlGrid) {
           for (auto [label, sched] : {std::pair{"", ""},
                                       {"_ch", "#weft.schedule<parallel = channel>"},
                                       // GPU: 4 elements of a 6-wide row per thread (tails)
-                                      {"_lanes", "#weft.schedule<parallel = time, vector = 4, tile = [8]>"}})
+                                      {"_lanes", "#weft.schedule<parallel = time, vector = 4, tile = [8]>"},
+                                      // windows staged in workgroup memory, whole and partial
+                                      // vectors of a channel block's run
+                                      {"_stage", "#weft.schedule<gather = stage, tile = [3]>"},
+                                      {"_stage_lanes", "#weft.schedule<gather = stage, vector = 4, tile = [5]>"}})
             cases.push_back(im2col(std::string("im2col_") + dtypeName(in) + "_" + dtypeName(out) + "_s" +
                                        std::to_string(s) + "p" + std::to_string(p) + "d" + std::to_string(d) + label,
                                    in, out, {2, 2, 20}, 3, s, p, d, sched));
@@ -49,6 +53,10 @@ TEST(Im2Col, WhisperAndMetalRegression) {
              "#weft.schedule<parallel = channel, vector = 4, tile = [7]>"),
       im2col("im2col_whisper_lanes", DType::f32, DType::f16, {1, 128, 3000}, 3, 1, 1, 1,
              "#weft.schedule<parallel = time, vector = 2>"),
+      im2col("im2col_whisper_staged", DType::f16, DType::f16, {1, 128, 3000}, 3, 1, 1, 1,
+             "#weft.schedule<gather = stage>"),
+      im2col("im2col_metal_regression_staged", DType::f32, DType::f32, {2, 384, 300}, 7, 2, 3, 2,
+             "#weft.schedule<gather = stage, vector = 4, tile = [16]>"),
       // 8 lanes: CUDA only (the shading languages' vectors have at most 4)
       im2col("im2col_whisper_lanes8", DType::f16, DType::f16, {1, 128, 3000}, 3, 1, 1, 1,
              "#weft.schedule<parallel = time, vector = 8>"),

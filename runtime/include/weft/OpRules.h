@@ -54,7 +54,8 @@ struct AttrSpec {
 /// Which #weft.schedule fields apply to an op (the verifier refuses the others).
 struct ScheduleRule {
   std::vector<std::string_view> parallel; ///< the values `parallel` may take (empty: any)
-  bool gather = false, copy = false;      ///< whether `gather` / `copy` apply
+  std::vector<std::string_view> gather;   ///< the values `gather` may take (empty: it does not apply)
+  bool copy = false;                      ///< whether `copy` applies
   size_t tileExtents = 0;                 ///< how many extents `tile` has (0: as the parts take)
 };
 
