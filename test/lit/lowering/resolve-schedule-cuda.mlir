@@ -1,5 +1,5 @@
 // RUN: weft-opt %s -split-input-file --weft-attach-target=kind=cuda --weft-resolve-schedule | FileCheck %s
-// CUDA's col2im defaults: the staged gather along time, its tile the longest (up to 256) whose
+// CUDA's col2im and im2col defaults: the staged gather along time, its tile the longest (up to 256) whose
 // rows take at most 16 KiB; the lane form where the schedule gives a vector, and the bounded
 // gather where not even 32 times of rows fit.
 
@@ -37,4 +37,24 @@ func.func @lanes(%x: tensor<2048x8192xf32>) -> tensor<512x16392xf32> {
 func.func @wide(%x: tensor<8x4096xf32>) -> tensor<1x4103xf32> {
   %y = weft.col2im_1d %x {stride = 1, channels = 1} : tensor<8x4096xf32> -> tensor<1x4103xf32>
   return %y : tensor<1x4103xf32>
+}
+
+// -----
+
+// im2col along time on CUDA: the staged windows, 16 rows, 16-byte lanes.
+// CHECK-LABEL: func.func @unfold
+// CHECK: schedule = #weft.schedule<parallel = time, gather = stage, vector = 8, tile = [16], workgroup = [256]>
+func.func @unfold(%x: tensor<1x512x8192xf16>) -> tensor<1x8192x3584xf16> {
+  %y = weft.im2col_1d %x {kernel = 7, stride = 1, padding = 3, dilation = 1} : tensor<1x512x8192xf16> -> tensor<1x8192x3584xf16>
+  return %y : tensor<1x8192x3584xf16>
+}
+
+// -----
+
+// A channel's 16-row window past 16 KiB (stride 1000, f32): the plain gather, in lanes.
+// CHECK-LABEL: func.func @wide_window
+// CHECK: schedule = #weft.schedule<parallel = time, vector = 4,
+func.func @wide_window(%x: tensor<1x4x100000xf32>) -> tensor<1x100x12xf32> {
+  %y = weft.im2col_1d %x {kernel = 3, stride = 1000, padding = 0, dilation = 1} : tensor<1x4x100000xf32> -> tensor<1x100x12xf32>
+  return %y : tensor<1x100x12xf32>
 }
