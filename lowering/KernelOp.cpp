@@ -92,8 +92,9 @@ std::string checkGpuSchedule(ScheduleAttr s, TargetAttr target) {
     return "schedule vector = " + std::to_string(s.getVector()) + " is wider than " +
            std::to_string(target.maxGpuLanes()) + on + " (its vectors have 2 to " + std::to_string(target.maxGpuLanes()) +
            " lanes; threads give the width)";
-  // The lane forms: one tile extent along time or a row (matmul's tile has three).
-  if (s.getTile().size() == 1 && s.getParallel() != Parallel::channel)
+  // The lane forms: one tile extent along time or a row (matmul's tile has three); a staged
+  // form's tile counts times or rows, not elements.
+  if (s.getTile().size() == 1 && s.getParallel() != Parallel::channel && s.getGather() != Gather::stage)
     if (std::string e = checkTileOfLanes(s.getTile()[0], s.getVector()); !e.empty())
       return e.insert(e.find(" (rule"), on);
   int64_t threads = ScheduleFields::of(s).threads();
