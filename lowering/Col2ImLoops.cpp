@@ -5,9 +5,10 @@
 //   bounded: per output, only the t_in that reach it (no modulo); one output per inner thread.
 //   scan:    per output, every tap k from K-1 down to 0 (ascending t_in), kept when s divides a-k.
 //   GPU forms put consecutive threads on consecutive times (parallel = time) or channels.
-//   stage:   GPU (the CPU runs it too, its loops in turn); per grid item (C channels x L times) the workgroup first copies the cols rows
-//            that reach it (their C*K-long runs) into workgroup memory, reading each run once
-//            and whole, then each thread gathers an output from there as `bounded` does.
+//   stage:   GPU (the CPU runs it too, its loops in turn); per grid item (C channels x L
+//            times) the workgroup first copies the cols rows that reach it (their C*K-long runs)
+//            into workgroup memory, reading each run once and whole, then each thread gathers
+//            an output from there as `bounded` does.
 //   sweep:   CPU row sweep; per grid item a scratch tile [C channels][L times + halo] in f32: the
 //            cols rows that reach the tile are walked once in ascending t_in, each channel's
 //            K-run is added as contiguous vectors, then the tile is rounded to y once.
@@ -38,10 +39,10 @@ constexpr int64_t kGpuChannelTimes = 32;
 // measured 5-20% faster than 1 on an H100, docs/vulkan.md).
 constexpr int64_t kGpuTimesPerThread = 8;
 // GPU, gather = stage: the channels of an item span at least this many bytes of a cols row (a
-// staged run of whole cache lines); the default time tile, halved until the rows fit.
+// staged run of whole cache lines); the default time tile, halved until the rows take at most
+// kStageBytes.
 constexpr int64_t kStageRunBytes = 256;
 constexpr int64_t kStageTimeTile = 256;
-constexpr int64_t kStageBytes = 16 << 10;
 // The scan gather unrolls its tap loop up to this many taps.
 constexpr int64_t kScanUnroll = 32;
 
@@ -190,8 +191,6 @@ struct Col2Im {
     Location loc = ix.loc;
     using P = arith::CmpIPredicate;
     const int64_t W = C * K;
-    // Divisions of values known to be >= 0 by positive constants: unsigned, the cheapest form.
-    auto udiv = [&](Value x, int64_t d) { return b.createOrFold<arith::DivUIOp>(loc, x, ix.c(d)); };
     Value oc0 = ix.mul(ocItem, C), nc = ix.min(ix.c(C), ix.sub(ix.c(OC), oc0));
     Value t0 = ix.mul(tItem, L), t1 = ix.min(Tout, ix.add(t0, L));
     Value lo = ix.max(ix.c(0), ix.ceilDiv(ix.sub(ix.add(t0, p), ix.c(K - 1)), s));
@@ -201,7 +200,7 @@ struct Col2Im {
     // A thread copies `copyLanes` consecutive elements of a run: one aligned vector load where
     // every run starts at a multiple of it, stored lane by lane (the padded rows are not).
     ix.parallel(ix.c(0), ix.mul(ix.sub(hi, lo), W / copyLanes), [&](Value i) {
-      Value e = ix.mul(i, copyLanes), r = udiv(e, W), j = ix.sub(e, ix.mul(r, W));
+      Value e = ix.mul(i, copyLanes), r = ix.divNonNeg(e, W), j = ix.sub(e, ix.mul(r, W));
       scf::IfOp::create(b, loc, ix.cmp(P::slt, j, runEnd), [&](OpBuilder &, Location) {
         Value from = ix.add(colsAt(n, ix.add(lo, r), oc0, ix.c(0)), j), to = ix.add(ix.mul(r, stride), j);
         if (copyLanes == 1) {
@@ -217,12 +216,12 @@ struct Col2Im {
       });
     }, R * W / copyLanes);
     ix.parallel(ix.c(0), ix.c(C * L), [&](Value q) {
-      Value c = udiv(q, L), t = ix.add(t0, ix.sub(q, ix.mul(c, L)));
+      Value c = ix.divNonNeg(q, L), t = ix.add(t0, ix.sub(q, ix.mul(c, L)));
       scf::IfOp::create(b, loc, ix.both(ix.cmp(P::slt, c, nc), ix.cmp(P::slt, t, t1)), [&](OpBuilder &, Location) {
         // a = q_a*s + r_a reaches t_in in [q_a + 1 - (K - 1 - r_a + s)/s, q_a] (the taps r_a,
         // r_a + s, ... below K), clipped to [0, T_in).
-        Value a = ix.add(t, p), qa = udiv(a, s), ra = ix.sub(a, ix.mul(qa, s));
-        Value first = ix.max(ix.c(0), ix.sub(ix.add(qa, 1), udiv(ix.sub(ix.c(K - 1 + s), ra), s)));
+        Value a = ix.add(t, p), qa = ix.divNonNeg(a, s), ra = ix.sub(a, ix.mul(qa, s));
+        Value first = ix.max(ix.c(0), ix.sub(ix.add(qa, 1), ix.divNonNeg(ix.sub(ix.c(K - 1 + s), ra), s)));
         Value last = ix.min(Tin, ix.add(qa, 1));
         Value base = ix.add(ix.mul(c, K), ix.sub(a, ix.mul(lo, stride)));
         auto loop = scf::ForOp::create(
@@ -322,18 +321,15 @@ struct Col2ImShape {
 // gather = stage: an item's C channels (runs of at least kStageRunBytes) and the R cols rows that
 // can reach L consecutive output times: for a = t + p in [a0, a0 + L), t_in in
 // [ceil((a0 - K + 1)/s), floor((a0 + L - 1)/s)], at most (L + K - 2)/s + 1 rows. A row of W = C*K
-// elements is stored `stride` apart, padded so that stride = s modulo the 128-byte bank cycle:
-// then consecutive times read consecutive banks (t_in*stride + a - t_in*s = a + const), where
-// unpadded rows of whole cycles put a warp's reads of different rows in one bank (measured 1.6x
-// slower on the K = 4, s = 2 bench shape).
+// elements is stored `stride` apart, = s modulo the bank cycle (bankPaddedStride: consecutive
+// times read row t_in at tap a - t_in*s; a first version without the padding or the vector
+// copy ran the K = 4, s = 2 bench shape 3x slower).
 struct StageShape {
   int64_t C, R, W, stride, elementBytes;
   StageShape(const Col2ImShape &shape, int64_t s, int64_t L, int64_t elementBytes)
       : C(std::clamp<int64_t>(ceilDiv(kStageRunBytes, shape.K * elementBytes), 1, shape.OC)),
-        R((L + shape.K - 2) / s + 1), W(C * shape.K), elementBytes(elementBytes) {
-    const int64_t cycle = 128 / elementBytes;
-    stride = W + (((s - W) % cycle) + cycle) % cycle;
-  }
+        R((L + shape.K - 2) / s + 1), W(C * shape.K), stride(bankPaddedStride(W, s, elementBytes)),
+        elementBytes(elementBytes) {}
   /// Elements a thread copies at once: where vectors are memory accesses (CUDA), the widest
   /// (at most 16 bytes) that divides every run and row start (W, OC*K), else 1.
   int64_t copyLanes(TargetAttr target, int64_t OC) const {
@@ -428,7 +424,7 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       if (pb.gpu() && vec > 1) // the CPU runs the loops in turn, an element at a time
         return op.emitOpError() << "schedule gather = stage takes vector = 1, not " << vec << " on target "
                                 << pb.target().getKind().str()
-                                << " (a thread per output; the staged rows are copied an element per thread)";
+                                << " (a thread per output time)";
       const StageShape st(shape, int64_t(op.getStride()), tileLen, elementBytes(g.elem));
       const int64_t limit = itemArrayLimit(pb.target());
       if (st.bytes() > limit)
@@ -514,8 +510,7 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     // Vectors of f32 lanes: f16/bf16 add in f32.
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     // The staged gather's tile: the longest up to kStageTimeTile whose rows take at most
-    // kStageBytes (and fit the target): the K4 shape's 256 times take 33 KiB, and there 64 (8.6
-    // KiB: more workgroups per SM) measured 43 against 50 us. 0 if not even one time fits.
+    // kStageBytes (and fit the target); 0 if not even one time fits.
     auto stageTile = [&] {
       const int64_t limit = std::min(itemArrayLimit(target), kStageBytes);
       int64_t t = kStageTimeTile;
@@ -526,9 +521,10 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
       return int64_t(0);
     };
     if (!f.gather) {
-      // Staged only where a tile of at least 32 times fits, as the measured shapes do.
-      bool staged = target.hasVectorAccess() && f.parallel == Parallel::time && (!f.vectorGiven || f.vector == 1) &&
-                    (!f.tile.empty() || stageTile() >= 32);
+      // Staged only where a tile of at least 32 times fits, as the measured shapes do, and where
+      // the schedule gives no tile or vector (those keep the bounded form's meaning).
+      bool staged = target.hasVectorAccess() && f.parallel == Parallel::time && !f.vectorGiven && f.tile.empty() &&
+                    stageTile() >= 32;
       f.gather = !gpu ? Gather::sweep : staged ? Gather::stage : Gather::bounded;
     }
     if (f.tile.empty() && f.gather == Gather::stage) f.tile = {std::max<int64_t>(1, stageTile())};

@@ -34,16 +34,14 @@ constexpr int64_t kDefaultChannelTile = 64;
 // GPU: output elements per thread of an item (the item's chunk is this times the workgroup).
 constexpr int64_t kGpuElementsPerThread = 4;
 // gather = stage: output rows per item when the schedule names no tile (16 measured 3% faster
-// than 32 on an H100, 8 slower for f16), and the bytes of workgroup memory the item's channel
-// block may take.
+// than 32 on an H100, 8 slower for f16).
 constexpr int64_t kStageRows = 16;
-constexpr int64_t kStageBytes = 16 << 10;
 
 // gather = stage: an item's Tb output rows read, per channel, the window of x from position
-// ow0*s - p on, `span` elements long; a channel's window is stored `stride` apart, padded so that
-// stride = K modulo the 128-byte bank cycle (then the writing threads, walking the row's (c, k)
-// in order, read consecutive banks). Cb channels per item: the most, a power of two, that fit
-// kStageBytes (and the target), all of them when IC is small.
+// ow0*s - p on, `span` elements long; a channel's window is stored `stride` apart, = K modulo the
+// bank cycle (bankPaddedStride: the writing threads, walking a row's (c, k) in order, then read
+// consecutive banks). Cb channels per item: the most, a power of two, whose windows take at most
+// `limit` bytes; all of them when IC is small.
 struct StageShape {
   int64_t Tb, span, stride, Cb, elementBytes;
   StageShape(int64_t K, int64_t s, int64_t d, int64_t Tb, int64_t IC, int64_t elementBytes, int64_t limit)
@@ -52,8 +50,7 @@ struct StageShape {
     // refused as too large).
     __int128 wide = __int128(Tb - 1) * s + __int128(K - 1) * d + 1;
     span = int64_t(std::min<__int128>(wide, int64_t(1) << 40));
-    const int64_t cycle = 128 / elementBytes;
-    stride = span + (((K - span) % cycle) + cycle) % cycle;
+    stride = bankPaddedStride(span, K, elementBytes);
     // A power of two: it divides the usual channel counts into even blocks, and its runs (Cb*K)
     // are whole vectors, aligned where IC*K is.
     Cb = int64_t(llvm::bit_floor(uint64_t(std::max<int64_t>(1, limit / (stride * elementBytes)))));
@@ -158,14 +155,13 @@ struct Im2Col {
     Location loc = ix.loc;
     using P = arith::CmpIPredicate;
     const int64_t Tb = st.Tb, Cb = st.Cb, span = st.span, stride = st.stride;
-    auto udiv = [&](Value v, int64_t by) { return b.createOrFold<arith::DivUIOp>(loc, v, ix.c(by)); };
     Value ow0 = ix.mul(tItem, Tb), ow1 = ix.min(OW, ix.add(ow0, Tb));
     Value ic0 = ix.mul(cItem, Cb), nc = ix.min(ix.c(Cb), ix.sub(IC, ic0));
     Value pos0 = ix.sub(ix.mul(ow0, s), ix.c(p));
     auto win = memref::AllocaOp::create(b, loc, MemRefType::get({Cb * stride}, inElem));
     Value zeroIn = arith::ConstantOp::create(b, loc, b.getFloatAttr(inElem, 0.0));
     ix.parallel(ix.c(0), ix.mul(nc, span), [&](Value i) {
-      Value c = udiv(i, span), w = ix.sub(i, ix.mul(c, span)), pos = ix.add(pos0, w);
+      Value c = ix.divNonNeg(i, span), w = ix.sub(i, ix.mul(c, span)), pos = ix.add(pos0, w);
       Value ok = ix.both(ix.cmp(P::sge, pos, ix.c(0)), ix.cmp(P::slt, pos, IW));
       Value at = ix.add(ix.mul(ix.add(ix.mul(n, IC), ix.add(ic0, c)), IW), ix.max(ix.c(0), ix.min(pos, ix.sub(IW, ix.c(1)))));
       Value v = memref::LoadOp::create(b, loc, x, ValueRange{at});
@@ -175,10 +171,10 @@ struct Im2Col {
     const int64_t groups = (Cb * K + vec - 1) / vec; // per row
     Value runEnd = ix.mul(nc, K);
     ix.parallel(ix.c(0), ix.c(Tb * groups), [&](Value q) {
-      Value r = udiv(q, groups), j = ix.mul(ix.sub(q, ix.mul(r, groups)), vec), ow = ix.add(ow0, r);
+      Value r = ix.divNonNeg(q, groups), j = ix.mul(ix.sub(q, ix.mul(r, groups)), vec), ow = ix.add(ow0, r);
       scf::IfOp::create(b, loc, ix.both(ix.cmp(P::slt, ow, ow1), ix.cmp(P::slt, j, runEnd)), [&](OpBuilder &, Location) {
         auto lane = [&](int64_t l) {
-          Value jl = ix.add(j, l), c = udiv(jl, K), k = ix.sub(jl, ix.mul(c, K));
+          Value jl = ix.add(j, l), c = ix.divNonNeg(jl, K), k = ix.sub(jl, ix.mul(c, K));
           Value at = ix.add(ix.add(ix.mul(c, stride), ix.mul(r, s)), ix.mul(k, d));
           return convert(memref::LoadOp::create(b, loc, win, ValueRange{at}));
         };
@@ -329,12 +325,12 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
     auto out = cast<ShapedType>(op.getResult().getType());
     int64_t rowWidth = out.getShape()[2];
     // CUDA, along time: the staged windows (H100, docs/cuda.md: f32 67 -> 53 us, f16 55 -> 32
-    // us with 16-byte lanes), where a 16-row window of one channel fits kStageBytes.
-    if (!f.gather && target.hasVectorAccess() && f.parallel == Parallel::time) {
+    // us with 16-byte lanes), where a 16-row window of one channel fits kStageBytes and the
+    // schedule gives no tile (a given tile keeps the plain form's meaning: elements of a row).
+    if (!f.gather && target.hasVectorAccess() && f.parallel == Parallel::time && f.tile.empty()) {
       const int64_t limit = std::min(kStageBytes, itemArrayLimit(target));
-      const StageShape st(int64_t(op.getKernel()), int64_t(op.getStride()), int64_t(op.getDilation()),
-                          f.tile.empty() ? kStageRows : f.tile[0], ShapedType::kDynamic,
-                          elementBytes(op.getInput().getType()), limit);
+      const StageShape st(int64_t(op.getKernel()), int64_t(op.getStride()), int64_t(op.getDilation()), kStageRows,
+                          ShapedType::kDynamic, elementBytes(op.getInput().getType()), limit);
       if (st.bytes() <= limit) f.gather = Gather::stage;
     }
     if (f.tile.empty() && f.gather == Gather::stage) f.tile = {kStageRows};
@@ -350,7 +346,7 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
     const bool staged = f.gather == Gather::stage;
     if (f.parallel == Parallel::time)
       f.widenGpuLanes(target, elementBytes(out), staged ? 16 : std::min<int64_t>(16, 4 * elementBytes(out)), [&](int64_t v) {
-        return rowWidth != ShapedType::kDynamic && rowWidth % v == 0 && (f.gather == Gather::stage || f.tile[0] % v == 0);
+        return rowWidth != ShapedType::kDynamic && rowWidth % v == 0 && (staged || f.tile[0] % v == 0);
       });
     return f.get(op.getContext());
   }

@@ -1,6 +1,6 @@
 // RUN: weft-opt %s -split-input-file --weft-attach-target=kind=cuda --weft-resolve-schedule | FileCheck %s
 // CUDA's col2im and im2col defaults: the staged gather along time, its tile the longest (up to 256) whose
-// rows take at most 16 KiB; the lane form where the schedule gives a vector, and the bounded
+// rows take at most 16 KiB; the plain forms where the schedule gives a tile or a vector, and the bounded
 // gather where not even 32 times of rows fit.
 
 // CHECK-LABEL: func.func @vocoder
@@ -57,4 +57,16 @@ func.func @unfold(%x: tensor<1x512x8192xf16>) -> tensor<1x8192x3584xf16> {
 func.func @wide_window(%x: tensor<1x4x100000xf32>) -> tensor<1x100x12xf32> {
   %y = weft.im2col_1d %x {kernel = 3, stride = 1000, padding = 0, dilation = 1} : tensor<1x4x100000xf32> -> tensor<1x100x12xf32>
   return %y : tensor<1x100x12xf32>
+}
+
+// -----
+
+// A given tile keeps the plain forms' meaning (elements of a row; times of the bounded gather).
+// CHECK-LABEL: func.func @given_tile
+// CHECK: weft.im2col_1d {{.*}}schedule = #weft.schedule<parallel = time, vector = 4, tile = [8], workgroup = [256]>
+// CHECK: weft.col2im_1d {{.*}}schedule = #weft.schedule<parallel = time, gather = bounded, vector = 2, tile = [2048], workgroup = [256]>
+func.func @given_tile(%x: tensor<1x512x8192xf32>, %c: tensor<2048x8192xf32>) -> (tensor<1x8192x3584xf32>, tensor<512x16392xf32>) {
+  %y = weft.im2col_1d %x {kernel = 7, stride = 1, padding = 3, dilation = 1, schedule = #weft.schedule<tile = [8]>} : tensor<1x512x8192xf32> -> tensor<1x8192x3584xf32>
+  %z = weft.col2im_1d %c {stride = 8, channels = 512, schedule = #weft.schedule<tile = [2048]>} : tensor<2048x8192xf32> -> tensor<512x16392xf32>
+  return %y, %z : tensor<1x8192x3584xf32>, tensor<512x16392xf32>
 }
