@@ -23,7 +23,7 @@ namespace weft {
 namespace {
 
 /// The fields of a composite's schedule that apply to its part `part` (a rule op name): matmul
-/// takes parallel = rows, a 3-extent tile and unroll; im2col_1d / col2im_1d take parallel = time
+/// takes parallel = rows, mma, a 3-extent tile and unroll; im2col_1d / col2im_1d take parallel = time
 /// or channel and a 1-extent tile; both take vector and workgroup. Null when none applies.
 ScheduleAttr partSchedule(ScheduleAttr s, StringRef part) {
   if (!s) return {};
@@ -32,8 +32,9 @@ ScheduleAttr partSchedule(ScheduleAttr s, StringRef part) {
   if (parallel && (*parallel == Parallel::rows) != mm) parallel = std::nullopt;
   ArrayRef<int64_t> tile = s.getTile().size() == (mm ? 3u : 1u) ? s.getTile() : ArrayRef<int64_t>();
   int64_t unroll = mm ? s.getUnroll() : 0;
-  if (!parallel && tile.empty() && s.getWorkgroup().empty() && !s.getVector() && !unroll) return {};
-  return ScheduleAttr::get(s.getContext(), parallel, std::nullopt, std::nullopt, s.getVector(), tile,
+  std::optional<Mma> mma = mm ? s.getMma() : std::nullopt;
+  if (!parallel && tile.empty() && s.getWorkgroup().empty() && !s.getVector() && !unroll && !mma) return {};
+  return ScheduleAttr::get(s.getContext(), parallel, std::nullopt, std::nullopt, mma, s.getVector(), tile,
                            s.getWorkgroup(), unroll);
 }
 

@@ -23,6 +23,7 @@ ScheduleFields ScheduleFields::of(ScheduleAttr given) {
   f.parallel = given.getParallel();
   f.gather = given.getGather();
   f.copy = given.getCopy();
+  f.mma = given.getMma();
   f.vector = given.getVector();
   f.tile.assign(given.getTile().begin(), given.getTile().end());
   f.workgroup.assign(given.getWorkgroup().begin(), given.getWorkgroup().end());
@@ -57,7 +58,7 @@ int64_t ScheduleFields::threads() const {
 }
 
 ScheduleAttr ScheduleFields::get(MLIRContext *ctx) const {
-  return ScheduleAttr::get(ctx, parallel, gather, copy, vector, tile, workgroup, unroll);
+  return ScheduleAttr::get(ctx, parallel, gather, copy, mma, vector, tile, workgroup, unroll);
 }
 
 void ScheduleFields::widenGpuLanes(TargetAttr target, int64_t elementBytes, int64_t maxBytes,
@@ -110,6 +111,7 @@ FailureOr<ScheduleAttr> resolvedSchedule(KernelOpInterface op, TargetAttr target
     bool set = s && (field == "parallel"    ? s.getParallel().has_value()
                      : field == "gather"    ? s.getGather().has_value()
                      : field == "copy"      ? s.getCopy().has_value()
+                     : field == "mma"       ? s.getMma().has_value()
                      : field == "vector"    ? s.getVector() > 0
                      : field == "tile"      ? !s.getTile().empty()
                      : field == "workgroup" ? !s.getWorkgroup().empty()

@@ -21,6 +21,7 @@ struct ScheduleFields {
   std::optional<Parallel> parallel;
   std::optional<Gather> gather;
   std::optional<Copy> copy;
+  std::optional<Mma> mma;
   int64_t vector = 0;
   llvm::SmallVector<int64_t> tile, workgroup;
   int64_t unroll = 0;

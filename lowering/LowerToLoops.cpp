@@ -7,6 +7,7 @@
 #include "lowering/Passes.h"
 #include "lowering/KernelOp.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h" // gpu.subgroup_mma_* (matmul, mma = subgroup)
 #include "llvm/ADT/EquivalenceClasses.h"
 
 namespace weft {

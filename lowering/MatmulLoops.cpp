@@ -13,6 +13,7 @@
 // so partial sums never lose precision.
 #include "lowering/KernelOp.h"
 #include "lowering/LoopHelpers.h"
+#include "lowering/MatmulForms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -332,6 +333,7 @@ Type accumulatorOf(Type elem) {
 LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, const View &a, const View &b,
                           const View &out) {
   const bool tA = op.getTransposeA(), tB = op.getTransposeB();
+  if (sched.getMma() == Mma::subgroup) return buildMatmulMma(pb, op, sched, a, b, out);
   return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
     Emit e{kb.builder(), kb.loc()};
     Type aT = kb.elementType(a), bT = kb.elementType(b), oT = kb.elementType(out);
@@ -352,35 +354,8 @@ LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, c
 
     const int64_t ro = out.rank(), nbo = ro - 2;
     Value M = kb.extent(out, ro - 2), N = kb.extent(out, ro - 1), K = kb.extent(a, tA ? a.rank() - 2 : a.rank() - 1);
-    SmallVector<Value> outStrides = kb.contiguousStrides(out);
-    // Each operand batch dim (aligned from the right) reads index i / (E / e) of the output's.
-    struct BatchTerm {
-      int64_t outDim;
-      Value ratio, stride;
-    };
-    auto batchTerms = [&](const View &v) {
-      SmallVector<Value> strides = kb.contiguousStrides(v);
-      SmallVector<BatchTerm> terms;
-      for (int64_t d = 0, nb = v.rank() - 2; d < nb; ++d) {
-        int64_t od = nbo - nb + d;
-        terms.push_back({od, e.divFloor(kb.extent(out, od), kb.extent(v, d)), strides[d]});
-      }
-      return terms;
-    };
-    SmallVector<BatchTerm> aTerms = batchTerms(a), bTerms = batchTerms(b);
+    BatchOffsets batches(kb, a, b, out);
     Value bufA = kb.buffer(a), bufB = kb.buffer(b), bufOut = kb.buffer(out);
-    // Rows and columns are dealt to grid items as whole micro-panels, as evenly as the item
-    // count allows (no item gets more than MT rows / NT columns), so threads finish together.
-    auto offset = [&](Emit &g, ArrayRef<BatchTerm> terms, ValueRange ids) {
-      Value off = g.c(0);
-      for (const BatchTerm &t : terms) off = g.add(off, g.mul(g.divFloor(ids[t.outDim], t.ratio), t.stride));
-      return off;
-    };
-    auto outBaseOf = [&](Emit &g, ValueRange ids) {
-      Value base = g.c(0);
-      for (int64_t d = 0; d < nbo; ++d) base = g.add(base, g.mul(ids[d], outStrides[d]));
-      return base;
-    };
 
     if (pb.gpu()) {
       // GPU: an item is a TM x TN tile of C. Each thread sums an R x R block of it (R =
@@ -399,7 +374,8 @@ LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, c
       kb.parallelGrid(grid, [&](OpBuilder &gb, Location loc, ValueRange ids) {
         Emit g{gb, loc};
         Value m0 = g.mul(ids[nbo], g.c(TM)), n0 = g.mul(ids[nbo + 1], g.c(TN));
-        Value aBase = offset(g, aTerms, ids), bBase = offset(g, bTerms, ids), cBase = outBaseOf(g, ids);
+        Ix ix{gb, loc};
+        Value aBase = batches.a(ix, ids), bBase = batches.b(ix, ids), cBase = batches.out(ix, ids);
         Value lastRow = g.sub(M, g.c(1)), lastCol = g.sub(N, g.c(1));
         Ix{gb, loc}.parallel(g.c(0), g.c(SM * SN), [&](Value l) {
           Emit e{gb, loc};
@@ -466,10 +442,11 @@ LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, c
       };
       auto [m0, mt] = share(ids[nbo], panelsM, itemsM, bl.MR, M);
       auto [n0, nt] = share(ids[nbo + 1], panelsN, itemsN, bl.NR, N);
-      Value outBase = outBaseOf(g, ids);
+      Ix ix{gb, loc};
+      Value outBase = batches.out(ix, ids);
       Value one = g.c(1);
-      Operand A{bufA, aT, offset(g, aTerms, ids), tA ? one : K, tA ? M : one, tA};
-      Operand B{bufB, bT, offset(g, bTerms, ids), tB ? K : one, tB ? one : N, !tB};
+      Operand A{bufA, aT, batches.a(ix, ids), tA ? one : K, tA ? M : one, tA};
+      Operand B{bufB, bT, batches.b(ix, ids), tB ? K : one, tB ? one : N, !tB};
 
       auto scratchOf = [&](int64_t n) {
         return memref::AllocaOp::create(gb, loc, MemRefType::get({n}, acc), gb.getI64IntegerAttr(64)).getResult();
@@ -533,6 +510,38 @@ LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, c
   });
 }
 
+} // namespace
+
+BatchOffsets::BatchOffsets(KernelBuilder &kb, const View &a, const View &b, const View &out)
+    : aTerms(termsOf(kb, a, out)), bTerms(termsOf(kb, b, out)), outStrides(kb.contiguousStrides(out)),
+      outBatchDims(out.rank() - 2) {}
+
+SmallVector<BatchOffsets::Term> BatchOffsets::termsOf(KernelBuilder &kb, const View &v, const View &out) {
+  Ix ix{kb.builder(), kb.loc()};
+  SmallVector<Value> strides = kb.contiguousStrides(v);
+  SmallVector<Term> terms;
+  for (int64_t d = 0, nb = v.rank() - 2; d < nb; ++d) {
+    int64_t od = out.rank() - 2 - nb + d;
+    terms.push_back({od, ix.b.createOrFold<arith::DivUIOp>(ix.loc, kb.extent(out, od), kb.extent(v, d)), strides[d]});
+  }
+  return terms;
+}
+
+Value BatchOffsets::offset(Ix &ix, ArrayRef<Term> terms, ValueRange ids) {
+  Value off = ix.c(0);
+  for (const Term &t : terms)
+    off = ix.add(off, ix.mul(ix.b.createOrFold<arith::DivUIOp>(ix.loc, ids[t.outDim], t.ratio), t.stride));
+  return off;
+}
+
+Value BatchOffsets::out(Ix &ix, ValueRange ids) const {
+  Value base = ix.c(0);
+  for (int64_t d = 0; d < outBatchDims; ++d) base = ix.add(base, ix.mul(ids[d], outStrides[d]));
+  return base;
+}
+
+namespace {
+
 // The batch dims of C line up with A's and B's from the right; a dim only one operand has comes
 // from that operand.
 void matmulEqualities(MatmulOp m, function_ref<void(Value, unsigned, Value, unsigned)> same) {
@@ -555,6 +564,16 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
     auto op = cast<MatmulOp>(o);
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::rows, 4);
     if (target.isGpu()) {
+      if (!f.mma) f.mma = Mma::none;
+      if (*f.mma == Mma::subgroup) {
+        // Tensor-core fragments (MatmulMmaLoops.cpp): 8 warps on a 128 x 128 tile, or 64 x 128
+        // where an f16 result stages the tile's f32 sums in workgroup memory; two fragment steps
+        // per loop iteration.
+        bool narrow = cast<ShapedType>(op.getResult().getType()).getElementTypeBitWidth() < 32;
+        if (!f.unroll) f.unroll = 2;
+        if (f.tile.empty()) f.tile = {narrow ? 64 : 128, 128, 1};
+        return f.get(op.getContext());
+      }
       // A 64 x 64 tile of C, a 4 x 4 block of it per thread of the default 256 (K unblocked).
       // K two steps at a time for 32-bit operands, one for narrower ones: measured on an H100
       // (docs/cuda.md, fifth run), unroll 2 was the fastest f32 matmul through PTX and Vulkan
@@ -579,7 +598,7 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
     return f.get(op.getContext());
   }
   SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {
-    if (target.isGpu()) return {"tile", "unroll", "workgroup"};
+    if (target.isGpu()) return {"mma", "tile", "unroll", "workgroup"};
     return {"vector", "tile", "unroll"};
   }
   void recordEqualities(Operation *o, function_ref<void(Value, unsigned, Value, unsigned)> same) const {

@@ -57,7 +57,7 @@ def WeftLowerToLoops : Pass<"weft-lower-to-loops", "mlir::ModuleOp"> {
   }];
   let dependentDialects = ["weft::WeftDialect", "mlir::arith::ArithDialect", "mlir::math::MathDialect",
                            "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect"];
+                           "mlir::vector::VectorDialect", "mlir::gpu::GPUDialect"];
 }
 
 def WeftExpandBf16 : Pass<"weft-expand-bf16"> {

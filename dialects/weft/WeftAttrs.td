@@ -17,6 +17,11 @@ def Weft_Gather : I32EnumAttr<"Gather", "col2im_1d and im2col_1d: how an output 
   let cppNamespace = "::weft";
   let genSpecializedAttr = 0;
 }
+def Weft_Mma : I32EnumAttr<"Mma", "matmul: what multiplies the tiles", [
+    I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"subgroup", 1>]> {
+  let cppNamespace = "::weft";
+  let genSpecializedAttr = 0;
+}
 def Weft_Copy : I32EnumAttr<"Copy", "concat: how the inputs are copied", [
     I32EnumAttrCase<"flat", 0>, I32EnumAttrCase<"row", 1>]> {
   let cppNamespace = "::weft";
@@ -34,6 +39,8 @@ def Weft_ScheduleAttr : AttrDef<Weft_Dialect, "Schedule"> {
     threads or workgroups); `gather` = bounded | scan | sweep | stage (col2im: only the
     contributing columns, the full K with a modulo, the CPU row sweep, or the GPU's rows staged
     in workgroup memory; im2col: stage, its input windows staged); `copy` = flat | row (concat);
+    `mma` = none | subgroup (matmul and the composites: scalar multiply-adds, or a subgroup's
+    matrix multiply-accumulate on 16 x 16 fragments, CUDA's tensor cores);
     `vector` = elements per vector (1 = scalar); `tile` = tile extents (op-specific order);
     `workgroup` = GPU workgroup extents; `unroll` = inner unroll factor.
   }];
@@ -41,6 +48,7 @@ def Weft_ScheduleAttr : AttrDef<Weft_Dialect, "Schedule"> {
     OptionalParameter<"std::optional<::weft::Parallel>", "parallel dimension">:$parallel,
     OptionalParameter<"std::optional<::weft::Gather>", "col2im gather form">:$gather,
     OptionalParameter<"std::optional<::weft::Copy>", "concat copy form">:$copy,
+    OptionalParameter<"std::optional<::weft::Mma>", "matmul multiply form">:$mma,
     DefaultValuedParameter<"int64_t", "0">:$vector,
     OptionalArrayRefParameter<"int64_t">:$tile,
     OptionalArrayRefParameter<"int64_t">:$workgroup,
@@ -87,6 +95,10 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     /// The workgroup memory a GPU kernel may declare: CUDA's static shared memory (48 KiB); 32
     /// KiB on Vulkan and Metal (Apple GPUs' threadgroup memory; desktop Vulkan devices have 32
     /// KiB or more, lavapipe 32 KiB). 0 on the CPU, whose items keep arrays on the stack.
+    /// Whether weft generates a subgroup's matrix multiply-accumulate (`mma = subgroup`) for the
+    /// target: CUDA's tensor cores, through NVVM's wmma. (Vulkan's cooperative matrices and
+    /// Metal's simdgroup matrices would be the other targets' forms; not generated yet.)
+    bool hasSubgroupMma() const { return getKind() == "cuda"; }
     int64_t maxWorkgroupBytes() const { return !isGpu() ? 0 : getKind() == "cuda" ? 48 << 10 : 32 << 10; }
     /// The description of device kind `kind` ("cpu", "vulkan", "cuda", "metal"); `vectorBytes`
     /// is the CPU's vector register size (ignored for GPUs). Null for an unknown kind.

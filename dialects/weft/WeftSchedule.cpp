@@ -13,6 +13,7 @@ namespace {
 StringRef stringify(Parallel v) { return stringifyParallel(v); }
 StringRef stringify(Gather v) { return stringifyGather(v); }
 StringRef stringify(Copy v) { return stringifyCopy(v); }
+StringRef stringify(Mma v) { return stringifyMma(v); }
 
 // "a | b | c": the values of an enumerated field, from its ODS enum (cases 0 to maxValue).
 template <typename E> std::string allowedValues(uint32_t maxValue) {
@@ -23,7 +24,7 @@ template <typename E> std::string allowedValues(uint32_t maxValue) {
 } // namespace
 
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError, std::optional<Parallel>,
-                                   std::optional<Gather>, std::optional<Copy>, int64_t vector, ArrayRef<int64_t> tile,
+                                   std::optional<Gather>, std::optional<Copy>, std::optional<Mma>, int64_t vector, ArrayRef<int64_t> tile,
                                    ArrayRef<int64_t> workgroup, int64_t unroll) {
   if (vector < 0 || (vector & (vector - 1)) != 0 || vector > 64)
     return emitError() << "schedule vector = " << vector << " must be a power of two from 1 to 64 (0 = default)";
@@ -55,6 +56,7 @@ Attribute ScheduleAttr::parse(AsmParser &p, Type) {
   std::optional<Parallel> parallel;
   std::optional<Gather> gather;
   std::optional<Copy> copy;
+  std::optional<Mma> mma;
   int64_t vector = 0, unroll = 0;
   SmallVector<int64_t> tile, workgroup;
   auto parseList = [&](SmallVector<int64_t> &out) {
@@ -76,17 +78,18 @@ Attribute ScheduleAttr::parse(AsmParser &p, Type) {
       if (key == "parallel") return parseEnum(p, key, parallel, symbolizeParallel, getMaxEnumValForParallel());
       if (key == "gather") return parseEnum(p, key, gather, symbolizeGather, getMaxEnumValForGather());
       if (key == "copy") return parseEnum(p, key, copy, symbolizeCopy, getMaxEnumValForCopy());
+      if (key == "mma") return parseEnum(p, key, mma, symbolizeMma, getMaxEnumValForMma());
       if (key == "vector") return p.parseInteger(vector);
       if (key == "unroll") return p.parseInteger(unroll);
       if (key == "tile") return parseList(tile);
       if (key == "workgroup") return parseList(workgroup);
       return p.emitError(loc) << "unknown schedule field '" << key
-                              << "' (fields: parallel, gather, copy, vector, tile, workgroup, unroll)";
+                              << "' (fields: parallel, gather, copy, mma, vector, tile, workgroup, unroll)";
     };
     if (p.parseCommaSeparatedList(field) || p.parseGreater()) return {};
   }
   return ScheduleAttr::getChecked([&] { return p.emitError(p.getNameLoc()); }, p.getContext(), parallel, gather, copy,
-                                  vector, ArrayRef<int64_t>(tile), ArrayRef<int64_t>(workgroup), unroll);
+                                  mma, vector, ArrayRef<int64_t>(tile), ArrayRef<int64_t>(workgroup), unroll);
 }
 
 void ScheduleAttr::print(AsmPrinter &p) const {
@@ -99,6 +102,7 @@ void ScheduleAttr::print(AsmPrinter &p) const {
   if (getParallel()) parts.push_back("parallel = " + stringify(*getParallel()).str());
   if (getGather()) parts.push_back("gather = " + stringify(*getGather()).str());
   if (getCopy()) parts.push_back("copy = " + stringify(*getCopy()).str());
+  if (getMma()) parts.push_back("mma = " + stringify(*getMma()).str());
   if (getVector()) parts.push_back("vector = " + std::to_string(getVector()));
   if (!getTile().empty()) parts.push_back("tile = " + list(getTile()));
   if (!getWorkgroup().empty()) parts.push_back("workgroup = " + list(getWorkgroup()));
@@ -124,6 +128,8 @@ std::string checkScheduleFor(StringRef op, ScheduleAttr s) {
       return bad("gather", stringify(*s.getGather()), "none; gather is col2im_1d's and im2col_1d's");
     if (std::string e = oneOf("gather", stringify(*s.getGather()), rule.gather); !e.empty()) return e;
   }
+  if (s.getMma() && !rule.mma)
+    return bad("mma", stringify(*s.getMma()), "none; mma is matmul's, conv1d's and conv_transpose_1d's");
   if (s.getCopy() && !rule.copy) return bad("copy", stringify(*s.getCopy()), "none; copy is concat's");
   if (std::optional<Parallel> p = s.getParallel(); p && !rule.parallel.empty())
     if (std::string e = oneOf("parallel", stringify(*p), rule.parallel); !e.empty()) return e;

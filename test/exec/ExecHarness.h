@@ -29,7 +29,9 @@ struct ExecCase {
 };
 
 /// Runs every case (JIT vs reference, Vulkan vs reference, then C++ vs JIT) and reports failures through gtest,
-/// naming the case. `family` names the batch library.
+/// naming the case. `family` names the batch library. A case whose schedule the CPU refuses by rule
+/// (" on target cpu": a GPU-only form such as mma = subgroup) runs on the GPU targets that take it,
+/// of which there must be one.
 void runCases(const std::string &family, const std::vector<ExecCase> &cases);
 
 } // namespace weft::test

@@ -57,3 +57,35 @@ TEST(Matmul, TileEdgesAndSchedules) {
     }
   runCases("matmul_edges", cases);
 }
+
+// mma = subgroup (CUDA's tensor cores, lowering/MatmulMmaLoops.cpp): f16 x f16 into f32 and f16,
+// both transposes, broadcast batches, items past C's edges, several warp layouts and K loops.
+// The CPU and the other GPU targets refuse the schedule by rule; the PTX goes through ptxas here
+// and runs against the reference on a CUDA GPU (scripts/gpu.sh).
+TEST(Matmul, SubgroupMma) {
+  struct Shapes { int64_t M, N, K; Shape batchA, batchB; const char *schedule; };
+  const Shapes kShapes[] = {
+      {64, 128, 48, {}, {}, "#weft.schedule<mma = subgroup>"}, // one item; K: one step after the pairs
+      {208, 272, 96, {}, {}, "#weft.schedule<mma = subgroup>"}, // items past both edges
+      {48, 80, 32, {2, 3}, {3}, "#weft.schedule<mma = subgroup, tile = [32, 64, 1], workgroup = [128]>"},
+      {32, 48, 16, {}, {2}, "#weft.schedule<mma = subgroup, tile = [16, 48, 1], workgroup = [32], unroll = 1>"},
+  };
+  std::vector<ExecCase> cases;
+  int n = 0;
+  for (const Shapes &s : kShapes)
+    for (DType out : {DType::f32, DType::f16})
+      for (int ta = 0; ta < 2; ++ta)
+        for (int tb = 0; tb < 2; ++tb) {
+          ExecCase c;
+          c.name = "matmul_mma_" + std::to_string(n++) + "_" + dtypeName(out);
+          c.spec.op = "matmul";
+          c.spec.attrs = {{"transpose_a", ta}, {"transpose_b", tb}};
+          c.spec.inputs = {TensorType{DType::f16, operand(s.batchA, s.M, s.K, ta)},
+                           TensorType{DType::f16, operand(s.batchB, s.K, s.N, tb)}};
+          c.spec.resultDType = out;
+          c.schedule = s.schedule;
+          c.tolerance = 2e-3;
+          cases.push_back(c);
+        }
+  runCases("matmul_mma", cases);
+}

@@ -22,6 +22,8 @@ namespace {
 
 /// The static extent buffers are retyped to: larger than any buffer the runtime accepts.
 constexpr int64_t kBufferExtent = int64_t(1) << 62;
+/// The alignment wmma.load / wmma.store take (PTX ISA: 256 bits), in global and shared memory.
+constexpr int64_t kFragmentAlign = 32;
 
 struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
   void runOnOperation() override {
@@ -36,12 +38,16 @@ struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
     OpBuilder b(ctx);
 
     // Vector accesses that declare an alignment (lowering/Col2ImLoops.cpp) become PTX's aligned
-    // ld/st.v*, which fault on a buffer starting elsewhere: the program asks dispatch to check.
+    // ld/st.v*, which fault on a buffer starting elsewhere, and wmma's fragment loads and stores
+    // (lowering/MatmulMmaLoops.cpp) need 32-byte aligned addresses: the program asks dispatch
+    // to check.
     uint64_t align = 0;
     for (func::FuncOp fn : kernels)
       fn.walk([&](Operation *op) {
         if (auto ld = dyn_cast<vector::LoadOp>(op)) align = std::max<uint64_t>(align, ld.getAlignment().value_or(0));
         if (auto st = dyn_cast<vector::StoreOp>(op)) align = std::max<uint64_t>(align, st.getAlignment().value_or(0));
+        if (isa<gpu::SubgroupMmaLoadMatrixOp, gpu::SubgroupMmaStoreMatrixOp>(op))
+          align = std::max<uint64_t>(align, kFragmentAlign);
       });
     if (align > 0)
       module->setAttr(kBufferAlignAttr, b.getI64IntegerAttr(int64_t(align)));
@@ -85,12 +91,13 @@ struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
         auto space = dyn_cast_if_present<gpu::AddressSpaceAttr>(a.getType().getMemorySpace());
         if (space && space.getValue() == gpu::AddressSpace::Workgroup) shared.push_back(a);
       });
-      // Aligned to 16 bytes: NVPTX merges neighbouring stores into wider ones (st.shared.b32
-      // of two halves) where the alignment it knows allows, never past the array's own.
+      // Aligned to 32 bytes: NVPTX merges neighbouring stores into wider ones (st.shared.b32
+      // of two halves) where the alignment it knows allows, never past the array's own; and
+      // wmma fragments stored there need 32.
       for (memref::AllocaOp a : shared) {
         a.getResult().replaceAllUsesWith(kernel.addWorkgroupAttribution(a.getType(), a.getLoc()));
         kernel.setWorkgroupAttributionAttr(kernel.getNumWorkgroupAttributions() - 1, "llvm.align",
-                                           b.getI64IntegerAttr(16));
+                                           b.getI64IntegerAttr(kFragmentAlign));
         a.erase();
       }
       body.walk([&](func::ReturnOp ret) {

@@ -57,6 +57,7 @@ struct ScheduleRule {
   std::vector<std::string_view> gather;   ///< the values `gather` may take (empty: it does not apply)
   bool copy = false;                      ///< whether `copy` applies
   size_t tileExtents = 0;                 ///< how many extents `tile` has (0: as the parts take)
+  bool mma = false;                       ///< whether `mma` applies (matmul and its composites)
 };
 
 /// Shape inference and every validity rule of one op (inferAndCheck's contract; `attrs` has its
