@@ -29,6 +29,10 @@ private:
   int64_t outBatchDims;
 };
 
+/// "" when `op` on `target` can take `mma = subgroup` (target, dtypes, static shapes of whole
+/// fragments), else why not: the rule, naming the values and the target.
+std::string mmaRefusal(MatmulOp op, TargetAttr target);
+
 /// The `mma = subgroup` form (MatmulMmaLoops.cpp): fragments of a subgroup's matrix
 /// multiply-accumulate; refused by rule where the target, dtypes or shapes do not allow it.
 mlir::LogicalResult buildMatmulMma(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, const View &a, const View &b,

@@ -564,14 +564,21 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
     auto op = cast<MatmulOp>(o);
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::rows, 4);
     if (target.isGpu()) {
-      if (!f.mma) f.mma = Mma::none;
+      // Tensor-core fragments (MatmulMmaLoops.cpp) wherever the target, dtypes and shapes take
+      // them, unless the schedule chose the tile or the threads of the scalar form.
+      if (!f.mma)
+        f.mma = given && (!given.getTile().empty() || !given.getWorkgroup().empty()) ? Mma::none
+                : mmaRefusal(op, target).empty()                                     ? Mma::subgroup
+                                                                                     : Mma::none;
       if (*f.mma == Mma::subgroup) {
-        // Tensor-core fragments (MatmulMmaLoops.cpp): 8 warps on a 128 x 128 tile, or 64 x 128
-        // where an f16 result stages the tile's f32 sums in workgroup memory; two fragment steps
-        // per loop iteration.
-        bool narrow = cast<ShapedType>(op.getResult().getType()).getElementTypeBitWidth() < 32;
-        if (!f.unroll) f.unroll = 2;
-        if (f.tile.empty()) f.tile = {narrow ? 64 : 128, 128, 1};
+        // 4 warps of 64 x 64 fragments on a 128 x 128 tile, K staged in blocks of 32 (16 where
+        // K is not a multiple of 32), each unrolled whole. Measured on an H100 (docs/cuda.md):
+        // the larger warp tiles were the fastest.
+        auto a = cast<ShapedType>(op.getLhs().getType());
+        int64_t K = a.getShape()[op.getTransposeA() ? a.getRank() - 2 : a.getRank() - 1];
+        if (!f.unroll) f.unroll = 1;
+        if (f.tile.empty()) f.tile = {128, 128, !ShapedType::isDynamic(K) && K % 32 == 0 ? 32 : 16};
+        if (!given || given.getWorkgroup().empty()) f.workgroup = {128};
         return f.get(op.getContext());
       }
       // A 64 x 64 tile of C, a 4 x 4 block of it per thread of the default 256 (K unblocked).

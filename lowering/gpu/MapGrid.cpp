@@ -73,6 +73,19 @@ void distribute(scf::ParallelOp par, Value thread, int64_t threads) {
   // compilers unroll: the thread's iterations are independent, so their loads overlap.
   unsigned n = par.getNumLoops();
   bool direct = n == 1 && matchPattern(par.getStep()[0], m_One());
+  // A loop of exactly the workgroup's threads is a body per thread: it runs once, as thread l,
+  // with no loop or guard around it, so that a GPU-only form may put barriers in it (every
+  // thread reaches them; lowering/MatmulMmaLoops.cpp).
+  llvm::APInt lb, ub;
+  if (direct && matchPattern(par.getLowerBound()[0], m_ConstantInt(&lb)) && lb.isZero() &&
+      matchPattern(par.getUpperBound()[0], m_ConstantInt(&ub)) && ub.getSExtValue() == threads) {
+    Block *body = par.getBody();
+    body->getTerminator()->erase();
+    par->getBlock()->getOperations().splice(Block::iterator(par), body->getOperations());
+    par.getInductionVars()[0].replaceAllUsesWith(thread);
+    par.erase();
+    return;
+  }
   if (auto maxTrip = par->getAttrOfType<IntegerAttr>(lowering::kMaxTripAttr); direct && maxTrip) {
     int64_t rounds = (maxTrip.getInt() + threads - 1) / threads;
     Value first = b.createOrFold<arith::AddIOp>(loc, par.getLowerBound()[0], thread);

@@ -65,10 +65,10 @@ TEST(Matmul, TileEdgesAndSchedules) {
 TEST(Matmul, SubgroupMma) {
   struct Shapes { int64_t M, N, K; Shape batchA, batchB; const char *schedule; };
   const Shapes kShapes[] = {
-      {64, 128, 48, {}, {}, "#weft.schedule<mma = subgroup>"}, // one item; K: one step after the pairs
-      {208, 272, 96, {}, {}, "#weft.schedule<mma = subgroup>"}, // items past both edges
-      {48, 80, 32, {2, 3}, {3}, "#weft.schedule<mma = subgroup, tile = [32, 64, 1], workgroup = [128]>"},
-      {32, 48, 16, {}, {2}, "#weft.schedule<mma = subgroup, tile = [16, 48, 1], workgroup = [32], unroll = 1>"},
+      {64, 128, 48, {}, {}, "#weft.schedule<mma = subgroup>"},  // one item, K in 3 blocks of 16
+      {208, 272, 96, {}, {}, "#weft.schedule<mma = subgroup>"}, // items past both edges, K blocks of 32
+      {48, 80, 32, {2, 3}, {3}, "#weft.schedule<mma = subgroup, tile = [32, 64, 16], workgroup = [64]>"},
+      {32, 48, 64, {}, {2}, "#weft.schedule<mma = subgroup, tile = [16, 64, 64], workgroup = [32]>"},
   };
   std::vector<ExecCase> cases;
   int n = 0;

@@ -50,7 +50,11 @@ public:
             {"nvvm",
              {"weft-expand-bf16", "arith-expand", "weft-ptx-outline-kernels",
               std::string("nvvm-attach-target{chip=") + kChip + " O=3}",
-              "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm{index-bitwidth=" + std::to_string(indexBits) +
+              // math.fma as llvm.fma (PTX fma.rn) first: convert-gpu-to-nvvm would make it a call
+              // to libdevice's __nv_fmaf, which is linked only where a CUDA toolkit is found and
+              // is otherwise left an unresolved extern that the driver refuses to load.
+              "gpu.module(convert-scf-to-cf,convert-math-to-llvm,convert-gpu-to-nvvm{index-bitwidth=" +
+                  std::to_string(indexBits) +
                   " use-bare-ptr-memref-call-conv=true})",
               "reconcile-unrealized-casts"}},
             {"llvm-ptx", {"gpu-module-to-binary{format=isa}"}}};
@@ -61,6 +65,7 @@ public:
     mlir::arith::registerArithExpandOpsPass();
     mlir::registerGpuNVVMAttachTarget();
     mlir::registerSCFToControlFlowPass();
+    mlir::registerConvertMathToLLVMPass();
     mlir::registerConvertGpuOpsToNVVMOps();
     mlir::registerReconcileUnrealizedCastsPass();
     mlir::registerGpuModuleToBinaryPass();

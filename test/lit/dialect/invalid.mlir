@@ -184,7 +184,7 @@ func.func @schedule_vector(%x: tensor<7x12xf32>) -> tensor<3x16xf32> {
 
 // -----
 func.func @schedule_unknown(%x: tensor<7x12xf32>) -> tensor<3x16xf32> {
-  // expected-error @+1 {{unknown schedule field 'threads' (fields: parallel, gather, copy, vector, tile, workgroup, unroll)}}
+  // expected-error @+1 {{unknown schedule field 'threads' (fields: parallel, gather, copy, mma, vector, tile, workgroup, unroll)}}
   %y = weft.col2im_1d %x {stride = 2, channels = 3, schedule = #weft.schedule<threads = 4>} : tensor<7x12xf32> -> tensor<3x16xf32>
   return %y : tensor<3x16xf32>
 }

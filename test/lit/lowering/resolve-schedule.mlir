@@ -56,7 +56,7 @@ func.func @im2col(%x: tensor<2x4x10xf16>) -> tensor<2x8x12xf16> {
 // CPU-LABEL: func @matmul
 // CPU: schedule = #weft.schedule<parallel = rows, vector = 8, tile = [102, 512, 64], unroll = 4>
 // GPU-LABEL: func @matmul
-// GPU: schedule = #weft.schedule<parallel = rows, vector = 1, tile = [64, 64, 1], workgroup = [256], unroll = 2>
+// GPU: schedule = #weft.schedule<parallel = rows, mma = none, vector = 1, tile = [64, 64, 1], workgroup = [256], unroll = 2>
 // AVX512-LABEL: func @matmul
 // AVX512: schedule = #weft.schedule<parallel = rows, vector = 16, tile = [102, 512, 64], unroll = 4>
 func.func @matmul(%a: tensor<100x64xf32>, %b: tensor<64x700xf32>) -> tensor<100x700xf32> {
