@@ -1,5 +1,6 @@
-// matmul -> one kernel of BLIS-style loops over the flat buffers (CPU), or of output tiles with
-// one output per thread (GPU; a first, plain form: no shared-memory blocking yet).
+// matmul -> one kernel of BLIS-style loops over the flat buffers (CPU), or of output tiles with a
+// 4 x 4 block per thread (GPU's scalar form, no shared memory); CUDA's tensor-core form,
+// `mma = subgroup`, is MatmulMmaLoops.cpp.
 //
 // The grid is (batch..., M-block, N-block). Each grid item walks K in spans; per span it packs
 // its slice of B into NR-wide panels (one KC-deep set per K block of the span), then for each

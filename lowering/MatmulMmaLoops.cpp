@@ -169,45 +169,63 @@ LogicalResult buildMatmulMma(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched
         Value warp = g.divNonNeg(thread, kWarp), lane = g.sub(thread, g.mul(warp, kWarp));
         Value wi = g.divNonNeg(warp, wg->WN), wj = g.sub(warp, g.mul(wi, wg->WN));
         Value rowOf = g.mul(wi, wg->FM * kFrag), colOf = g.mul(wj, wg->FN * kFrag); // the warp's, in the tile
-        // Copies a block's rows (`width` contiguous elements each) into `dst`, 16 bytes per
-        // thread and piece; `srcAt(r, c)` is where its piece (r, c) starts in `src`.
-        auto copy = [&](Value src, Value dst, const Block &blk, function_ref<Value(Value, Value)> srcAt) {
-          const int64_t perRow = blk.width / kVec, pieces = blk.rows * perRow;
-          for (int64_t round = 0; round < pieces / G; ++round) {
-            Value piece = g.add(thread, round * G);
-            Value r = g.divNonNeg(piece, perRow), c = g.mul(g.sub(piece, g.mul(r, perRow)), kVec);
-            Value x = vector::LoadOp::create(gb, loc, VectorType::get({kVec}, f16), src, ValueRange{srcAt(r, c)}, false,
-                                             lanesAlign(true, kVec, f16));
-            vector::StoreOp::create(gb, loc, x, dst, ValueRange{g.add(g.mul(r, blk.ld()), c)}, false,
+        // A block's rows (`width` contiguous elements each) in 16-byte pieces, piece (r, c)
+        // starting at `srcAt(r, c)`: `fetch` loads this thread's pieces, `put` stores them in the
+        // block's array after the loop has carried them through the previous block's work.
+        auto pieceAt = [&](const Block &blk, int64_t round) {
+          const int64_t perRow = blk.width / kVec;
+          Value piece = g.add(thread, round * G);
+          Value r = g.divNonNeg(piece, perRow);
+          return std::make_pair(r, g.mul(g.sub(piece, g.mul(r, perRow)), kVec));
+        };
+        auto rounds = [&](const Block &blk) { return blk.rows * blk.width / kVec / G; };
+        VectorType pieceType = VectorType::get({kVec}, f16);
+        auto fetch = [&](Value src, const Block &blk, function_ref<Value(Value, Value)> srcAt, SmallVector<Value> &into) {
+          for (int64_t round = 0; round < rounds(blk); ++round) {
+            auto [r, c] = pieceAt(blk, round);
+            into.push_back(vector::LoadOp::create(gb, loc, pieceType, src, ValueRange{srcAt(r, c)}, false,
+                                                  lanesAlign(true, kVec, f16)));
+          }
+        };
+        auto put = [&](Value dst, const Block &blk, ValueRange pieces) {
+          for (int64_t round = 0; round < rounds(blk); ++round) {
+            auto [r, c] = pieceAt(blk, round);
+            vector::StoreOp::create(gb, loc, pieces[round], dst, ValueRange{g.add(g.mul(r, blk.ld()), c)}, false,
                                     lanesAlign(true, kVec, f16));
           }
         };
         // Rows and 8-element runs past C's edge read the last ones inside (their products are
         // never stored); K's blocks are whole.
         Value lastRow = g.c(M - 1), lastCol = g.c(N - 1), lastRowRun = g.c(M - kVec), lastColRun = g.c(N - kVec);
-        auto copyA = [&](Value k0) {
-          copy(bufA, sA, blockA, [&](Value r, Value c) {
+        auto fetchBlocks = [&](Value k0) {
+          SmallVector<Value> pieces;
+          fetch(bufA, blockA, [&](Value r, Value c) {
             return tA ? g.add(aBase, g.add(g.mul(g.add(k0, r), M), g.min(g.add(m0, c), lastRowRun)))
                       : g.add(aBase, g.add(g.mul(g.min(g.add(m0, r), lastRow), K), g.add(k0, c)));
-          });
-        };
-        auto copyB = [&](Value k0) {
-          copy(bufB, sB, blockB, [&](Value r, Value c) {
+          }, pieces);
+          fetch(bufB, blockB, [&](Value r, Value c) {
             return tB ? g.add(bBase, g.add(g.mul(g.min(g.add(n0, r), lastCol), K), g.add(k0, c)))
                       : g.add(bBase, g.add(g.mul(g.add(k0, r), N), g.min(g.add(n0, c), lastColRun)));
-          });
+          }, pieces);
+          return pieces;
         };
+        const int64_t nA = rounds(blockA), nAcc = wg->FM * wg->FN;
         Value zero = arith::ConstantOp::create(gb, loc, gb.getF32FloatAttr(0));
-        SmallVector<Value> init(wg->FM * wg->FN, gpu::SubgroupMmaConstantMatrixOp::create(gb, loc, fragC, zero));
+        SmallVector<Value> init(nAcc, gpu::SubgroupMmaConstantMatrixOp::create(gb, loc, fragC, zero));
+        llvm::append_range(init, fetchBlocks(g.c(0)));
         auto loop = scf::ForOp::create(gb, loc, g.c(0), g.c(K), g.c(BK), init);
         {
           OpBuilder::InsertionGuard guard(gb);
           gb.setInsertionPointToStart(loop.getBody());
           Value k0 = loop.getInductionVar();
-          copyA(k0);
-          copyB(k0);
+          ValueRange carried = loop.getRegionIterArgs();
+          put(sA, blockA, carried.slice(nAcc, nA));
+          put(sB, blockB, carried.drop_front(nAcc + nA));
           barrier();
-          SmallVector<Value> acc(loop.getRegionIterArgs());
+          // The next block's loads go out before this block's fragment work, which hides their
+          // latency (the last block loads itself again, in bounds, and is not used).
+          SmallVector<Value> next = fetchBlocks(g.min(g.add(k0, BK), g.c(K - BK)));
+          SmallVector<Value> acc(carried.take_front(nAcc));
           for (int64_t kk = 0; kk < BK; kk += kFrag) {
             SmallVector<Value> fa, fb;
             for (int64_t i = 0; i < wg->FM; ++i) {
@@ -228,6 +246,7 @@ LogicalResult buildMatmulMma(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched
                     gpu::SubgroupMmaComputeOp::create(gb, loc, fa[i], fb[j], acc[i * wg->FN + j], transA, transB);
           }
           barrier(); // the next block's copies overwrite what the warps read
+          llvm::append_range(acc, next);
           scf::YieldOp::create(gb, loc, acc);
         }
         auto sum = [&](int64_t i, int64_t j) { return loop.getResult(i * wg->FN + j); };

@@ -12,6 +12,9 @@
 //   iterations, and an item-level memref.alloca is the item's: on a GPU, weft-gpu-map-grid puts
 //   it in workgroup memory and a gpu.barrier between such loops, so one loop may stage data in
 //   the array for the next (col2im's gather = stage); on a CPU they simply run in turn.
+//   GPU-only forms (refused by rule on the other targets) may also use gpu.barrier and
+//   gpu.subgroup_mma_* inside an inner scf.parallel of exactly the workgroup's threads (0 to G,
+//   weft.max_trip = G), which weft-gpu-map-grid runs as one body per thread (matmul's mma).
 #pragma once
 
 #include "dialects/weft/WeftOps.h"
