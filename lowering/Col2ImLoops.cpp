@@ -183,10 +183,11 @@ struct Col2Im {
   // (t0 = L * tItem), both clipped to y. One inner loop copies the item's cols rows, each a run
   // of C*K elements, into a workgroup array of R rows `stride` apart (consecutive threads on
   // consecutive elements of a row); the next gathers each output from that array in ascending
-  // t_in, a thread per output with consecutive threads on consecutive times. weft-gpu-map-grid
+  // t_in, a thread per `lanes` outputs (stored as one vector) with consecutive threads on
+  // consecutive times. weft-gpu-map-grid
   // puts the barrier between the two loops.
   void stagedTile(Value n, Value ocItem, Value tItem, int64_t C, int64_t R, int64_t stride, int64_t L,
-                  int64_t copyLanes) {
+                  int64_t copyLanes, int64_t lanes, bool alignedRows) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
     using P = arith::CmpIPredicate;
@@ -215,26 +216,40 @@ struct Col2Im {
         scf::YieldOp::create(b, loc);
       });
     }, R * W / copyLanes);
-    ix.parallel(ix.c(0), ix.c(C * L), [&](Value q) {
-      Value c = ix.divNonNeg(q, L), t = ix.add(t0, ix.sub(q, ix.mul(c, L)));
+    // Output t of channel c from the staged rows, summed in ascending t_in.
+    auto gatherStaged = [&](Value c, Value t) {
+      // a = q_a*s + r_a reaches t_in in [q_a + 1 - (K - 1 - r_a + s)/s, q_a] (the taps r_a,
+      // r_a + s, ... below K), clipped to [0, T_in).
+      Value a = ix.add(t, p), qa = ix.divNonNeg(a, s), ra = ix.sub(a, ix.mul(qa, s));
+      Value first = ix.max(ix.c(0), ix.sub(ix.add(qa, 1), ix.divNonNeg(ix.sub(ix.c(K - 1 + s), ra), s)));
+      Value last = ix.min(Tin, ix.add(qa, 1));
+      Value base = ix.add(ix.mul(c, K), ix.sub(a, ix.mul(lo, stride)));
+      auto loop = scf::ForOp::create(
+          b, loc, first, last, ix.c(1), ValueRange{zeroF32()}, [&](OpBuilder &, Location, Value tIn, ValueRange acc) {
+            // Row t_in - lo, tap a - t_in*s: (t_in - lo)*stride + c*K + a - t_in*s.
+            Value at = ix.add(base, ix.mul(tIn, stride - s));
+            Value v = toF32(b, loc, memref::LoadOp::create(b, loc, rows, ValueRange{at}));
+            scf::YieldOp::create(b, loc, ValueRange{add(acc[0], v)});
+          });
+      return loop.getResult(0);
+    };
+    // A thread per `lanes` consecutive times of a channel, consecutive threads on consecutive
+    // groups; lanes past the item's last time repeat it (in the staged rows) and are not stored.
+    const int64_t groups = L / lanes;
+    ix.parallel(ix.c(0), ix.c(C * groups), [&](Value q) {
+      Value c = ix.divNonNeg(q, groups), t = ix.add(t0, ix.mul(ix.sub(q, ix.mul(c, groups)), lanes));
       scf::IfOp::create(b, loc, ix.both(ix.cmp(P::slt, c, nc), ix.cmp(P::slt, t, t1)), [&](OpBuilder &, Location) {
-        // a = q_a*s + r_a reaches t_in in [q_a + 1 - (K - 1 - r_a + s)/s, q_a] (the taps r_a,
-        // r_a + s, ... below K), clipped to [0, T_in).
-        Value a = ix.add(t, p), qa = ix.divNonNeg(a, s), ra = ix.sub(a, ix.mul(qa, s));
-        Value first = ix.max(ix.c(0), ix.sub(ix.add(qa, 1), ix.divNonNeg(ix.sub(ix.c(K - 1 + s), ra), s)));
-        Value last = ix.min(Tin, ix.add(qa, 1));
-        Value base = ix.add(ix.mul(c, K), ix.sub(a, ix.mul(lo, stride)));
-        auto loop = scf::ForOp::create(
-            b, loc, first, last, ix.c(1), ValueRange{zeroF32()}, [&](OpBuilder &, Location, Value tIn, ValueRange acc) {
-              // Row t_in - lo, tap a - t_in*s: (t_in - lo)*stride + c*K + a - t_in*s.
-              Value at = ix.add(base, ix.mul(tIn, stride - s));
-              Value v = toF32(b, loc, memref::LoadOp::create(b, loc, rows, ValueRange{at}));
-              scf::YieldOp::create(b, loc, ValueRange{add(acc[0], v)});
-            });
-        storeY(loop.getResult(0), n, ix.add(oc0, c), t);
+        if (lanes == 1) {
+          storeY(gatherStaged(c, t), n, ix.add(oc0, c), t);
+        } else {
+          SmallVector<Value> sums;
+          for (int64_t l = 0; l < lanes; ++l) sums.push_back(gatherStaged(c, ix.min(ix.add(t, l), ix.sub(t1, ix.c(1)))));
+          Value v = vector::FromElementsOp::create(b, loc, VectorType::get({lanes}, b.getF32Type()), sums);
+          storeLanes(v, n, ix.add(oc0, c), t, alignedRows);
+        }
         scf::YieldOp::create(b, loc);
       });
-    }, C * L);
+    }, C * groups);
   }
 
   // The sweep over one tile: channels [oc0, oc0+nc) x times [t0, t0+nt), nc <= C, nt <= L. The
@@ -421,10 +436,11 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
     }
 
     if (gather == Gather::stage) {
-      if (pb.gpu() && vec > 1) // the CPU runs the loops in turn, an element at a time
-        return op.emitOpError() << "schedule gather = stage takes vector = 1, not " << vec << " on target "
-                                << pb.target().getKind().str()
-                                << " (a thread per output time)";
+      // On a GPU each thread takes `vector` consecutive times; the CPU runs the loops in turn,
+      // an element at a time.
+      const int64_t lanes = pb.gpu() ? vec : 1;
+      if (std::string e = checkTileOfLanes(tileLen, lanes); !e.empty())
+        return op.emitOpError() << e.insert(e.find(" (rule"), " on target " + pb.target().getKind().str());
       const StageShape st(shape, int64_t(op.getStride()), tileLen, elementBytes(g.elem));
       const int64_t limit = itemArrayLimit(pb.target());
       if (st.bytes() > limit)
@@ -437,7 +453,8 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       grid.push_back(GridDim::of(out, tDim, tileLen));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
         auto [n, rest] = split(ids);
-        g.stagedTile(n, rest[0], rest[1], st.C, st.R, st.stride, tileLen, st.copyLanes(pb.target(), OC));
+        g.stagedTile(n, rest[0], rest[1], st.C, st.R, st.stride, tileLen, st.copyLanes(pb.target(), OC), lanes,
+                     staticTout != kDynamic && staticTout % lanes == 0);
       });
       return success();
     }

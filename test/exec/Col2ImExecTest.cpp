@@ -26,6 +26,7 @@ const char *kSchedules[] = {
     // GPU: the item's cols rows staged in workgroup memory, then gathered from there.
     "#weft.schedule<gather = stage>",
     "#weft.schedule<gather = stage, tile = [5], workgroup = [32]>",
+    "#weft.schedule<gather = stage, vector = 2, tile = [6], workgroup = [32]>",
 };
 } // namespace
 
