@@ -2,6 +2,9 @@
 #include "weft/Device.h"
 #include "weft/Cuda.h"
 #include "weft/Vulkan.h"
+#if WEFT_HAS_METAL
+#include "weft/Metal.h"
+#endif
 
 #include <atomic>
 #include <charconv>
@@ -50,8 +53,12 @@ Result<std::unique_ptr<Device>> openDevice(const std::string &name) {
   }
   if (kind == "best" && index < 0) {
     // A GPU where there is one: CUDA first (its PTX is weft's fastest GPU path, docs/cuda.md),
-    // then a Vulkan GPU; a CPU implementation of Vulkan (lavapipe) is slower than the CPU itself.
+    // Metal on Apple platforms, then a Vulkan GPU; a CPU implementation of Vulkan (lavapipe) is
+    // slower than the CPU itself.
     if (auto d = CudaDevice::open(-1)) return std::unique_ptr<Device>(std::move(*d));
+#if WEFT_HAS_METAL
+    if (auto d = MetalDevice::open(-1)) return std::unique_ptr<Device>(std::move(*d));
+#endif
     if (auto d = VulkanDevice::open(-1); d && !(*d)->caps().cpu) return std::unique_ptr<Device>(std::move(*d));
     return std::unique_ptr<Device>(new CpuDevice());
   }
@@ -65,13 +72,26 @@ Result<std::unique_ptr<Device>> openDevice(const std::string &name) {
     if (!d) return d.status();
     return std::unique_ptr<Device>(std::move(*d));
   }
-  return Status::error("unknown device '" + name + "' (known: best, cpu, vulkan, vulkan:N, cuda, cuda:N)");
+  if (kind == "metal") {
+#if WEFT_HAS_METAL
+    auto d = MetalDevice::open(index);
+    if (!d) return d.status();
+    return std::unique_ptr<Device>(std::move(*d));
+#else
+    return Status::error("no Metal device: weft's Metal device is built on Apple platforms only");
+#endif
+  }
+  return Status::error("unknown device '" + name +
+                       "' (known: best, cpu, vulkan, vulkan:N, cuda, cuda:N, metal, metal:N)");
 }
 
 std::vector<std::string> listDevices() {
   std::vector<std::string> out = {"cpu: " + CpuDevice().name()};
   listKind<VulkanDevice>("vulkan", out);
   listKind<CudaDevice>("cuda", out);
+#if WEFT_HAS_METAL
+  listKind<MetalDevice>("metal", out);
+#endif
   return out;
 }
 

@@ -10,11 +10,15 @@ using weft::test::failsWith;
 using weft::test::isOk;
 
 TEST(Device, OpenByNameRefusesUnknownNames) {
-  EXPECT_TRUE(failsWith(openDevice("tpu").status(), {"unknown device 'tpu' (known: best, cpu, vulkan, vulkan:N, cuda, cuda:N)"}));
+  EXPECT_TRUE(failsWith(openDevice("tpu").status(), {"unknown device 'tpu' (known: best, cpu, vulkan, vulkan:N, cuda, cuda:N, metal, metal:N)"}));
   EXPECT_TRUE(failsWith(openDevice("vulkan:x").status(), {"device 'vulkan:x': the index after ':' must be an integer >= 0"}));
   EXPECT_TRUE(failsWith(openDevice("cuda:-1").status(), {"must be an integer >= 0"}));
   EXPECT_TRUE(failsWith(openDevice("cpu:1").status(), {"unknown device 'cpu:1'"}));
   EXPECT_TRUE(failsWith(openDevice("best:0").status(), {"unknown device 'best:0'"}));
+#ifndef __APPLE__
+  EXPECT_TRUE(failsWith(openDevice("metal").status(),
+                        {"no Metal device: weft's Metal device is built on Apple platforms only"}));
+#endif
   auto cpu = openDevice("cpu");
   ASSERT_TRUE(isOk(cpu.status()));
   EXPECT_EQ((*cpu)->kind(), DeviceKind::cpu);

@@ -2,7 +2,7 @@
 // flags (compiled for the inputs' exact shapes) or from an .mlir file holding one function. On the
 // CPU (the default device) the kernel is JIT-compiled in process, or printed as C++ and built into
 // a shared library with the system compiler (--source=cpp), so both CPU paths can be compared bit
-// for bit; on a GPU device (--device=vulkan, cuda; --device=list lists them) it is compiled for
+// for bit; on a GPU device (--device=vulkan, cuda, metal; --device=list lists them) it is compiled for
 // the device's target and loaded there, through the same weft::Device interface.
 #include "compiler/Compiler.h"
 #include "weft/Device.h"
@@ -34,8 +34,8 @@ cl::list<std::string> positional(cl::Positional, cl::desc("[kernel.mlir] input.n
 cl::list<std::string> outputs("o", cl::desc("Output .npy path, one per op result (repeatable)"),
                               cl::value_desc("out.npy"), cl::cat(category));
 cl::opt<std::string> device("device",
-                            cl::desc("Device to run on: cpu (default), vulkan, cuda, vulkan:N, cuda:N, best (the "
-                                     "fastest present); list: the devices present"),
+                            cl::desc("Device to run on: cpu (default), vulkan, cuda, metal (Apple platforms), vulkan:N, "
+                                     "cuda:N, best (the fastest present); list: the devices present"),
                             cl::value_desc("name"), cl::init("cpu"), cl::cat(category));
 cl::opt<std::string> schedule("schedule",
                               cl::desc("Schedule for every op that has none, e.g. "
