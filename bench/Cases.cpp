@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -143,7 +145,36 @@ public:
     };
     auto programs = compileCpu(Source{*text, "<bench " + sum.id + ">"}, co);
     if (!programs) return fail(r, "compile: " + programs.message());
-    CpuKernel kernel = (*programs)[0].kernel;
+    run(r, (*programs)[0].kernel, inputs, checked, "schedule " + cap.text());
+  }
+
+  /// The same op through target cpp, as a build-time user gets it: the generated source built as
+  /// a shared library with the flags docs/pipeline.md gives, run by the same device.
+  void weftCpp(const std::string &label, const OpSpec &spec, const std::vector<Buffer *> &inputs) {
+    RowResult r{label, "weft C++"};
+    auto text = opSource(spec, "bench");
+    if (!text) return fail(r, text.message());
+    auto artifacts = compile(Source{*text, "<bench " + sum.id + ">"}, "cpp", CompileOptions{});
+    if (!artifacts) return fail(r, "compile: " + artifacts.message());
+    char dirTemplate[] = "/tmp/weft-bench-cpp-XXXXXX";
+    if (!mkdtemp(dirTemplate)) return fail(r, "cannot make a temporary directory");
+    const std::string dir = dirTemplate, src = dir + "/bench.cpp", lib = dir + "/bench.so";
+    std::ofstream(src) << (*artifacts)[0].source;
+    const char *cxx = std::getenv("CXX");
+    const std::string cmd = std::string(cxx && *cxx ? cxx : "c++") +
+                            " -std=c++17 -O3 -march=native -ffp-contract=off -fwrapv -shared -fPIC " + src + " -o " +
+                            lib + " 2> " + dir + "/cxx.log";
+    const bool built = std::system(cmd.c_str()) == 0;
+    Result<CpuKernel> kernel = built ? loadCpuLibrary(lib, (*artifacts)[0].program)
+                                     : Result<CpuKernel>(Status::error("the C++ build failed (log in " + dir + ")"));
+    if (built) std::filesystem::remove_all(dir); // the loaded library stays mapped
+    if (!kernel) return fail(r, kernel.message());
+    run(r, *kernel, inputs, true, "target cpp, -O3 -march=native");
+  }
+
+  /// Runs and times `kernel` on `inputs` for row `r`.
+  void run(RowResult &r, const CpuKernel &kernel, const std::vector<Buffer *> &inputs, bool checked,
+           const std::string &info) {
     const TensorType &ot = kernel.program.outputs[0];
     auto out = Buffer::allocate(ot.dtype, ot.shape);
     if (!out) return fail(r, out.message());
@@ -157,7 +188,7 @@ public:
     double first = nowSeconds() - t0;
     if (!st) return fail(r, "dispatch: " + st.message());
     r.check = checked ? check(out->data(), out->bytes()) : "-";
-    time(r, [&] { (void)device.dispatch(kernel, args); }, "schedule " + cap.text(), first);
+    time(r, [&] { (void)device.dispatch(kernel, args); }, info, first);
   }
 
   void peer(const std::string &label, const std::string &peerName, const PeerRun &p, void *out, size_t bytes,
@@ -387,6 +418,7 @@ CaseSummary matmulCase(const BenchOptions &opt, CpuDevice &dev, int64_t M, int64
   c.peer("OpenBLAS sgemm", "OpenBLAS", blasSgemm(a, b, out.as<float>(), M, N, K, false), out.data(), out.bytes);
   c.weft("weft (default schedule)", spec, "", in, true);
   c.weft("weft vector=16 (AVX-512 width)", spec, "vector = 16", in, false);
+  c.weftCpp("weft C++ target (default schedule)", spec, in);
   c.peer("oneDNN matmul", "oneDNN", dnnlMatmul(a, b, out.as<float>(), M, N, K), out.data(), out.bytes);
   return c.finish();
 }
@@ -441,6 +473,7 @@ CaseSummary convTransposeCase(const BenchOptions &opt, CpuDevice &dev, int64_t I
   }
   c.weft("weft (default schedule)", spec, "", in, true);
   c.weft("weft vector=16 (AVX-512 width)", spec, "vector = 16", in, false);
+  c.weftCpp("weft C++ target (default schedule)", spec, in);
   c.peer("OpenBLAS GEMM + naive col2im", "OpenBLAS GEMM + naive col2im", composite, out.data(), out.bytes);
   c.peer("oneDNN deconvolution", "oneDNN", dnnlDeconv1d(xp, wp, out.as<float>(), IC, OC, K, T_in, s, p), out.data(),
          out.bytes);
