@@ -572,13 +572,17 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
                 : mmaRefusal(op, target).empty()                                     ? Mma::subgroup
                                                                                      : Mma::none;
       if (*f.mma == Mma::subgroup) {
-        // 4 warps of 64 x 64 fragments on a 128 x 128 tile, K staged in blocks of 32 (16 where
-        // K is not a multiple of 32), each unrolled whole. Measured on an H100 (docs/cuda.md):
-        // the larger warp tiles were the fastest.
+        // 4 warps of 64 x 64 fragments on a 128 x 128 tile, K staged in blocks of 64 for an f32
+        // result, 32 for an f16 one (whose strips take the rest of the 48 KiB), the largest
+        // dividing K, each unrolled whole. Measured on an H100 (docs/cuda.md, twelfth run): the
+        // larger warp tiles and K blocks were the fastest.
         auto a = cast<ShapedType>(op.getLhs().getType());
         int64_t K = a.getShape()[op.getTransposeA() ? a.getRank() - 2 : a.getRank() - 1];
+        bool narrow = cast<ShapedType>(op.getResult().getType()).getElementTypeBitWidth() < 32;
+        int64_t BK = narrow ? 32 : 64;
+        while (BK > 16 && (ShapedType::isDynamic(K) || K % BK)) BK /= 2;
         if (!f.unroll) f.unroll = 1;
-        if (f.tile.empty()) f.tile = {128, 128, !ShapedType::isDynamic(K) && K % 32 == 0 ? 32 : 16};
+        if (f.tile.empty()) f.tile = {128, 128, BK};
         if (!given || given.getWorkgroup().empty()) f.workgroup = {128};
         return f.get(op.getContext());
       }

@@ -15,8 +15,9 @@
 // and columns past C's edge (M or N not a multiple of the tile) copy the last ones inside and
 // store nothing.
 //
-// Measured on an H100 (docs/cuda.md): fragments loaded from global memory directly, without the
-// staged blocks, ran conv_transpose_1d f16 in 536 us (cuDNN: 176 us).
+// Measured on an H100 (docs/cuda.md): conv_transpose_1d f16 (IC 1024, OC 512, K 16, s 8) in 133
+// us against cuDNN's 176; fragments loaded from global memory directly, without the staged
+// blocks, took 536 us, and the staged blocks without the early loads of the next one 218 us.
 //
 // What it takes, each refused by rule otherwise: target cuda, f16 x f16 into f32 or f16, static
 // M, N, K and batch extents, M, N and K multiples of 16 (wmma's fragments are whole and its
