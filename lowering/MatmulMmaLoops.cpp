@@ -251,14 +251,13 @@ LogicalResult buildMatmulMma(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched
           scf::YieldOp::create(gb, loc, acc);
         }
         auto sum = [&](int64_t i, int64_t j) { return loop.getResult(i * wg->FN + j); };
-        auto rowInside = [&](int64_t i) { return g.cmp(P::slt, g.add(m0, g.add(rowOf, i * kFrag)), g.c(M)); };
         if (!narrow) {
           // f32: each fragment straight to C, where it lies inside (a test the warp shares).
           for (int64_t i = 0; i < wg->FM; ++i)
             for (int64_t j = 0; j < wg->FN; ++j) {
               Value row = g.add(m0, g.add(rowOf, i * kFrag)), col = g.add(n0, g.add(colOf, j * kFrag));
               g.ifElse(
-                  g.both(rowInside(i), g.cmp(P::slt, col, g.c(N))),
+                  g.both(g.cmp(P::slt, row, g.c(M)), g.cmp(P::slt, col, g.c(N))),
                   [&] {
                     gpu::SubgroupMmaStoreMatrixOp::create(gb, loc, sum(i, j), bufOut,
                                                           ValueRange{g.add(cBase, g.add(g.mul(row, N), col))}, ld(N),

@@ -1,6 +1,7 @@
 #include "GpuLaunch.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace weft::gpu {
 
@@ -52,6 +53,18 @@ Result<std::vector<Buffer *>> ScratchPool::take(const ProgramDesc &program, cons
   std::vector<Buffer *> out;
   for (size_t p : picks) out.push_back(&blocks[p]);
   return out;
+}
+
+Status writeParamBlock(Buffer &block, const std::vector<int64_t> &params,
+                       const std::function<Result<Buffer>(DType, Shape)> &allocate) {
+  const size_t bytes = std::max<size_t>(params.size(), 1) * sizeof(int64_t);
+  if (block.bytes() < bytes) {
+    Result<Buffer> grown = allocate(DType::i64, {int64_t(bytes / sizeof(int64_t))});
+    if (!grown) return Status::error("the parameter block: " + grown.message());
+    block = std::move(*grown);
+  }
+  std::memcpy(block.data(), params.data(), params.size() * sizeof(int64_t));
+  return Status();
 }
 
 } // namespace weft::gpu

@@ -24,6 +24,12 @@ struct Groups {
 Result<std::vector<Groups>> workgroupGrids(const ProgramDesc &program, const std::vector<int64_t> &params,
                                            int64_t maxX, int64_t maxY, const std::string &device);
 
+/// Writes the filled parameter block `params` into `block`, a device buffer kept between
+/// dispatches, first replacing it by a larger one from `allocate` (i64 elements) when it is too
+/// small. The error names the parameter block.
+Status writeParamBlock(Buffer &block, const std::vector<int64_t> &params,
+                       const std::function<Result<Buffer>(DType, Shape)> &allocate);
+
 /// Temporaries' device memory, kept between dispatches (a composite has one; a few programs
 /// alternate): each temporary takes the smallest free allocation that fits, else a new one; past
 /// `keep` allocations the oldest unused go. Not thread-safe: the device serializes dispatches.

@@ -6,8 +6,9 @@
 //    number; the inner loop's iterations are dealt to the workgroup's threads round-robin
 //    (thread l runs l, l + G, ...: consecutive threads on consecutive iterations, so the loop
 //    builders' innermost dimension is the coalesced one), in a loop of constant trip count when
-//    the builder bounded it (weft.max_trip). Parallel loops deeper than that run serially in
-//    each thread.
+//    the builder bounded it (weft.max_trip); a loop of exactly G iterations from 0 is one body
+//    per thread, with no loop around it, so a GPU-only form may put barriers in it (matmul's
+//    mma = subgroup). Parallel loops deeper than that run serially in each thread.
 //  - it holds none: one item per thread, numbered workgroup * G + thread.
 // Either way the kernel returns past the grid, so the runtime may round the launch up and fold
 // it into a 2-D grid of workgroups (a device's x count may be as small as 65535).
@@ -36,17 +37,22 @@ using namespace mlir;
 namespace weft {
 namespace {
 
-/// Replaces `par` by its body, moved to the end of `into` (before a terminator there, if any),
-/// with its induction variables replaced by `ivs`.
-void inlineBody(scf::ParallelOp par, Block *into, ValueRange ivs) {
+/// Replaces `par` by its body, moved before `at` in `into`, with its induction variables replaced
+/// by `ivs`.
+void inlineBody(scf::ParallelOp par, Block *into, Block::iterator at, ValueRange ivs) {
   Block *body = par.getBody();
   body->getTerminator()->erase(); // scf.reduce with no operands
-  Block::iterator at = into->empty() || !into->back().hasTrait<OpTrait::IsTerminator>()
-                           ? into->end()
-                           : Block::iterator(into->getTerminator());
   into->getOperations().splice(at, body->getOperations());
   for (auto [from, to] : llvm::zip(par.getInductionVars(), ivs)) from.replaceAllUsesWith(to);
   par.erase();
+}
+
+/// inlineBody at the end of `into` (before a terminator there, if any).
+void inlineBody(scf::ParallelOp par, Block *into, ValueRange ivs) {
+  Block::iterator at = into->empty() || !into->back().hasTrait<OpTrait::IsTerminator>()
+                           ? into->end()
+                           : Block::iterator(into->getTerminator());
+  inlineBody(par, into, at, ivs);
 }
 
 /// scf.parallel -> serial scf.for nest (same bounds and steps), body moved in.
@@ -79,11 +85,7 @@ void distribute(scf::ParallelOp par, Value thread, int64_t threads) {
   llvm::APInt lb, ub;
   if (direct && matchPattern(par.getLowerBound()[0], m_ConstantInt(&lb)) && lb.isZero() &&
       matchPattern(par.getUpperBound()[0], m_ConstantInt(&ub)) && ub.getSExtValue() == threads) {
-    Block *body = par.getBody();
-    body->getTerminator()->erase();
-    par->getBlock()->getOperations().splice(Block::iterator(par), body->getOperations());
-    par.getInductionVars()[0].replaceAllUsesWith(thread);
-    par.erase();
+    inlineBody(par, par->getBlock(), Block::iterator(par), thread);
     return;
   }
   if (auto maxTrip = par->getAttrOfType<IntegerAttr>(lowering::kMaxTripAttr); direct && maxTrip) {

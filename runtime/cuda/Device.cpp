@@ -251,13 +251,8 @@ Status CudaDevice::run(const Executable &exe, const std::vector<Buffer *> &args,
   if (std::string e = ctx->makeCurrent(); !e.empty()) return fail(e);
   auto temps = scratch->take(program, tempShapes, [&](size_t bytes) { return allocate(DType::i8, {int64_t(bytes)}); });
   if (!temps) return temps.status();
-  const size_t paramBytes = std::max<size_t>(params.size(), 1) * sizeof(int64_t);
-  if (paramBlock.bytes() < paramBytes) {
-    Result<Buffer> grown = allocate(DType::i64, {int64_t(paramBytes / sizeof(int64_t))});
-    if (!grown) return fail("the parameter block: " + grown.message());
-    paramBlock = std::move(*grown);
-  }
-  std::memcpy(paramBlock.data(), params.data(), params.size() * sizeof(int64_t));
+  auto allocateParams = [&](DType t, Shape shape) { return allocate(t, std::move(shape)); };
+  if (Status s = gpu::writeParamBlock(paramBlock, params, allocateParams); !s) return fail(s.message());
 
   // The kernel's arguments: one device pointer per buffer (inputs, outputs, temporaries), then the
   // parameter block's; cuLaunchKernel takes the address of each.

@@ -253,13 +253,8 @@ Status MetalDevice::run(const Executable &exe, const std::vector<Buffer *> &args
     bound.emplace_back();
     if (!bind(*t, bound.back())) return fail("a temporary is not memory of " + device);
   }
-  const size_t paramBytes = std::max<size_t>(params.size(), 1) * sizeof(int64_t);
-  if (paramBlock.bytes() < paramBytes) {
-    Result<Buffer> grown = allocate(DType::i64, {int64_t(paramBytes / sizeof(int64_t))});
-    if (!grown) return fail("the parameter block: " + grown.message());
-    paramBlock = std::move(*grown);
-  }
-  std::memcpy(paramBlock.data(), params.data(), params.size() * sizeof(int64_t));
+  auto allocateParams = [&](DType t, Shape shape) { return allocate(t, std::move(shape)); };
+  if (Status s = gpu::writeParamBlock(paramBlock, params, allocateParams); !s) return fail(s.message());
   Bound paramsBound;
   if (!bind(paramBlock, paramsBound)) return fail("the parameter block is not memory of " + device);
 
