@@ -349,6 +349,7 @@ CaseSummary col2imCase(const BenchOptions &opt, CpuDevice &dev, int64_t K, int64
   c.weft("weft gather=bounded", spec, "gather = bounded", in, false);
   c.weft("weft gather=scan", spec, "gather = scan", in, false);
   c.weft("weft gather=sweep, parallel=channel", spec, "parallel = channel, gather = sweep", in, false);
+  c.weftCpp("weft C++ target (default schedule)", spec, in);
   c.sameSizeCopies();
   return c.finish();
 }
@@ -372,6 +373,7 @@ CaseSummary im2colCase(const BenchOptions &opt, CpuDevice &dev, int64_t IC, int6
           out.bytes);
   c.weft("weft (default schedule)", spec, "", in, true);
   c.weft("weft parallel=channel", spec, "parallel = channel", in, false);
+  c.weftCpp("weft C++ target (default schedule)", spec, in);
   c.sameSizeCopies();
   return c.finish();
 }
@@ -394,6 +396,7 @@ CaseSummary concatCase(const BenchOptions &opt, CpuDevice &dev, int64_t R, int64
   c.weft("weft (default schedule)", spec, "", in, true);
   c.weft("weft copy=flat", spec, "copy = flat", in, false);
   c.weft("weft copy=row", spec, "copy = row", in, false);
+  c.weftCpp("weft C++ target (default schedule)", spec, in);
   c.peer("oneDNN concat", "oneDNN", dnnlConcat2d(a.data(), b.data(), out.data(), R, C, R, C, axis, half), out.data(),
          out.bytes);
   c.sameSizeCopies();

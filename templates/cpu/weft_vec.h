@@ -105,40 +105,51 @@ inline Vec<double, 8> fma(Vec<double, 8> a, Vec<double, 8> b, Vec<double, 8> c) 
 }
 #endif
 
+// f16 <-> f32 conversions of weft_half.h on whole vectors. F16C converts 4 or 8 lanes at once and
+// AVX-512 16; other widths are padded (2 lanes) or split (32) into those, since the lane loop of the
+// generic form became one scalar vcvtss2sh per element (the C++ target's im2col_whisper, f32 -> f16
+// in pairs, was 2.7x slower than the JIT's).
+namespace detail {
+#if defined(__AVX512F__)
+constexpr int kHalfLanes = 16; // the widest native conversion
+#else
+constexpr int kHalfLanes = 8;
+#endif
 
-// f16/bf16 <-> f32 conversions of weft_half.h, lane by lane; F16C converts 4 or 8 lanes at once.
-template <int N> Vec<float, N> f16_to_f32(Vec<f16, N> h) {
-  Vec<float, N> r;
-  for (int i = 0; i < N; ++i)
-    r.v[i] = f16_to_f32(f16(h.v[i]));
-  return r;
+// Lanes First .. First+M-1 of v, repeating its lanes where M > N (those lanes are never used).
+// A shuffle, not a copy through memory: two 8-byte stores read back as one 16-byte load miss
+// store forwarding, which cost more than the conversion saved.
+template <int M, int First, class T, int N, int... I> Vec<T, M> lanes(Vec<T, N> v, std::integer_sequence<int, I...>) {
+  return {__builtin_shufflevector(v.v, v.v, ((First + I) % N)...)};
 }
-
-template <int N> Vec<f16, N> f32_to_f16(Vec<float, N> x) {
-  Vec<f16, N> r;
-  for (int i = 0; i < N; ++i)
-    r.v[i] = f32_to_f16(float(x.v[i]));
-  return r;
+template <int M, int First = 0, class T, int N> Vec<T, M> lanes(Vec<T, N> v) {
+  return lanes<M, First>(v, std::make_integer_sequence<int, M>());
+}
+template <class T, int N, int... I> Vec<T, 2 * N> join(Vec<T, N> lo, Vec<T, N> hi, std::integer_sequence<int, I...>) {
+  return {__builtin_shufflevector(lo.v, hi.v, I...)};
+}
+template <class T, int N> Vec<T, 2 * N> join(Vec<T, N> lo, Vec<T, N> hi) {
+  return join(lo, hi, std::make_integer_sequence<int, 2 * N>());
 }
 
 #if defined(__F16C__)
-inline Vec<float, 4> f16_to_f32(Vec<f16, 4> h) {
+inline Vec<float, 4> f16_to_f32_native(Vec<f16, 4> h) {
   __m128i bits = _mm_setzero_si128();
   std::memcpy(&bits, &h.v, sizeof h.v);
   return {_mm_cvtph_ps(bits)};
 }
-inline Vec<float, 8> f16_to_f32(Vec<f16, 8> h) {
+inline Vec<float, 8> f16_to_f32_native(Vec<f16, 8> h) {
   __m128i bits;
   std::memcpy(&bits, &h.v, sizeof h.v);
   return {_mm256_cvtph_ps(bits)};
 }
-inline Vec<f16, 4> f32_to_f16(Vec<float, 4> x) {
+inline Vec<f16, 4> f32_to_f16_native(Vec<float, 4> x) {
   __m128i bits = _mm_cvtps_ph(x.v, _MM_FROUND_TO_NEAREST_INT);
   Vec<f16, 4> r;
   std::memcpy(&r.v, &bits, sizeof r.v);
   return r;
 }
-inline Vec<f16, 8> f32_to_f16(Vec<float, 8> x) {
+inline Vec<f16, 8> f32_to_f16_native(Vec<float, 8> x) {
   __m128i bits = _mm256_cvtps_ph(x.v, _MM_FROUND_TO_NEAREST_INT);
   Vec<f16, 8> r;
   std::memcpy(&r.v, &bits, sizeof r.v);
@@ -146,20 +157,55 @@ inline Vec<f16, 8> f32_to_f16(Vec<float, 8> x) {
 }
 #endif
 #if defined(__AVX512F__)
-// 16 lanes, one AVX-512 register. The masked forms with a zero source: GCC 12's unmasked ones start
-// from an "undefined" register that -Wmaybe-uninitialized flags.
-inline Vec<float, 16> f16_to_f32(Vec<f16, 16> h) {
+// The masked forms with a zero source: GCC 12's unmasked ones start from an "undefined" register
+// that -Wmaybe-uninitialized flags.
+inline Vec<float, 16> f16_to_f32_native(Vec<f16, 16> h) {
   __m256i bits;
   std::memcpy(&bits, &h.v, sizeof h.v);
   return {_mm512_mask_cvtph_ps(_mm512_setzero_ps(), __mmask16(0xffff), bits)};
 }
-inline Vec<f16, 16> f32_to_f16(Vec<float, 16> x) {
+inline Vec<f16, 16> f32_to_f16_native(Vec<float, 16> x) {
   __m256i bits = _mm512_mask_cvtps_ph(_mm256_setzero_si256(), __mmask16(0xffff), x.v, _MM_FROUND_TO_NEAREST_INT);
   Vec<f16, 16> r;
   std::memcpy(&r.v, &bits, sizeof r.v);
   return r;
 }
 #endif
+} // namespace detail
+
+template <int N> Vec<float, N> f16_to_f32(Vec<f16, N> h) {
+#if defined(__F16C__)
+  if constexpr (N < 4) {
+    return detail::lanes<N>(detail::f16_to_f32_native(detail::lanes<4>(h)));
+  } else if constexpr (N > detail::kHalfLanes) {
+    return detail::join(f16_to_f32(detail::lanes<N / 2>(h)), f16_to_f32(detail::lanes<N / 2, N / 2>(h)));
+  } else {
+    return detail::f16_to_f32_native(h);
+  }
+#else
+  Vec<float, N> r;
+  for (int i = 0; i < N; ++i)
+    r.v[i] = f16_to_f32(f16(h.v[i]));
+  return r;
+#endif
+}
+
+template <int N> Vec<f16, N> f32_to_f16(Vec<float, N> x) {
+#if defined(__F16C__)
+  if constexpr (N < 4) {
+    return detail::lanes<N>(detail::f32_to_f16_native(detail::lanes<4>(x)));
+  } else if constexpr (N > detail::kHalfLanes) {
+    return detail::join(f32_to_f16(detail::lanes<N / 2>(x)), f32_to_f16(detail::lanes<N / 2, N / 2>(x)));
+  } else {
+    return detail::f32_to_f16_native(x);
+  }
+#else
+  Vec<f16, N> r;
+  for (int i = 0; i < N; ++i)
+    r.v[i] = f32_to_f16(float(x.v[i]));
+  return r;
+#endif
+}
 
 // bf16: the same integer steps as the scalar forms, on whole vectors.
 template <int N> Vec<float, N> bf16_to_f32(Vec<bf16, N> b) {
