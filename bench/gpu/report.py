@@ -20,7 +20,7 @@ weft, torch = read(sys.argv[1]), read(sys.argv[2])
 label = sys.argv[3] if len(sys.argv) > 3 else "?"
 copy = torch["copy"][1]
 print(f"GPU: {torch.get('device', '?')}; device-to-device copy {copy:.0f} GB/s (torch, bytes read + written)")
-print(f"| case | weft ({label}) us | GB/s | % of copy | PyTorch us | PyTorch / weft | Triton us | Triton / weft |")
+print(f"| case | weft ({label}) us | GB/s | % of copy | PyTorch us | PyTorch / weft | Triton (bounded, best block) us | Triton / weft |")
 print("|---|---|---|---|---|---|---|---|")
 
 
