@@ -68,6 +68,17 @@ int64_t computeGrid(const LaunchDesc &launch, const std::vector<int64_t> &params
   return total;
 }
 
+/// The bytes a view's elements lie in, [first, past the last); empty for an empty view.
+std::pair<uintptr_t, uintptr_t> byteSpan(const Buffer &b) {
+  const uintptr_t start = reinterpret_cast<uintptr_t>(b.data());
+  int64_t furthest = 0;
+  for (size_t d = 0; d < b.shape().size(); ++d) {
+    if (b.shape()[d] == 0) return {start, start};
+    furthest += (b.shape()[d] - 1) * b.strides()[d];
+  }
+  return {start, start + uintptr_t(furthest + 1) * dtypeSize(b.dtype())};
+}
+
 } // namespace
 
 std::vector<std::string> argumentNames(const ProgramDesc &program) {
@@ -135,6 +146,18 @@ Status checkArguments(const ProgramDesc &program, const std::vector<Buffer *> &a
   }
   std::vector<TensorType> inferred = outputTypes;
   if (std::string e = inferAndCheck(program.op, program.attrs, inputTypes, inferred); !e.empty()) return fail(e);
+  // Kernels are compiled assuming no output shares memory with another argument (C++
+  // __restrict, GLSL restrict, PTX noalias and read-only loads): an output overlapping an input
+  // would be read after it was partly written. Inputs may share memory (concat of x with x).
+  for (size_t i = nIn; i < args.size(); ++i)
+    for (size_t j = 0; j < args.size(); ++j) {
+      if (j == i) continue;
+      auto [a0, a1] = byteSpan(*args[i]);
+      auto [b0, b1] = byteSpan(*args[j]);
+      if (a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1)
+        return fail(argumentName(program, i) + " overlaps " + argumentName(program, j) +
+                    " in memory (rule: an output shares no memory with another argument)");
+    }
 
   // The parameter block: arguments first, so that temporaries' dims can read their slots.
   params.assign(program.paramCount(), 0);

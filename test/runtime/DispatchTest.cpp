@@ -110,14 +110,31 @@ TEST(CheckArguments, OnlyConcatInputsMayBeStrided) {
   EXPECT_TRUE(failsWith(check(concatProgram(), {&a, &b, &stridedOut}), {"output out (argument 2) is a strided view"}));
 }
 
+TEST(CheckArguments, AnOutputMustNotOverlapAnotherArgument) {
+  // Kernels are compiled assuming it (__restrict, GLSL restrict, PTX noalias and ld.global.nc).
+  std::vector<float> mem(16, 1.0f);
+  Buffer a = take(Buffer::wrap(mem.data(), 16, DType::f32, {4}));
+  Buffer b = take(Buffer::allocate(DType::f32, {2}));
+  Buffer outOverA = take(Buffer::wrap(mem.data() + 2, 24, DType::f32, {6}));
+  EXPECT_TRUE(failsWith(check(concatProgram(), {&a, &b, &outOverA}),
+                        {"weft.concat: output out (argument 2) overlaps input a (argument 0) in memory",
+                         "an output shares no memory with another argument"}));
+  // Inputs may share memory (concat of a with itself), and adjacent memory is not overlap.
+  Buffer a2 = take(Buffer::wrap(mem.data(), 8, DType::f32, {2}));
+  Buffer outAfterA = take(Buffer::wrap(mem.data() + 4, 24, DType::f32, {6}));
+  EXPECT_TRUE(isOk(check(concatProgram(), {&a, &a2, &outAfterA})));
+}
+
 TEST(CheckArguments, ThirtyTwoBitIndicesRefuseAViewReachingPast2To31) {
   // A view of 3 elements 2^30 apart: small, but its last element lies at 2^31 (memory is never
   // touched: wrap only needs the bytes to be claimed).
-  std::vector<float> mem(4);
+  // The other buffers lie below it, outside the bytes it claims.
+  std::vector<float> mem(16);
   ProgramDesc p = concatProgram();
   p.indexBits = 32;
-  Buffer far = take(Buffer::wrap(mem.data(), size_t(1) << 36, DType::f32, {3}, {int64_t(1) << 30}));
-  Buffer b = take(Buffer::allocate(DType::f32, {2})), out = take(Buffer::allocate(DType::f32, {5}));
+  Buffer far = take(Buffer::wrap(mem.data() + 8, size_t(1) << 36, DType::f32, {3}, {int64_t(1) << 30}));
+  Buffer b = take(Buffer::wrap(mem.data(), 8, DType::f32, {2}));
+  Buffer out = take(Buffer::wrap(mem.data() + 2, 20, DType::f32, {5}));
   EXPECT_TRUE(failsWith(check(p, {&far, &b, &out}),
                         {"input a (argument 0) reaches element 2147483648", "32-bit indices"}));
   p.indexBits = 64;

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
@@ -24,6 +25,18 @@ namespace {
 constexpr int64_t kBufferExtent = int64_t(1) << 62;
 /// The alignment wmma.load / wmma.store take (PTX ISA: 256 bits), in global and shared memory.
 constexpr int64_t kFragmentAlign = 32;
+
+/// Whether the kernel stores to buffer `arg` (every write to a buffer is one of these ops on it).
+bool isWritten(BlockArgument arg) {
+  return llvm::any_of(arg.getUsers(), [&](Operation *user) {
+    if (auto st = dyn_cast<memref::StoreOp>(user)) return st.getMemRef() == arg;
+    if (auto st = dyn_cast<vector::StoreOp>(user)) return st.getBase() == arg;
+    if (auto st = dyn_cast<vector::MaskedStoreOp>(user)) return st.getBase() == arg;
+    if (auto st = dyn_cast<gpu::SubgroupMmaStoreMatrixOp>(user)) return st.getDstMemref() == arg;
+    // Anything else that is not a known read counts as a write: readonly must never be wrong.
+    return !isa<memref::LoadOp, vector::LoadOp, vector::MaskedLoadOp, gpu::SubgroupMmaLoadMatrixOp>(user);
+  });
+}
 
 struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
   void runOnOperation() override {
@@ -84,6 +97,15 @@ struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
       body.takeBody(fn.getBody());
       for (auto [arg, type] : llvm::zip(body.getArguments(), args))
         arg.setType(type);
+      // Buffers never overlap (docs/abi.md; the runtime refuses an output that shares memory
+      // with another argument), as the C++ target's __restrict and GLSL's restrict say too.
+      // Told so, NVPTX reads the buffers a kernel never writes through the read-only cache
+      // (ld.global.nc) and may move loads past stores.
+      for (BlockArgument arg : body.getArguments()) {
+        kernel.setArgAttr(arg.getArgNumber(), LLVM::LLVMDialect::getNoAliasAttrName(), UnitAttr::get(ctx));
+        if (!isWritten(arg))
+          kernel.setArgAttr(arg.getArgNumber(), LLVM::LLVMDialect::getReadonlyAttrName(), UnitAttr::get(ctx));
+      }
       // Workgroup arrays (weft-gpu-map-grid) become the kernel's workgroup attributions, which
       // convert-gpu-to-nvvm places in shared memory.
       SmallVector<memref::AllocaOp> shared;

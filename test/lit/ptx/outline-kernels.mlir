@@ -1,12 +1,13 @@
 // RUN: weft-opt %s --weft-ptx-outline-kernels --split-input-file --verify-diagnostics | FileCheck %s
 // weft-ptx-outline-kernels: weft.kernel functions become gpu.func kernels of one gpu.module, with
 // the workgroup as known_block_size and every buffer retyped to a static extent (so that NVVM
-// passes it as one bare pointer); other functions stay where they are.
+// passes it as one bare pointer), noalias, and readonly where the kernel never stores to it;
+// other functions stay where they are.
 
 // CHECK: module attributes {gpu.container_module
 // CHECK: func.func @helper
 // CHECK: gpu.module @weft_kernels
-// CHECK: gpu.func @copy(%[[A:.*]]: memref<4611686018427387904xf32>, %[[O:.*]]: memref<4611686018427387904xf32>, %{{.*}}: memref<4611686018427387904xi64>) kernel attributes {known_block_size = array<i32: 128, 1, 1>}
+// CHECK: gpu.func @copy(%[[A:.*]]: memref<4611686018427387904xf32> {llvm.noalias, llvm.readonly}, %[[O:.*]]: memref<4611686018427387904xf32> {llvm.noalias}, %{{.*}}: memref<4611686018427387904xi64> {llvm.noalias, llvm.readonly}) kernel attributes {known_block_size = array<i32: 128, 1, 1>}
 // CHECK: %[[V:.*]] = memref.load %[[A]][%{{.*}}] : memref<4611686018427387904xf32>
 // CHECK: memref.store %[[V]], %[[O]][%{{.*}}] : memref<4611686018427387904xf32>
 // CHECK: gpu.return
