@@ -22,6 +22,19 @@ Result<std::vector<Groups>> workgroupGrids(const ProgramDesc &program, const std
   return groups;
 }
 
+Result<CheckedDispatch> checkDispatch(const ProgramDesc &program, const std::vector<Buffer *> &args, int64_t maxX,
+                                      int64_t maxY, const std::string &device,
+                                      const std::function<std::string(size_t, const Buffer &)> &locate) {
+  CheckedDispatch c;
+  if (Status s = checkArguments(program, args, c.params, c.tempShapes); !s) return s;
+  for (size_t i = 0; i < args.size(); ++i)
+    if (std::string why = locate(i, *args[i]); !why.empty()) return Status::error("weft." + program.op + ": " + why);
+  Result<std::vector<Groups>> groups = workgroupGrids(program, c.params, maxX, maxY, device);
+  if (!groups) return groups.status();
+  c.groups = std::move(*groups);
+  return c;
+}
+
 Result<std::vector<Buffer *>> ScratchPool::take(const ProgramDesc &program, const std::vector<Shape> &shapes,
                                                 const Allocate &allocate) {
   std::vector<bool> taken(blocks.size(), false);

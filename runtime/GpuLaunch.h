@@ -24,6 +24,20 @@ struct Groups {
 Result<std::vector<Groups>> workgroupGrids(const ProgramDesc &program, const std::vector<int64_t> &params,
                                            int64_t maxX, int64_t maxY, const std::string &device);
 
+/// What a device checks of a dispatch before it records anything.
+struct CheckedDispatch {
+  std::vector<int64_t> params;  ///< the filled parameter block
+  std::vector<Shape> tempShapes; ///< the temporaries' extents
+  std::vector<Groups> groups;    ///< each launch's workgroup grid
+};
+
+/// The arguments (checkArguments), that each lies in `device`'s memory (`locate(i, buffer)`
+/// returns an empty string where it does, else why not, and may note where it lies), and every
+/// launch's workgroup grid within maxX x maxY.
+Result<CheckedDispatch> checkDispatch(const ProgramDesc &program, const std::vector<Buffer *> &args, int64_t maxX,
+                                      int64_t maxY, const std::string &device,
+                                      const std::function<std::string(size_t, const Buffer &)> &locate);
+
 /// Writes the filled parameter block `params` into `block`, a device buffer kept between
 /// dispatches, first replacing it by a larger one from `allocate` (i64 elements) when it is too
 /// small. The error names the parameter block.

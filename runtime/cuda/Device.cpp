@@ -232,24 +232,23 @@ Status CudaDevice::run(const Executable &exe, const std::vector<Buffer *> &args,
   auto fail = [&](const std::string &why) { return Status::error("weft." + program.op + ": " + why); };
   auto *cp = dynamic_cast<const CudaProgram *>(&exe);
   if (!cp || !cp->module || cp->module->ctx != ctx) return fail("the program was not loaded on " + device);
-  std::vector<int64_t> params;
-  std::vector<Shape> tempShapes;
-  if (Status s = checkArguments(program, args, params, tempShapes); !s) return s;
   // Every argument must lie in an allocation of this device (unified memory the GPU can reach).
-  for (size_t i = 0; i < args.size(); ++i) {
-    uintptr_t at = uintptr_t(args[i]->data());
+  auto locate = [&](size_t i, const Buffer &b) -> std::string {
+    uintptr_t at = uintptr_t(b.data());
     std::lock_guard<std::mutex> lock(ctx->allocationsMutex);
     auto it = ctx->allocations.upper_bound(at);
-    bool inside = it != ctx->allocations.begin() && (--it, at + args[i]->bytes() <= it->first + it->second);
-    if (!inside)
-      return fail(argumentName(program, i) + " is not memory of " + device + " (allocate it with CudaDevice::allocate)");
-  }
-  Result<std::vector<gpu::Groups>> groups = gpu::workgroupGrids(program, params, caps().maxGridX, caps().maxGridY, device);
-  if (!groups) return groups.status();
+    bool inside = it != ctx->allocations.begin() && (--it, at + b.bytes() <= it->first + it->second);
+    return inside ? "" : argumentName(program, i) + " is not memory of " + device + " (allocate it with CudaDevice::allocate)";
+  };
+  Result<gpu::CheckedDispatch> checked =
+      gpu::checkDispatch(program, args, caps().maxGridX, caps().maxGridY, device, locate);
+  if (!checked) return checked.status();
+  const std::vector<int64_t> &params = checked->params;
+  const std::vector<gpu::Groups> &groups = checked->groups;
 
   std::lock_guard<std::mutex> lock(dispatchMutex);
   if (std::string e = ctx->makeCurrent(); !e.empty()) return fail(e);
-  auto temps = scratch->take(program, tempShapes, [&](size_t bytes) { return allocate(DType::i8, {int64_t(bytes)}); });
+  auto temps = scratch->take(program, checked->tempShapes, [&](size_t bytes) { return allocate(DType::i8, {int64_t(bytes)}); });
   if (!temps) return temps.status();
   auto allocateParams = [&](DType t, Shape shape) { return allocate(t, std::move(shape)); };
   if (Status s = gpu::writeParamBlock(paramBlock, params, allocateParams); !s) return fail(s.message());
@@ -275,7 +274,7 @@ Status CudaDevice::run(const Executable &exe, const std::vector<Buffer *> &args,
         return destroyEvents(), fail(err);
   if (gpuMicros) fn.cuEventRecord(events[0], nullptr);
   for (size_t i = 0; i < program.launches.size(); ++i) {
-    const gpu::Groups &g = (*groups)[i];
+    const gpu::Groups &g = groups[i];
     if (!g.x) continue; // an empty grid: nothing to run
     // Launches on one stream run in order: a later one sees what an earlier one wrote.
     CUresult r = fn.cuLaunchKernel(cp->module->functions[i], g.x, g.y, 1, unsigned(program.launches[i].group), 1, 1,

@@ -219,9 +219,6 @@ Status MetalDevice::run(const Executable &exe, const std::vector<Buffer *> &args
   auto fail = [&](const std::string &why) { return Status::error("weft." + program.op + ": " + why); };
   auto *mp = dynamic_cast<const MetalProgram *>(&exe);
   if (!mp || !mp->library || mp->library->core != core) return fail("the program was not loaded on " + device);
-  std::vector<int64_t> params;
-  std::vector<Shape> tempShapes;
-  if (Status s = checkArguments(program, args, params, tempShapes); !s) return s;
   // The MTLBuffer and offset of `b`, which must lie in an allocation of this device.
   struct Bound {
     id<MTLBuffer> buffer;
@@ -238,16 +235,19 @@ Status MetalDevice::run(const Executable &exe, const std::vector<Buffer *> &args
     return true;
   };
   std::vector<Bound> bound(args.size());
-  for (size_t i = 0; i < args.size(); ++i)
-    if (!bind(*args[i], bound[i]))
-      return fail(argumentName(program, i) + " is not memory of " + device +
-                  " (allocate it with MetalDevice::allocate)");
+  auto locate = [&](size_t i, const Buffer &b) -> std::string {
+    return bind(b, bound[i]) ? ""
+                             : argumentName(program, i) + " is not memory of " + device +
+                                   " (allocate it with MetalDevice::allocate)";
+  };
   // Metal's grid has no small limit; the kernels fold (x, y) as on Vulkan, whose limits serve.
-  Result<std::vector<gpu::Groups>> groups = gpu::workgroupGrids(program, params, 65535, 65535, device);
-  if (!groups) return groups.status();
+  Result<gpu::CheckedDispatch> checked = gpu::checkDispatch(program, args, 65535, 65535, device, locate);
+  if (!checked) return checked.status();
+  const std::vector<int64_t> &params = checked->params;
+  const std::vector<gpu::Groups> &groups = checked->groups;
 
   std::lock_guard<std::mutex> lock(dispatchMutex);
-  auto temps = scratch->take(program, tempShapes, [&](size_t bytes) { return allocate(DType::i8, {int64_t(bytes)}); });
+  auto temps = scratch->take(program, checked->tempShapes, [&](size_t bytes) { return allocate(DType::i8, {int64_t(bytes)}); });
   if (!temps) return temps.status();
   for (Buffer *t : *temps) {
     bound.emplace_back();
@@ -262,7 +262,7 @@ Status MetalDevice::run(const Executable &exe, const std::vector<Buffer *> &args
     id<MTLCommandBuffer> commands = [core->queue commandBuffer];
     id<MTLComputeCommandEncoder> encoder = [commands computeCommandEncoder];
     for (size_t i = 0; i < program.launches.size(); ++i) {
-      const gpu::Groups &g = (*groups)[i];
+      const gpu::Groups &g = groups[i];
       if (!g.x) continue; // an empty grid: nothing to run
       // Buffers in program order (inputs, outputs, temporaries), then the parameter block.
       [encoder setComputePipelineState:mp->library->pipelines[i]];

@@ -81,26 +81,25 @@ Status VulkanDevice::run(const Executable &exe, const std::vector<Buffer *> &arg
   if (vp.pipelines->core != core) return fail("the program was loaded on another device, not " + device);
   if (gpuMicros && !queue->timestamps)
     return fail(device + " cannot time dispatches: its compute queue writes no timestamps");
-  std::vector<int64_t> params;
-  std::vector<Shape> tempShapes;
-  if (Status s = checkArguments(program, args, params, tempShapes); !s) return s;
   std::vector<vk::Binding> bindings;
-  for (size_t i = 0; i < args.size(); ++i) {
-    Result<vk::Binding> b = vk::locate(*core, *args[i], argumentName(program, i));
-    if (!b) return fail(b.message());
+  auto locate = [&](size_t i, const Buffer &buffer) -> std::string {
+    Result<vk::Binding> b = vk::locate(*core, buffer, argumentName(program, i));
+    if (!b) return b.message();
     bindings.push_back(*b);
-  }
-  // Workgroup grids, checked before anything is recorded.
-  Result<std::vector<gpu::Groups>> groups =
-      gpu::workgroupGrids(program, params, kMaxGroupsX, caps().maxComputeWorkGroupCount[1], device);
-  if (!groups) return groups.status();
+    return "";
+  };
+  Result<gpu::CheckedDispatch> checked =
+      gpu::checkDispatch(program, args, kMaxGroupsX, caps().maxComputeWorkGroupCount[1], device, locate);
+  if (!checked) return checked.status();
+  const std::vector<int64_t> &params = checked->params;
+  const std::vector<gpu::Groups> &groups = checked->groups;
 
   std::lock_guard<std::mutex> lock(dispatchMutex);
   vk::Core &c = *core;
   vk::Queue &q = *queue;
   // Temporaries live in scratch allocations kept between dispatches, as on the CPU (kernels write
   // every element of a temporary before reading it).
-  auto temps = scratch->take(program, tempShapes, [&](size_t bytes) { return allocate(DType::i8, {int64_t(bytes)}); });
+  auto temps = scratch->take(program, checked->tempShapes, [&](size_t bytes) { return allocate(DType::i8, {int64_t(bytes)}); });
   if (!temps) return temps.status();
   for (size_t t = 0; t < temps->size(); ++t) {
     Result<vk::Binding> b = vk::locate(c, *(*temps)[t], "temporary '" + program.temps[t].name + "'");
@@ -168,7 +167,7 @@ Status VulkanDevice::run(const Executable &exe, const std::vector<Buffer *> &arg
   const uint32_t pushBytes = vp.pipelines->pushBytes;
   bool recorded = false;
   for (size_t i = 0; i < program.launches.size(); ++i) {
-    if (!(*groups)[i].x) continue; // an empty grid: nothing to run
+    if (!groups[i].x) continue; // an empty grid: nothing to run
     if (recorded)
       c.fn.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1,
                                 &between, 0, nullptr, 0, nullptr);
@@ -176,7 +175,7 @@ Status VulkanDevice::run(const Executable &exe, const std::vector<Buffer *> &arg
     c.fn.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, vp.pipelines->layout, 0, 1, &set, 0, nullptr);
     if (pushBytes)
       c.fn.vkCmdPushConstants(cmd, vp.pipelines->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, params.data());
-    c.fn.vkCmdDispatch(cmd, (*groups)[i].x, (*groups)[i].y, 1);
+    c.fn.vkCmdDispatch(cmd, groups[i].x, groups[i].y, 1);
     recorded = true;
   }
   auto toHost = vk::make<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);

@@ -198,12 +198,14 @@ TEST_F(VulkanDeviceTest, RefusesMemoryThatIsNotTheDevices) {
   Buffer host = take(Buffer::allocate(DType::f32, {8, 3}));
   EXPECT_TRUE(failsWith(dev->dispatch(*program, {&host, &c.b, &c.out}),
                         {"weft.concat: input a (argument 0) is not memory of vulkan device '", dev->name().c_str()}));
-  // A view reaching past its allocation (wrap trusts the byte count it is given): an input, since
-  // an output over another argument's memory is refused for the overlap first.
+  // A view reaching one element past its allocation (wrap trusts the byte count it is given): an
+  // input whose last element (at 7 * s0 + s1) is element n of an n-element allocation, so that
+  // it reaches no other argument's memory (an output there is refused for the overlap first).
   Buffer small = take(dev->allocate(DType::f32, {2}));
-  Buffer past = take(Buffer::wrap(small.data(), 1 << 20, DType::f32, {8, 2}, {1 << 14, 1}));
+  const int64_t n = int64_t(small.bytes() / sizeof(float)), s0 = (n - 1) / 7, s1 = n - 7 * s0;
+  Buffer past = take(Buffer::wrap(small.data(), small.bytes() + 64, DType::f32, {8, 2}, {s0, s1}));
   EXPECT_TRUE(
-      failsWith(dev->dispatch(*program, {&c.a, &past, &c.out}), {"input b (argument 1) runs", "past the end"}));
+      failsWith(dev->dispatch(*program, {&c.a, &past, &c.out}), {"input b (argument 1) runs 4 bytes past the end"}));
   // A view starting off the storage-buffer offset alignment cannot be bound.
   if (c.aMem.bytes() > 4) {
     Buffer shifted =
