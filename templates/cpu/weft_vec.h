@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 #if defined(__FMA__) || defined(__F16C__) || defined(__AVX512F__)
 #include <immintrin.h>
@@ -133,23 +134,23 @@ template <class T, int N> Vec<T, 2 * N> join(Vec<T, N> lo, Vec<T, N> hi) {
 }
 
 #if defined(__F16C__)
-inline Vec<float, 4> f16_to_f32_native(Vec<f16, 4> h) {
+inline Vec<float, 4> convertNative(Vec<f16, 4> h) {
   __m128i bits = _mm_setzero_si128();
   std::memcpy(&bits, &h.v, sizeof h.v);
   return {_mm_cvtph_ps(bits)};
 }
-inline Vec<float, 8> f16_to_f32_native(Vec<f16, 8> h) {
+inline Vec<float, 8> convertNative(Vec<f16, 8> h) {
   __m128i bits;
   std::memcpy(&bits, &h.v, sizeof h.v);
   return {_mm256_cvtph_ps(bits)};
 }
-inline Vec<f16, 4> f32_to_f16_native(Vec<float, 4> x) {
+inline Vec<f16, 4> convertNative(Vec<float, 4> x) {
   __m128i bits = _mm_cvtps_ph(x.v, _MM_FROUND_TO_NEAREST_INT);
   Vec<f16, 4> r;
   std::memcpy(&r.v, &bits, sizeof r.v);
   return r;
 }
-inline Vec<f16, 8> f32_to_f16_native(Vec<float, 8> x) {
+inline Vec<f16, 8> convertNative(Vec<float, 8> x) {
   __m128i bits = _mm256_cvtps_ph(x.v, _MM_FROUND_TO_NEAREST_INT);
   Vec<f16, 8> r;
   std::memcpy(&r.v, &bits, sizeof r.v);
@@ -159,53 +160,44 @@ inline Vec<f16, 8> f32_to_f16_native(Vec<float, 8> x) {
 #if defined(__AVX512F__)
 // The masked forms with a zero source: GCC 12's unmasked ones start from an "undefined" register
 // that -Wmaybe-uninitialized flags.
-inline Vec<float, 16> f16_to_f32_native(Vec<f16, 16> h) {
+inline Vec<float, 16> convertNative(Vec<f16, 16> h) {
   __m256i bits;
   std::memcpy(&bits, &h.v, sizeof h.v);
   return {_mm512_mask_cvtph_ps(_mm512_setzero_ps(), __mmask16(0xffff), bits)};
 }
-inline Vec<f16, 16> f32_to_f16_native(Vec<float, 16> x) {
+inline Vec<f16, 16> convertNative(Vec<float, 16> x) {
   __m256i bits = _mm512_mask_cvtps_ph(_mm256_setzero_si256(), __mmask16(0xffff), x.v, _MM_FROUND_TO_NEAREST_INT);
   Vec<f16, 16> r;
   std::memcpy(&r.v, &bits, sizeof r.v);
   return r;
 }
 #endif
+
+// f16 <-> f32 at any width (To is the other of the two): the native conversions on 4 lanes and
+// up to kHalfLanes, the scalar ones lane by lane where the target has none.
+template <class To, class From, int N> Vec<To, N> convertHalf(Vec<From, N> x) {
+#if defined(__F16C__)
+  if constexpr (N < 4)
+    return lanes<N>(convertNative(lanes<4>(x)));
+  else if constexpr (N > kHalfLanes)
+    return join(convertHalf<To>(lanes<N / 2>(x)), convertHalf<To>(lanes<N / 2, N / 2>(x)));
+  else
+    return convertNative(x);
+#else
+  Vec<To, N> r;
+  for (int i = 0; i < N; ++i) {
+    if constexpr (std::is_same_v<To, float>)
+      r.v[i] = weft::f16_to_f32(f16(x.v[i]));
+    else
+      r.v[i] = weft::f32_to_f16(float(x.v[i]));
+  }
+  return r;
+#endif
+}
 } // namespace detail
 
-template <int N> Vec<float, N> f16_to_f32(Vec<f16, N> h) {
-#if defined(__F16C__)
-  if constexpr (N < 4) {
-    return detail::lanes<N>(detail::f16_to_f32_native(detail::lanes<4>(h)));
-  } else if constexpr (N > detail::kHalfLanes) {
-    return detail::join(f16_to_f32(detail::lanes<N / 2>(h)), f16_to_f32(detail::lanes<N / 2, N / 2>(h)));
-  } else {
-    return detail::f16_to_f32_native(h);
-  }
-#else
-  Vec<float, N> r;
-  for (int i = 0; i < N; ++i)
-    r.v[i] = f16_to_f32(f16(h.v[i]));
-  return r;
-#endif
-}
-
-template <int N> Vec<f16, N> f32_to_f16(Vec<float, N> x) {
-#if defined(__F16C__)
-  if constexpr (N < 4) {
-    return detail::lanes<N>(detail::f32_to_f16_native(detail::lanes<4>(x)));
-  } else if constexpr (N > detail::kHalfLanes) {
-    return detail::join(f32_to_f16(detail::lanes<N / 2>(x)), f32_to_f16(detail::lanes<N / 2, N / 2>(x)));
-  } else {
-    return detail::f32_to_f16_native(x);
-  }
-#else
-  Vec<f16, N> r;
-  for (int i = 0; i < N; ++i)
-    r.v[i] = f32_to_f16(float(x.v[i]));
-  return r;
-#endif
-}
+template <int N> Vec<float, N> f16_to_f32(Vec<f16, N> h) { return detail::convertHalf<float>(h); }
+template <int N> Vec<f16, N> f32_to_f16(Vec<float, N> x) { return detail::convertHalf<f16>(x); }
 
 // bf16: the same integer steps as the scalar forms, on whole vectors.
 template <int N> Vec<float, N> bf16_to_f32(Vec<bf16, N> b) {
