@@ -16,6 +16,16 @@ Device::Device() : serialNumber([] {
   return next++;
 }()) {}
 
+Status GpuDevice::dispatch(const Executable &exe, const std::vector<Buffer *> &args) {
+  return run(exe, args, nullptr);
+}
+
+Result<double> GpuDevice::dispatchTimed(const Executable &exe, const std::vector<Buffer *> &args) {
+  double micros = 0;
+  if (Status s = run(exe, args, &micros); !s) return s;
+  return micros;
+}
+
 namespace {
 
 /// "vulkan:2" -> ("vulkan", 2); "cuda" -> ("cuda", -1: the device's own default choice).

@@ -216,16 +216,6 @@ Result<std::shared_ptr<Executable>> CudaDevice::load(const Artifact &artifact) {
   return std::shared_ptr<Executable>(std::move(loaded));
 }
 
-Status CudaDevice::dispatch(const Executable &program, const std::vector<Buffer *> &args) {
-  return run(program, args, nullptr);
-}
-
-Result<double> CudaDevice::dispatchTimed(const Executable &program, const std::vector<Buffer *> &args) {
-  double micros = 0;
-  if (Status s = run(program, args, &micros); !s) return s;
-  return micros;
-}
-
 Status CudaDevice::run(const Executable &exe, const std::vector<Buffer *> &args, double *gpuMicros) {
   const ProgramDesc &program = exe.program();
   const std::string device = "CUDA device '" + name() + "'";

@@ -203,16 +203,6 @@ Result<std::shared_ptr<Executable>> MetalDevice::load(const Artifact &artifact) 
   }
 }
 
-Status MetalDevice::dispatch(const Executable &program, const std::vector<Buffer *> &args) {
-  return run(program, args, nullptr);
-}
-
-Result<double> MetalDevice::dispatchTimed(const Executable &program, const std::vector<Buffer *> &args) {
-  double micros = 0;
-  if (Status s = run(program, args, &micros); !s) return s;
-  return micros;
-}
-
 Status MetalDevice::run(const Executable &exe, const std::vector<Buffer *> &args, double *gpuMicros) {
   const ProgramDesc &program = exe.program();
   const std::string device = "Metal device '" + name() + "'";

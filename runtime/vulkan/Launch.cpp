@@ -60,16 +60,6 @@ Result<std::unique_ptr<vk::Queue>> vk::createQueue(std::shared_ptr<Core> core) {
   return q;
 }
 
-Status VulkanDevice::dispatch(const Executable &program, const std::vector<Buffer *> &args) {
-  return run(program, args, nullptr);
-}
-
-Result<double> VulkanDevice::dispatchTimed(const Executable &program, const std::vector<Buffer *> &args) {
-  double micros = 0;
-  if (Status s = run(program, args, &micros); !s) return s;
-  return micros;
-}
-
 Status VulkanDevice::run(const Executable &exe, const std::vector<Buffer *> &args, double *gpuMicros) {
   const ProgramDesc &program = exe.program();
   const std::string device = "vulkan device '" + name() + "'";

@@ -57,7 +57,7 @@ private:
 /// memory, so data() is readable and writable from the host, like the Vulkan device's mapped
 /// memory. Every call may come from any thread; dispatches are serialized. It loads artifacts of
 /// target ptx.
-class CudaDevice final : public Device {
+class CudaDevice final : public GpuDevice {
 public:
   /// Opens device `index` of list(); -1: $WEFT_CUDA_DEVICE when set (an index), else device 0.
   static Result<std::unique_ptr<CudaDevice>> open(int index = -1);
@@ -78,16 +78,12 @@ public:
   /// it for this GPU) and looks up each launch's function. Refuses a program whose `requires` the
   /// device lacks, and PTX the driver rejects, with the driver's log.
   Result<std::shared_ptr<Executable>> load(const Artifact &artifact) override;
-  /// Checks `args` with checkArguments and that each lies in memory this device allocated, then
-  /// launches every kernel in order (one pointer per buffer, then the parameter block's) and
-  /// waits for them. Nothing runs on an error.
-  Status dispatch(const Executable &program, const std::vector<Buffer *> &args) override;
-  /// dispatch, returning the GPU time of the launches in microseconds (events around them).
-  Result<double> dispatchTimed(const Executable &program, const std::vector<Buffer *> &args) override;
 
 private:
   explicit CudaDevice(std::shared_ptr<cuda::Context> ctx);
-  Status run(const Executable &program, const std::vector<Buffer *> &args, double *gpuMicros);
+  /// Each argument must lie in memory this device allocated; every kernel gets one pointer per
+  /// buffer, then the parameter block's. GPU time from events around the launches.
+  Status run(const Executable &program, const std::vector<Buffer *> &args, double *gpuMicros) override;
 
   std::shared_ptr<cuda::Context> ctx;
   std::mutex dispatchMutex;                  ///< one dispatch at a time: scratch, params, events

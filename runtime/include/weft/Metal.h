@@ -52,7 +52,7 @@ private:
 /// the host, like the Vulkan device's mapped memory. Every call may come from any thread;
 /// dispatches are serialized. It loads artifacts of target msl: each kernel's source is compiled
 /// into a library with safe math (Metal's default fast math would drift from the reference).
-class MetalDevice final : public Device {
+class MetalDevice final : public GpuDevice {
 public:
   /// Opens device `index` of list(); -1: the system's default device.
   static Result<std::unique_ptr<MetalDevice>> open(int index = -1);
@@ -73,15 +73,12 @@ public:
   /// program whose `requires` the device lacks, a source the Metal compiler rejects (with its
   /// log) and a workgroup larger than the pipeline allows.
   Result<std::shared_ptr<Executable>> load(const Artifact &artifact) override;
-  /// Checks `args` with checkArguments and that each lies in a buffer this device allocated,
-  /// then encodes every launch in order (a memory barrier between them) and waits for them.
-  Status dispatch(const Executable &program, const std::vector<Buffer *> &args) override;
-  /// dispatch, returning the GPU time of the command buffer in microseconds.
-  Result<double> dispatchTimed(const Executable &program, const std::vector<Buffer *> &args) override;
 
 private:
   explicit MetalDevice(std::shared_ptr<metal::Core> core);
-  Status run(const Executable &program, const std::vector<Buffer *> &args, double *gpuMicros);
+  /// Each argument must lie in a buffer this device allocated; the launches are encoded in order
+  /// with a memory barrier between them. GPU time from the command buffer.
+  Status run(const Executable &program, const std::vector<Buffer *> &args, double *gpuMicros) override;
 
   std::shared_ptr<metal::Core> core;
   std::mutex dispatchMutex;                  ///< one dispatch at a time: scratch, parameter block

@@ -184,6 +184,19 @@ private:
   const uint64_t serialNumber;
 };
 
+/// What the GPU devices (Vulkan, CUDA, Metal) share: dispatch and dispatchTimed are one run()
+/// that times the launches on the GPU when asked to.
+class GpuDevice : public Device {
+public:
+  Status dispatch(const Executable &exe, const std::vector<Buffer *> &args) final;
+  Result<double> dispatchTimed(const Executable &exe, const std::vector<Buffer *> &args) final;
+
+protected:
+  /// Checks `args` (gpu::checkDispatch), runs every launch in order and waits for them; when
+  /// `gpuMicros` is given, stores the launches' GPU time there in microseconds.
+  virtual Status run(const Executable &exe, const std::vector<Buffer *> &args, double *gpuMicros) = 0;
+};
+
 /// The host CPU as a device. Threads: WEFT_NUM_THREADS, else the hardware's count. Its kernels
 /// come from the JIT (compileCpu) or from a library built from target cpp (loadCpuLibrary):
 /// adopt() makes either an Executable; load() of an artifact refuses, since no artifact holds

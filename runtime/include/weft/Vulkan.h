@@ -64,7 +64,7 @@ private:
 
 /// One Vulkan physical device, its compute queue and its memory. Every call may come from any
 /// thread; dispatches are serialized on the queue. It loads artifacts of target spirv.
-class VulkanDevice final : public Device {
+class VulkanDevice final : public GpuDevice {
 public:
   /// Opens device `index` of list(). -1: $WEFT_VULKAN_DEVICE when set (an index), else the first
   /// discrete GPU, then integrated, then virtual, then any (e.g. lavapipe). Devices below
@@ -95,16 +95,11 @@ public:
   /// load() of an artifact of target spirv (its kernels' SPIR-V).
   Result<std::shared_ptr<Executable>> load(const Artifact &artifact) override;
 
-  /// Checks `args` (inputs, then outputs) with checkArguments, checks that each is memory of this
-  /// device, then runs every launch in order and waits for them. Nothing runs on an error.
-  Status dispatch(const Executable &program, const std::vector<Buffer *> &args) override;
-  /// dispatch, returning the GPU time of the launches in microseconds (timestamp queries);
-  /// an error when the queue has no timestamps.
-  Result<double> dispatchTimed(const Executable &program, const std::vector<Buffer *> &args) override;
-
 private:
   VulkanDevice(std::shared_ptr<vk::Core> core, std::unique_ptr<vk::Queue> queue);
-  Status run(const Executable &program, const std::vector<Buffer *> &args, double *gpuMicros);
+  /// Each argument must be memory of this device. GPU time from timestamp queries (an error when
+  /// the queue writes none).
+  Status run(const Executable &program, const std::vector<Buffer *> &args, double *gpuMicros) override;
 
   // Destroyed in reverse order: temporaries' memory, then the queue's objects, then (when no
   // buffer or program holds it any more) the device itself.
