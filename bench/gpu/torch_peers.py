@@ -1,8 +1,10 @@
 """The GPU bench's peers, on the same GPU and shapes as bench/gpu/kernels.mlir: PyTorch's fold
 (col2im), unfold (im2col), cat, conv_transpose1d (cuDNN) and matmul (cuBLAS, no TF32), two Triton
-col2im kernels (where Triton is installed), and a device-to-device copy as the bandwidth limit.
-Medians of CUDA-event timings over many runs after a warm-up; GB/s over the bytes each op must
-move. Prints one tab-separated line per case: NAME median_us GB/s.
+col2im kernels (where Triton is installed), and a device-to-device copy as the bandwidth limit:
+one of 1 GiB (the machine's rate) and, per data-movement case, one moving the same bytes as the
+case (`copy:NAME`: half read, half written), which pays the same launch and ramp a kernel of that
+size pays. Medians of CUDA-event timings over many runs after a warm-up; GB/s over the bytes each
+op must move. Prints one tab-separated line per case: NAME median_us GB/s.
 
 The Triton rows: `triton-plain:` visits every tap with a mask (ggml's full-K form); `triton:`
 visits only the ceil(K/s) taps that can reach each output (the bounded gather), at the fastest of
@@ -82,6 +84,10 @@ def main():
     dst = torch.empty_like(src)
     report("copy", lambda: dst.copy_(src), 2 * src.numel() * 4)
 
+    def same_size_copy(name, nbytes):
+        n = nbytes // 8  # f32 elements read (and as many written)
+        report("copy:" + name, lambda: dst[:n].copy_(src[:n]), 8 * n)
+
     def col2im(name, dtype, K, OC, T_in, s):
         T_out = (T_in - 1) * s + K
         cols = torch.randn(T_in, OC * K, device=dev, dtype=dtype)
@@ -90,6 +96,7 @@ def main():
         fn = lambda: torch.nn.functional.fold(inp, (1, T_out), (1, K), stride=(1, s))
         nbytes = (cols.numel() + OC * T_out) * cols.element_size()
         report(name, fn, nbytes)
+        same_size_copy(name, nbytes)
         if triton is not None:
             out = torch.empty(OC, T_out, device=dev, dtype=dtype)
             ref = fn().view(OC, T_out)
@@ -117,7 +124,9 @@ def main():
     def im2col(name, dtype):
         x = torch.randn(1, 512, 1, 8192, device=dev, dtype=dtype)
         fn = lambda: torch.nn.functional.unfold(x, (1, 7), padding=(0, 3))
-        report(name, fn, (x.numel() + 8192 * 512 * 7) * x.element_size())
+        nbytes = (x.numel() + 8192 * 512 * 7) * x.element_size()
+        report(name, fn, nbytes)
+        same_size_copy(name, nbytes)
 
     im2col("im2col_f32", torch.float32)
     im2col("im2col_f16", torch.float16)
@@ -125,7 +134,9 @@ def main():
     def cat(name, dtype):
         a = torch.randn(256, 65536, device=dev, dtype=dtype)
         b = torch.randn(256, 65536, device=dev, dtype=dtype)
-        report(name, lambda: torch.cat([a, b], 0), 4 * a.numel() * a.element_size())
+        nbytes = 4 * a.numel() * a.element_size()
+        report(name, lambda: torch.cat([a, b], 0), nbytes)
+        same_size_copy(name, nbytes)
 
     cat("concat_f32", torch.float32)
     cat("concat_f16", torch.float16)
