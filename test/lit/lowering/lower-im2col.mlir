@@ -1,21 +1,25 @@
 // RUN: weft-opt %s --split-input-file --weft-attach-target --weft-resolve-schedule --weft-lower-to-loops | FileCheck %s
 // im2col_1d: items own output rows (time) or a channel block of every row (channel); interior
 // rows copy each channel's K-run with static vector pieces, padded rows take a clamped load and a
-// select.
+// select. Along time, an item whose rows are all interior copies channel outer, rows inner.
 
-// Time tiles, K = 7 with d = 1: pieces of 4, 2 and 1 elements, f32 -> f16 on the way.
-// CHECK: @time(1 / 1, 8192 / 4)
+// Time tiles of 16 rows, K = 7 with d = 1: pieces of 4, 2 and 1 elements, f32 -> f16 on the way.
+// CHECK: @time(1 / 1, 8192 / 16)
 // CHECK-LABEL: func.func @time(
 // CHECK-SAME: %[[X:.*]]: memref<?xf32>, %[[COLS:.*]]: memref<?xf16>
 // CHECK: scf.parallel
-// CHECK: scf.parallel
 // CHECK: scf.if
-// CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c512
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c16
 // CHECK: %[[V4:.*]] = vector.load %[[X]][%{{.*}}] : memref<?xf32>, vector<4xf32>
 // CHECK: %[[H4:.*]] = arith.truncf %[[V4]] : vector<4xf32> to vector<4xf16>
 // CHECK: vector.store %[[H4]], %[[COLS]][%{{.*}}] : memref<?xf16>, vector<4xf16>
 // CHECK: vector.load %[[X]][%{{.*}}] : memref<?xf32>, vector<2xf32>
 // CHECK: memref.load %[[X]]
+// CHECK: } else {
+// CHECK: scf.parallel
+// CHECK: scf.if
+// CHECK: vector.load %[[X]][%{{.*}}] : memref<?xf32>, vector<4xf32>
 // CHECK: } else {
 // CHECK: arith.maxsi
 // CHECK: memref.load %[[X]]
