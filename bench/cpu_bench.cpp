@@ -109,7 +109,10 @@ JitSummary runJitSection(const std::string &self, bool quick) {
     std::vector<double> c, w, a, al;
     std::string err;
     for (int r = 0; r < rounds; ++r) {
-      std::string cmd = "'" + self + "' --jit-child=" + std::to_string(i) + " 2>&1";
+      // One OpenBLAS thread in the child: this binary links OpenBLAS for the matmul peers, and its
+      // pool starts at load and spins (sched_yield) while idle, which took 20-30% longer walls
+      // for the compiles it shares the two CPUs with (measured 2026-12-06).
+      std::string cmd = "OPENBLAS_NUM_THREADS=1 '" + self + "' --jit-child=" + std::to_string(i) + " 2>&1";
       FILE *p = popen(cmd.c_str(), "r");
       if (!p) break;
       char line[1024] = {0};
