@@ -20,6 +20,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <numeric>
+
 using namespace mlir;
 
 namespace weft::lowering {
@@ -63,6 +65,10 @@ struct Col2Im {
   bool batched, stream;
   Type elem;
   Value cols, y, Tin, Tout;
+  // The alignment in bytes the streamed stores declare (0: none), where y's start was checked:
+  // LLVM makes an unaligned streaming vector store eight 8-byte ones with shuffles (movntsd),
+  // an aligned one whole vmovntps of that size.
+  int64_t streamAlign = 0;
 
   Value zeroF32() { return arith::ConstantOp::create(ix.b, ix.loc, ix.b.getF32FloatAttr(0.0f)); }
   Value add(Value x, Value y) { return arith::AddFOp::create(ix.b, ix.loc, x, y); }
@@ -299,7 +305,8 @@ struct Col2Im {
       Value dst = yAt(n, ix.add(oc0, c), t0);
       ix.loop(ix.c(0), nv, ix.c(vec), [&](Value t) {
         Value v = vector::LoadOp::create(b, loc, VectorType::get({vec}, f32), tile, ValueRange{ix.add(src, t)});
-        vector::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)}, stream);
+        vector::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)}, stream,
+                                streamAlign ? llvm::MaybeAlign(streamAlign) : llvm::MaybeAlign());
       });
       ix.loop(nv, nt, [&](Value t) {
         Value v = memref::LoadOp::create(b, loc, tile, ValueRange{ix.add(src, t)});
@@ -417,6 +424,15 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
                                 << " times + 2(K - 1)) as f32)";
       // A time tile of whole vectors leaves plain (tail) stores only at the ends of y's rows.
       g.stream = g.stream && L % vec == 0;
+      // Every streamed store starts at (row * Tout + tile * L + a multiple of vec) elements: where
+      // y starts at a multiple of their common alignment (16 bytes or more), the stores say so.
+      int64_t align = 0;
+      if (g.stream && staticTout != kDynamic) {
+        const int64_t eb = dtypeSize(out.type.dtype);
+        align = std::gcd(std::gcd(staticTout * eb, L * eb), vec * eb);
+        align = align & -align; // its lowest power of two
+        if (align < 16) align = 0;
+      }
       grid.push_back(GridDim::of(out, ocDim, C));
       if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
@@ -429,8 +445,21 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
         auto sweepFrom = [&](Value t0) {
           g.sweepTile(tile, C, width, n, oc0, nc, t0, ix.min(ix.c(L), ix.sub(g.Tout, t0)));
         };
-        if (byChannel) ix.loop(ix.c(0), g.Tout, ix.c(L), sweepFrom);
-        else sweepFrom(ix.mul(rest[1], L));
+        auto sweepItem = [&] {
+          if (byChannel) ix.loop(ix.c(0), g.Tout, ix.c(L), sweepFrom);
+          else sweepFrom(ix.mul(rest[1], L));
+        };
+        if (!align) return sweepItem();
+        ix.ifElse(
+            ix.startsAligned(g.y, align),
+            [&] {
+              g.streamAlign = align;
+              sweepItem();
+            },
+            [&] {
+              g.streamAlign = 0;
+              sweepItem();
+            });
       });
       return success();
     }

@@ -5,8 +5,11 @@
 // row, channel ic's K values are x[ic][ow*s - p + k*d]; with d = 1 they are contiguous in x, so an
 // interior row copies each channel's run with static vector pieces. Rows whose window crosses the
 // padding take a checked scalar path (a clamped load and a select, no branch per element).
-// The pieces are plain stores: nontemporal ones would share output lines with the scalar pieces,
-// and mixing the two kinds within a line was measured some fifty times slower than either.
+// Along time on the CPU, an item's rows go channel outer when all lie inside x; large outputs of
+// whole-line rows are then assembled per channel block in a scratch tile and written from there in
+// whole aligned vectors with nontemporal stores. The pieces themselves stay plain stores:
+// nontemporal ones would share output lines with the scalar pieces, and mixing the two kinds
+// within a line was measured some fifty times slower than either.
 //
 // GPU forms write one element per thread, consecutive threads on consecutive elements of cols
 // (parallel = time: an item is a chunk of one output row) or of one channel's (ow, k) pairs
@@ -21,6 +24,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <numeric>
 
 using namespace mlir;
 
@@ -60,6 +65,30 @@ struct StageShape {
     if (IC != ShapedType::kDynamic) Cb = std::min(Cb, IC);
   }
   int64_t bytes() const { return Cb * stride * elementBytes; }
+};
+
+// CPU along time, the streamed form of an item's inside rows (Im2Col::channelsOuterStreamed):
+// Cb channels per block, the fewest whose runs fill whole 64-byte lines (f32 K 7: 16); 0 where the
+// form does not apply: outputs under kStreamBytes or of dynamic shape, rows that are not whole
+// lines (their neighbours' plain stores would share lines with the streamed ones), a channel
+// count that is not whole blocks, vectors that do not divide a line, or a tile over 32 KiB.
+// Measured in a standalone test: im2col f32 IC512 T8192 K7 3.0-3.4 ms against 3.7-4.6 ms for
+// channelsOuter's plain stores (docs/bench-cpu.md).
+struct StreamTile {
+  int64_t Cb = 0;
+  StreamTile(const View &in, const View &out, int64_t K, int64_t L, int64_t vec) {
+    const int64_t eb = int64_t(dtypeSize(out.type.dtype)), IC = in.type.shape[1];
+    int64_t total = eb;
+    for (int64_t e : out.type.shape) {
+      if (e == kDynamic) return;
+      total *= e;
+    }
+    const int64_t cb = 64 / std::gcd<int64_t>(K * eb, 64);
+    if (total < kStreamBytes || vec < 2 || 64 % (vec * eb) || IC % cb || (IC * K * eb) % 64 ||
+        L * cb * K * eb > (32 << 10))
+      return;
+    Cb = cb;
+  }
 };
 
 struct Im2Col {
@@ -124,6 +153,35 @@ struct Im2Col {
     ix.loop(ix.c(0), IC, [&](Value ic) {
       Value src = ix.add(ix.mul(ix.add(ix.mul(n, IC), ic), IW), pos0), dst = ix.add(outRow, ix.mul(ic, K));
       ix.loop(ix.c(0), ix.c(L), [&](Value r) { copyRun(ix.add(src, ix.mul(r, s)), ix.add(dst, ix.mul(r, width))); });
+    });
+  }
+
+  // channelsOuter, streamed (StreamTile): per block of Cb channels, the L rows' runs are first
+  // copied into a scratch tile in L1, then each row's Cb*K elements go to cols as whole aligned
+  // vectors with nontemporal stores, which skip reading every output line before writing it.
+  void channelsOuterStreamed(Value n, Value t0, int64_t L, int64_t Cb) {
+    OpBuilder &b = ix.b;
+    Location loc = ix.loc;
+    const int64_t run = Cb * K; // a row's elements per block: whole cache lines
+    auto tile = memref::AllocaOp::create(b, loc, MemRefType::get({L * run}, outElem), b.getI64IntegerAttr(64));
+    Value pos0 = ix.sub(ix.mul(t0, s), ix.c(p));
+    Value width = ix.mul(IC, K), outRow = ix.mul(ix.add(ix.mul(n, OW), t0), width);
+    const llvm::Align align(uint64_t(vec) * (outElem.getIntOrFloatBitWidth() / 8));
+    ix.loop(ix.c(0), IC, ix.c(Cb), [&](Value ic0) {
+      ix.loop(ix.c(0), ix.c(Cb), [&](Value c) {
+        Value src = ix.add(ix.mul(ix.add(ix.mul(n, IC), ix.add(ic0, c)), IW), pos0);
+        ix.loop(ix.c(0), ix.c(L), [&](Value r) {
+          copyRun(ix.add(src, ix.mul(r, s)), tile, ix.add(ix.mul(r, run), ix.mul(c, K)));
+        });
+      });
+      ix.loop(ix.c(0), ix.c(L), [&](Value r) {
+        Value dst = ix.add(ix.add(outRow, ix.mul(r, width)), ix.mul(ic0, K));
+        ix.loop(ix.c(0), ix.c(run), ix.c(vec), [&](Value j) {
+          Value v = vector::LoadOp::create(b, loc, VectorType::get({vec}, outElem), tile,
+                                           ValueRange{ix.add(ix.mul(r, run), j)});
+          vector::StoreOp::create(b, loc, v, cols, ValueRange{ix.add(dst, j)}, /*nontemporal=*/true, align);
+        });
+      });
     });
   }
 
@@ -222,24 +280,25 @@ struct Im2Col {
     }, Tb * groups);
   }
 
-  // K values from x[src + k*d] to cols[dst + k], all in bounds.
-  void copyRun(Value src, Value dst) {
+  // K values from x[src + k*d] to into[dst + k] (cols, or a scratch tile), all in bounds.
+  void copyRun(Value src, Value dst) { copyRun(src, cols, dst); }
+  void copyRun(Value src, Value into, Value dst) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
     auto piece = [&](Value k, int64_t width) {
-      Value from = ix.add(src, k), to = ix.add(dst, k);
+      Value from = ix.add(src, k), at = ix.add(dst, k);
       if (width == 1) {
         Value v = memref::LoadOp::create(b, loc, x, ValueRange{from});
-        memref::StoreOp::create(b, loc, convert(v), cols, ValueRange{to});
+        memref::StoreOp::create(b, loc, convert(v), into, ValueRange{at});
         return;
       }
       Value v = vector::LoadOp::create(b, loc, VectorType::get({width}, inElem), x, ValueRange{from});
-      vector::StoreOp::create(b, loc, convert(v), cols, ValueRange{to});
+      vector::StoreOp::create(b, loc, convert(v), into, ValueRange{at});
     };
     if (d != 1) {
       ix.loop(ix.c(0), ix.c(K), [&](Value k) {
         Value v = memref::LoadOp::create(b, loc, x, ValueRange{ix.add(src, ix.mul(k, d))});
-        memref::StoreOp::create(b, loc, convert(v), cols, ValueRange{ix.add(dst, k)});
+        memref::StoreOp::create(b, loc, convert(v), into, ValueRange{ix.add(dst, k)});
       });
       return;
     }
@@ -335,11 +394,17 @@ LogicalResult buildIm2Col(ProgramBuilder &pb, Im2Col1dOp op, ScheduleAttr sched,
     }
     // Each item: L whole output rows, one contiguous range of cols.
     const int64_t L = tile;
+    const StreamTile st(in, out, K, L, vec);
     kb.parallelGrid({GridDim::of(out, 0), GridDim::of(out, 1, L)}, [&](OpBuilder &, Location, ValueRange ids) {
       Value t0 = ix.mul(ids[1], L), t1 = ix.min(g.OW, ix.add(t0, L));
-      ix.ifElse(
-          g.rowsInside(t0, L), [&] { g.channelsOuter(ids[0], t0, L); },
-          [&] { ix.parallel(t0, t1, [&](Value ow) { g.rowPiece(ids[0], ow, ix.c(0), g.IC); }); });
+      auto inside = [&] {
+        if (!st.Cb) return g.channelsOuter(ids[0], t0, L);
+        ix.ifElse(
+            ix.startsAligned(g.cols, 64), [&] { g.channelsOuterStreamed(ids[0], t0, L, st.Cb); },
+            [&] { g.channelsOuter(ids[0], t0, L); });
+      };
+      ix.ifElse(g.rowsInside(t0, L), inside,
+                [&] { ix.parallel(t0, t1, [&](Value ow) { g.rowPiece(ids[0], ow, ix.c(0), g.IC); }); });
     });
     return success();
   });

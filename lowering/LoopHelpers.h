@@ -4,6 +4,7 @@
 #pragma once
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 
@@ -58,6 +59,12 @@ struct Ix {
     mlir::OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(par.getBody());
     body(par.getInductionVars()[0]);
+  }
+  /// Whether `buffer`'s first element lies at a multiple of `bytes` (a power of two): the test
+  /// that lets stores declare that alignment (the CPU's aligned streaming stores).
+  Value startsAligned(Value buffer, int64_t bytes) {
+    Value address = mlir::memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+    return cmp(mlir::arith::CmpIPredicate::eq, b.createOrFold<mlir::arith::RemUIOp>(loc, address, c(bytes)), c(0));
   }
   void ifElse(Value cond, llvm::function_ref<void()> then, llvm::function_ref<void()> otherwise) {
     mlir::scf::IfOp::create(

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -129,6 +130,12 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
         if (x.hasDynamicPosition() || x.getSourceVectorType().getRank() != 1)
           return unsupported(op) << "vector.extract other than a static lane of a 1-D vector";
         return dialect.lane(expr(x.getSource()), x.getStaticPosition()[0]);
+      })
+      .Case([&](memref::ExtractAlignedPointerAsIndexOp o) -> Result {
+        std::string address = dialect.bufferAddress(expr(o.getSource()));
+        if (address.empty())
+          return unsupported(op) << opName(op);
+        return address;
       })
       .Case([&](gpu::ThreadIdOp o) { return dialect.gpuIndex(GpuIndex::Thread, dimNumber(o.getDimension())); })
       .Case([&](gpu::BlockIdOp o) { return dialect.gpuIndex(GpuIndex::Group, dimNumber(o.getDimension())); })

@@ -261,7 +261,10 @@ LogicalResult CFamilyPrinter::printOp(Operation *op) {
         return printStore(o, o.getValueToStore(), o.getMemRef(), o.getIndices());
       })
       .Case([&](vector::StoreOp o) {
-        return printStore(o, o.getValueToStore(), o.getBase(), o.getIndices());
+        // Streamed only where the store also declares an alignment of 16 bytes or more (the
+        // languages' streaming stores need aligned addresses); other nontemporal ones store plainly.
+        uint64_t align = o.getNontemporal() && o.getAlignment() && *o.getAlignment() >= 16 ? *o.getAlignment() : 0;
+        return printStore(o, o.getValueToStore(), o.getBase(), o.getIndices(), align);
       })
       .Default([&](Operation *o) { return printValueOp(o); });
 }
@@ -493,7 +496,8 @@ LogicalResult CFamilyPrinter::printLoad(Operation *op, Value memref, ValueRange 
   return define(op, name, dialect.element(base, index));
 }
 
-LogicalResult CFamilyPrinter::printStore(Operation *op, Value value, Value memref, ValueRange indices) {
+LogicalResult CFamilyPrinter::printStore(Operation *op, Value value, Value memref, ValueRange indices,
+                                         uint64_t streamAlign) {
   std::string base, index;
   Space space;
   if (failed(access(op, memref, indices, base, space, index)))
@@ -501,7 +505,9 @@ LogicalResult CFamilyPrinter::printStore(Operation *op, Value value, Value memre
   if (auto vt = dyn_cast<VectorType>(value.getType())) {
     if (failed(typeName(vt, op)))
       return failure();
-    os << dialect.vectorStore(vt, expr(value), space, base, index) << ";\n";
+    os << (streamAlign ? dialect.vectorStreamStore(vt, expr(value), space, base, index, streamAlign)
+                       : dialect.vectorStore(vt, expr(value), space, base, index))
+       << ";\n";
   } else {
     os << dialect.element(base, index) << " = " << expr(value) << ";\n";
   }

@@ -111,6 +111,15 @@ public:
   /// A statement, without its `;`.
   virtual std::string vectorStore(mlir::VectorType t, llvm::StringRef value, Space space,
                                   llvm::StringRef base, llvm::StringRef index) = 0;
+  /// A streaming (nontemporal) vector store to an address aligned to `alignBytes` (16 or more),
+  /// without its `;`; where the language has none, the plain store.
+  virtual std::string vectorStreamStore(mlir::VectorType t, llvm::StringRef value, Space space,
+                                        llvm::StringRef base, llvm::StringRef index, uint64_t alignBytes) {
+    return vectorStore(t, value, space, base, index);
+  }
+  /// The address of buffer `base` as an `index` expression (memref.extract_aligned_pointer_as_index);
+  /// empty where the language has no addresses.
+  virtual std::string bufferAddress(llvm::StringRef base) { return ""; }
   /// A vector of type `t` made of `lanes` (scalar expressions), and lane `i` of the vector named
   /// `v`; empty where the language has no such form (C++: GPU forms build them, CPU forms not).
   virtual std::string fromElements(mlir::VectorType t, llvm::ArrayRef<std::string> lanes) { return ""; }
@@ -181,8 +190,10 @@ private:
   /// Names the kernel's workgroup arrays into `k` (they are declared by the dialect).
   mlir::LogicalResult findWorkgroupArrays(mlir::func::FuncOp fn, KernelSignature &k);
   mlir::LogicalResult printLoad(mlir::Operation *op, mlir::Value memref, mlir::ValueRange indices);
+  /// `streamAlign` > 0: a vector store through the dialect's streaming form (vectorStreamStore) to
+  /// an address aligned to that many bytes.
   mlir::LogicalResult printStore(mlir::Operation *op, mlir::Value value, mlir::Value memref,
-                                 mlir::ValueRange indices);
+                                 mlir::ValueRange indices, uint64_t streamAlign = 0);
   /// The base name, space and linear element index of an access to `memref` at `indices`.
   mlir::LogicalResult access(mlir::Operation *op, mlir::Value memref, mlir::ValueRange indices,
                              std::string &base, Space &space, std::string &index);

@@ -18,7 +18,7 @@
 #include <cstring>
 #include <type_traits>
 #include <utility>
-#if defined(__FMA__) || defined(__F16C__) || defined(__AVX512F__)
+#if defined(__FMA__) || defined(__F16C__) || defined(__AVX512F__) || defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
@@ -219,6 +219,28 @@ template <int N> Vec<bf16, N> f32_to_bf16(Vec<float, N> x) {
   u32s isNan = (u32s)((i32s)(bits & 0x7fffffffu) > 0x7f800000);
   return {__builtin_convertvector((rounded & ~isNan) | (quietNan & isNan),
                                   typename Vec<bf16, N>::native)};
+}
+
+// A streaming (nontemporal) store of v to p, which is aligned to A bytes (vector.store's
+// nontemporal with that alignment): the target's streaming store of min(A, v's size) bytes, which
+// skips reading each line for ownership; a plain store where the target has none of that width.
+template <int A, class T, int N> void stream(Vec<T, N> v, T *p) {
+  constexpr int bytes = int(sizeof(T)) * N;
+  if constexpr (A < bytes && N > 1) {
+    stream<A>(detail::lanes<N / 2, 0>(v), p);
+    stream<A>(detail::lanes<N / 2, N / 2>(v), p + N / 2);
+    return;
+  }
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64) return _mm512_stream_si512(reinterpret_cast<__m512i *>(p), reinterpret_cast<const __m512i &>(v.v));
+#endif
+#if defined(__AVX__)
+  if constexpr (bytes == 32) return _mm256_stream_si256(reinterpret_cast<__m256i *>(p), reinterpret_cast<const __m256i &>(v.v));
+#endif
+#if defined(__SSE2__)
+  if constexpr (bytes == 16) return _mm_stream_si128(reinterpret_cast<__m128i *>(p), reinterpret_cast<const __m128i &>(v.v));
+#endif
+  v.store(p);
 }
 
 } // namespace weft

@@ -90,3 +90,15 @@ TEST(Col2Im, StrideNear2To31) {
   c.spec.inputs = {TensorType{DType::f32, {3, 2 * 3}}};
   runCases("col2im_near_2_31", {c});
 }
+
+// The vocoder stage's output (33.5 MB) is written with streaming stores that declare 32-byte
+// alignment once its start is checked; one that starts elsewhere takes the unaligned ones.
+TEST(Col2Im, StreamedSweepOnAnUnalignedOutput) {
+  expectUnalignedOutputWorks(R"(
+func.func @fold(%x: tensor<2048x8192xf32>) -> tensor<512x16392xf32> {
+  %y = weft.col2im_1d %x {stride = 8, channels = 512} : tensor<2048x8192xf32> -> tensor<512x16392xf32>
+  return %y : tensor<512x16392xf32>
+}
+)",
+                             "fold", "col2im_1d");
+}

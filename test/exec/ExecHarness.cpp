@@ -4,8 +4,9 @@
 #include "compiler/targets/TargetBackend.h"
 
 #include "test/reference/Reference.h"
-#include "weft/Npy.h"
 #include "weft/Device.h"
+#include "weft/Jit.h"
+#include "weft/Npy.h"
 
 #include <gtest/gtest.h>
 
@@ -357,6 +358,35 @@ void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
   checkCppAgainstJit(family, ran);
   checkPtxas(family, ran);
   checkMslEmulation(family, ran);
+}
+
+void expectUnalignedOutputWorks(const std::string &source, const std::string &function, const std::string &op) {
+  auto jit = Jit::create({"off", ""});
+  ASSERT_TRUE(jit.ok()) << jit.message();
+  CpuDevice cpu(2);
+  auto exe = (*jit)->compile(cpu, source, function);
+  ASSERT_TRUE(exe.ok()) << exe.message();
+  const ProgramDesc &program = (*exe)->program();
+  ASSERT_EQ(program.inputs.size(), 1u);
+  ASSERT_EQ(program.outputs.size(), 1u);
+  auto x = Buffer::allocate(program.inputs[0].dtype, program.inputs[0].shape);
+  auto want = Buffer::allocate(program.outputs[0].dtype, program.outputs[0].shape);
+  ASSERT_TRUE(x.ok() && want.ok());
+  fillRandom(*x, 7);
+  Status ref = referenceOp(op, program.attrs, {&*x}, *want);
+  ASSERT_TRUE(ref) << ref.message();
+  // One element past Buffer::allocate's 64-byte alignment.
+  const size_t bytes = want->bytes(), element = dtypeSize(program.outputs[0].dtype);
+  auto memory = Buffer::allocate(DType::i8, {int64_t(bytes + element)});
+  ASSERT_TRUE(memory.ok());
+  auto out = Buffer::wrap(static_cast<char *>(memory->data()) + element, bytes, program.outputs[0].dtype,
+                          program.outputs[0].shape);
+  ASSERT_TRUE(out.ok()) << out.message();
+  fillRandom(*out, 8);
+  Status ran = cpu.dispatch(**exe, {&*x, &*out});
+  ASSERT_TRUE(ran) << ran.message();
+  Status same = expectBitExact(*out, *want);
+  EXPECT_TRUE(same) << function << ": " << same.message();
 }
 
 } // namespace weft::test

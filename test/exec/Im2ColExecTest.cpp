@@ -1,5 +1,6 @@
 // im2col_1d: ggml's cases (Whisper's encoder, the Metal regression shape, the s/p/d grid) over
-// input/output dtype pairs, bit-exact.
+// input/output dtype pairs, bit-exact; the CPU's streamed form on outputs of 16 MiB and more,
+// into a cache-line aligned output and into one that is not.
 #include "ExecHarness.h"
 
 #include <gtest/gtest.h>
@@ -74,4 +75,29 @@ TEST(Im2Col, AttributesNear2To31) {
       im2col("im2col_huge_dilation", DType::f16, DType::f16, {1, 2, 20}, 2, 1, 1073741823, 2147483000),
   };
   runCases("im2col_near_2_31", cases);
+}
+
+// Outputs of at least 16 MiB whose rows are whole cache lines: the CPU writes the inside rows
+// from a scratch tile with streaming stores (Im2Col::channelsOuterStreamed), 16 (f32) or 32 (f16)
+// channels per block; the edge rows, in the padding, as before.
+TEST(Im2Col, StreamedCpuForm) {
+  std::vector<ExecCase> cases{
+      im2col("im2col_streamed_f32", DType::f32, DType::f32, {1, 64, 9400}, 7, 1, 3, 1),
+      im2col("im2col_streamed_f16", DType::f16, DType::f16, {1, 64, 18900}, 7, 1, 3, 1),
+      im2col("im2col_streamed_s2d2", DType::f32, DType::f32, {2, 32, 28000}, 5, 2, 4, 2),
+      im2col("im2col_streamed_f32_f16", DType::f32, DType::f16, {1, 64, 18900}, 7, 1, 0, 1),
+  };
+  runCases("im2col_streamed", cases);
+}
+
+// The streamed form's stores are aligned: an output that does not start on a cache line takes the
+// plain stores instead, with the same bits.
+TEST(Im2Col, StreamedCpuFormOnAnUnalignedOutput) {
+  expectUnalignedOutputWorks(R"(
+func.func @unfold(%x: tensor<1x64x9400xf32>) -> tensor<1x9400x448xf32> {
+  %y = weft.im2col_1d %x {kernel = 7, stride = 1, padding = 3} : tensor<1x64x9400xf32> -> tensor<1x9400x448xf32>
+  return %y : tensor<1x9400x448xf32>
+}
+)",
+                             "unfold", "im2col_1d");
 }

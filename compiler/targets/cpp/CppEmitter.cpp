@@ -120,6 +120,15 @@ public:
     return (value + ".store(" + address(base, index) + ")").str();
   }
 
+  std::string vectorStreamStore(VectorType, StringRef value, Space, StringRef base, StringRef index,
+                                uint64_t alignBytes) override {
+    return "weft::stream<" + std::to_string(alignBytes) + ">(" + value.str() + ", " + address(base, index) + ")";
+  }
+
+  std::string bufferAddress(StringRef base) override {
+    return ("static_cast<int64_t>(reinterpret_cast<uintptr_t>(" + base + "))").str();
+  }
+
   // Cache-line aligned, so that vector accesses to a tile never straddle lines needlessly.
   std::string scratchArray(Type elem, int64_t count, StringRef name) override {
     return "alignas(64) " + scalarType(elem) + " " + name.str() + "[" + std::to_string(count) + "]";
