@@ -430,7 +430,7 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       if (g.stream && staticTout != kDynamic) {
         const int64_t eb = dtypeSize(out.type.dtype);
         align = std::gcd(std::gcd(staticTout * eb, L * eb), vec * eb);
-        align = align & -align; // its lowest power of two
+        align = std::min(align & -align, kStreamStoreBytes); // its lowest power of two
         if (align < 16) align = 0;
       }
       grid.push_back(GridDim::of(out, ocDim, C));

@@ -21,6 +21,8 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <numeric>
+
 using namespace mlir;
 
 namespace weft::lowering {
@@ -49,6 +51,9 @@ struct Concat {
   Input a, b;
   Value out;
   SmallVector<Value> outExtents; // the output's extents
+  // The alignment in bytes the streamed stores declare (0: none), where out's start was checked
+  // (as col2im's sweep: LLVM makes whole vmovntps of aligned ones only).
+  int64_t streamAlign = 0;
 
   int64_t rank() const { return outExtents.size(); }
 
@@ -62,7 +67,8 @@ struct Concat {
         for (int64_t k = 0; k < n; ++k) {
           Value at = ix.add(i, ix.c(k * vec));
           Value v = vector::LoadOp::create(bb, loc, vt, src, ValueRange{ix.add(from, at)});
-          vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, at)}, stream);
+          vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, at)}, stream,
+                                  streamAlign ? llvm::MaybeAlign(streamAlign) : llvm::MaybeAlign());
         }
       };
       // The loop IR unrolls the copy itself (the CPU JIT runs no LLVM loop unroller; see
@@ -254,6 +260,17 @@ LogicalResult buildConcat(ProgramBuilder &pb, ConcatOp op, ScheduleAttr sched, c
   if (flat || rank == 1) runEnds.append({T, a.type.shape[0] * total / out.type.shape[0]});
   bool stream = staticShape && total * int64_t(dtypeSize(out.type.dtype)) >= kStreamBytes &&
                 llvm::all_of(runEnds, [&](int64_t e) { return e % vec == 0; });
+  // Every streamed store starts at a sum of multiples of the run ends, the row length and the
+  // vector: where out starts at a multiple of their common alignment (16 bytes or more), the
+  // stores declare it.
+  int64_t align = 0;
+  if (stream) {
+    int64_t g = vec;
+    for (int64_t e : runEnds) g = std::gcd(g, e);
+    g = std::gcd(g, out.type.shape.back()) * int64_t(dtypeSize(out.type.dtype));
+    align = std::min(g & -g, kStreamStoreBytes);
+    if (align < 16) align = 0;
+  }
 
   return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
     auto input = [&](const View &v) {
@@ -292,6 +309,20 @@ LogicalResult buildConcat(ProgramBuilder &pb, ConcatOp op, ScheduleAttr sched, c
       return success();
     }
 
+    // The CPU's items: with aligned streamed stores where out's start allows them.
+    auto items = [&](llvm::function_ref<void()> item) {
+      if (!align) return item();
+      ix.ifElse(
+          ix.startsAligned(g.out, align),
+          [&] {
+            g.streamAlign = align;
+            item();
+          },
+          [&] {
+            g.streamAlign = 0;
+            item();
+          });
+    };
     if (flat || rank == 1) {
       // Element chunks of the whole output.
       GridDim dim = flat ? GridDim::fixed(total, T) : GridDim::of(out, 0, T);
@@ -300,8 +331,10 @@ LogicalResult buildConcat(ProgramBuilder &pb, ConcatOp op, ScheduleAttr sched, c
       for (Value e : g.a.extents) aSize = ix.mul(aSize, e);
       kb.parallelGrid({dim}, [&](OpBuilder &, Location, ValueRange ids) {
         Value e0 = ix.mul(ids[0], T), e1 = ix.min(size, ix.add(e0, ix.c(T)));
-        if (flat) g.copyFlat(e0, e1, aSize);
-        else g.copyRange(e0, e1);
+        items([&] {
+          if (flat) g.copyFlat(e0, e1, aSize);
+          else g.copyRange(e0, e1);
+        });
       });
       return success();
     }
@@ -317,10 +350,12 @@ LogicalResult buildConcat(ProgramBuilder &pb, ConcatOp op, ScheduleAttr sched, c
       // Linear number of row (ids..., r0): the leading ids are fixed for the item.
       Value lead = ix.c(0);
       for (unsigned d = 0; d + 2 < rank; ++d) lead = ix.add(ix.mul(lead, g.outExtents[d]), ids[d]);
-      ix.loop(r0, ix.min(rows, ix.add(r0, ix.c(R))), [&](Value r) {
-        SmallVector<Value> idx(ids.drop_back());
-        idx.push_back(r);
-        g.copyRow(idx, ix.add(ix.mul(lead, rows), r), ix.c(0), g.outExtents.back());
+      items([&] {
+        ix.loop(r0, ix.min(rows, ix.add(r0, ix.c(R))), [&](Value r) {
+          SmallVector<Value> idx(ids.drop_back());
+          idx.push_back(r);
+          g.copyRow(idx, ix.add(ix.mul(lead, rows), r), ix.c(0), g.outExtents.back());
+        });
       });
     });
     return success();

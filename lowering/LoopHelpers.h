@@ -121,6 +121,11 @@ inline llvm::MaybeAlign lanesAlign(bool aligned, int64_t lanes, mlir::Type elem)
 /// anyway, and streaming skips the read for ownership of every output line.
 constexpr int64_t kStreamBytes = 16 << 20;
 
+/// The widest aligned streaming store the CPU forms declare: two 32-byte vmovntps copied 64 MiB in
+/// 1.33-1.38 ms where one 64-byte one took 1.48-1.56 (2 threads, Zen 4, which splits 512-bit
+/// stores), and 8-byte pieces, what an unaligned declaration gets, 2.65-2.93.
+constexpr int64_t kStreamStoreBytes = 32;
+
 /// GPU staged forms (gather = stage): the workgroup memory their default tiles take at most, so
 /// that several workgroups share a multiprocessor (col2im's K4 bench shape: 8.6 KiB measured 43
 /// us against 50 us for 33 KiB on an H100, docs/cuda.md).

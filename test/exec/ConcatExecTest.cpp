@@ -70,3 +70,40 @@ TEST(Concat, StridedViewsAndSchedules) {
   cases.push_back(dyn);
   runCases("concat_strided", cases);
 }
+
+// Outputs of 16 MiB and more: the CPU writes them with streaming stores that declare the output's
+// alignment once checked (32 bytes), in the row and the flat forms, f32 and f16.
+TEST(Concat, StreamedLargeOutputs) {
+  std::vector<ExecCase> cases;
+  auto big = [&](const char *name, DType dt, Shape a, int64_t axis, const char *schedule) {
+    ExecCase c;
+    c.name = name;
+    c.spec.op = "concat";
+    c.spec.attrs = {{"axis", axis}};
+    c.spec.inputs = {TensorType{dt, a}, TensorType{dt, a}};
+    c.schedule = schedule;
+    cases.push_back(c);
+  };
+  big("concat_streamed_rows_f32", DType::f32, {8192, 256}, 1, "");
+  big("concat_streamed_rows_f16", DType::f16, {16384, 256}, 0, "");
+  big("concat_streamed_flat_f32", DType::f32, {8192, 256}, 0, "#weft.schedule<copy = flat>");
+  runCases("concat_streamed", cases);
+}
+
+// An output that does not start on the streamed stores' alignment takes the unaligned ones.
+TEST(Concat, StreamedOnAnUnalignedOutput) {
+  expectUnalignedOutputWorks(R"(
+func.func @join(%a: tensor<8192x256xf32>, %b: tensor<8192x256xf32>) -> tensor<8192x512xf32> {
+  %c = weft.concat %a, %b {axis = 1 : i64} : tensor<8192x256xf32>, tensor<8192x256xf32> -> tensor<8192x512xf32>
+  return %c : tensor<8192x512xf32>
+}
+)",
+                             "join", "concat");
+  expectUnalignedOutputWorks(R"(
+func.func @stack(%a: tensor<16384x256xf16>, %b: tensor<16384x256xf16>) -> tensor<32768x256xf16> {
+  %c = weft.concat %a, %b {axis = 0 : i64} : tensor<16384x256xf16>, tensor<16384x256xf16> -> tensor<32768x256xf16>
+  return %c : tensor<32768x256xf16>
+}
+)",
+                             "stack", "concat");
+}

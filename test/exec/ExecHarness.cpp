@@ -367,13 +367,19 @@ void expectUnalignedOutputWorks(const std::string &source, const std::string &fu
   auto exe = (*jit)->compile(cpu, source, function);
   ASSERT_TRUE(exe.ok()) << exe.message();
   const ProgramDesc &program = (*exe)->program();
-  ASSERT_EQ(program.inputs.size(), 1u);
   ASSERT_EQ(program.outputs.size(), 1u);
-  auto x = Buffer::allocate(program.inputs[0].dtype, program.inputs[0].shape);
+  std::vector<Buffer> inputs;
+  std::vector<Buffer *> args;
+  for (const TensorType &t : program.inputs) {
+    auto x = Buffer::allocate(t.dtype, t.shape);
+    ASSERT_TRUE(x.ok()) << x.message();
+    fillRandom(*x, 7 + inputs.size());
+    inputs.push_back(std::move(*x));
+  }
+  for (Buffer &x : inputs) args.push_back(&x);
   auto want = Buffer::allocate(program.outputs[0].dtype, program.outputs[0].shape);
-  ASSERT_TRUE(x.ok() && want.ok());
-  fillRandom(*x, 7);
-  Status ref = referenceOp(op, program.attrs, {&*x}, *want);
+  ASSERT_TRUE(want.ok());
+  Status ref = referenceOp(op, program.attrs, std::vector<const Buffer *>(args.begin(), args.end()), *want);
   ASSERT_TRUE(ref) << ref.message();
   // One element past Buffer::allocate's 64-byte alignment.
   const size_t bytes = want->bytes(), element = dtypeSize(program.outputs[0].dtype);
@@ -383,7 +389,8 @@ void expectUnalignedOutputWorks(const std::string &source, const std::string &fu
                           program.outputs[0].shape);
   ASSERT_TRUE(out.ok()) << out.message();
   fillRandom(*out, 8);
-  Status ran = cpu.dispatch(**exe, {&*x, &*out});
+  args.push_back(&*out);
+  Status ran = cpu.dispatch(**exe, args);
   ASSERT_TRUE(ran) << ran.message();
   Status same = expectBitExact(*out, *want);
   EXPECT_TRUE(same) << function << ": " << same.message();

@@ -34,7 +34,7 @@ struct ExecCase {
 /// of which there must be one.
 void runCases(const std::string &family, const std::vector<ExecCase> &cases);
 
-/// Compiles `source`'s function `function` (one op of one input and one output, `op`) for the
+/// Compiles `source`'s function `function` (one op `op` with one output) for the
 /// CPU, runs it on random data into an output that starts one element past a 64-byte boundary,
 /// and checks it bit-exact against the reference: the CPU's streamed forms declare aligned stores
 /// only after testing the output's address, so an unaligned one must take their plain stores.
