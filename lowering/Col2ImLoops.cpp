@@ -449,17 +449,7 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
           if (byChannel) ix.loop(ix.c(0), g.Tout, ix.c(L), sweepFrom);
           else sweepFrom(ix.mul(rest[1], L));
         };
-        if (!align) return sweepItem();
-        ix.ifElse(
-            ix.startsAligned(g.y, align),
-            [&] {
-              g.streamAlign = align;
-              sweepItem();
-            },
-            [&] {
-              g.streamAlign = 0;
-              sweepItem();
-            });
+        ix.withCheckedAlignment(g.y, align, g.streamAlign, sweepItem);
       });
       return success();
     }

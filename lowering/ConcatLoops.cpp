@@ -313,19 +313,7 @@ LogicalResult buildConcat(ProgramBuilder &pb, ConcatOp op, ScheduleAttr sched, c
     }
 
     // The CPU's items: with aligned streamed stores where out's start allows them.
-    auto items = [&](llvm::function_ref<void()> item) {
-      if (!align) return item();
-      ix.ifElse(
-          ix.startsAligned(g.out, align),
-          [&] {
-            g.streamAlign = align;
-            item();
-          },
-          [&] {
-            g.streamAlign = 0;
-            item();
-          });
-    };
+    auto items = [&](llvm::function_ref<void()> item) { ix.withCheckedAlignment(g.out, align, g.streamAlign, item); };
     if (flat || rank == 1) {
       // Element chunks of the whole output.
       GridDim dim = flat ? GridDim::fixed(total, T) : GridDim::of(out, 0, T);

@@ -66,6 +66,21 @@ struct Ix {
     Value address = mlir::memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
     return cmp(mlir::arith::CmpIPredicate::eq, b.createOrFold<mlir::arith::RemUIOp>(loc, address, c(bytes)), c(0));
   }
+  /// Emits `item` twice, under a test of where `buffer` starts: with `align` = `bytes` where it
+  /// starts at a multiple of them, with `align` = 0 elsewhere (the CPU forms' aligned streaming
+  /// stores read `align`). Once, with 0, where `bytes` is 0.
+  void withCheckedAlignment(Value buffer, int64_t bytes, int64_t &align, llvm::function_ref<void()> item) {
+    align = 0;
+    if (!bytes) return item();
+    ifElse(
+        startsAligned(buffer, bytes),
+        [&] {
+          align = bytes;
+          item();
+          align = 0;
+        },
+        item);
+  }
   void ifElse(Value cond, llvm::function_ref<void()> then, llvm::function_ref<void()> otherwise) {
     mlir::scf::IfOp::create(
         b, loc, cond,
