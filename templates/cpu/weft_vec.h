@@ -112,9 +112,9 @@ inline Vec<double, 8> fma(Vec<double, 8> a, Vec<double, 8> b, Vec<double, 8> c) 
 // in pairs, was 2.7x slower than the JIT's).
 namespace detail {
 #if defined(__AVX512F__)
-constexpr int kHalfLanes = 16; // the widest native conversion
+[[maybe_unused]] constexpr int kHalfLanes = 16; // the widest native conversion
 #else
-constexpr int kHalfLanes = 8;
+[[maybe_unused]] constexpr int kHalfLanes = 8;
 #endif
 
 // Lanes First .. First+M-1 of v, repeating its lanes where M > N (those lanes are never used).
