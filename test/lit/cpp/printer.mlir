@@ -256,3 +256,31 @@ func.func @dot_i8(%b0: memref<?xi8>, %b1: memref<?xf32>, %b2: memref<?xf16>, %pa
   }
   return
 }
+
+// -----
+
+// Streaming stores: a nontemporal vector store that declares 16 bytes or more of alignment is
+// weft::stream of that alignment; one that declares less stores plainly. A buffer's address
+// (memref.extract_aligned_pointer_as_index) is its pointer as an integer.
+// CHECK-LABEL: extern "C" void stream(
+// CHECK:         const int64_t t{{[0-9]+}} = static_cast<int64_t>(reinterpret_cast<uintptr_t>(b1));
+// CHECK:         weft::stream<32>(v0, b1 + g);
+// CHECK:         v0.store(b1 + g);
+func.func @stream(%b0: memref<?xf32>, %b1: memref<?xf32>, %params: memref<?xi64>,
+                  %begin: index, %end: index) attributes {weft.kernel} {
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c0 = arith.constant 0 : index
+  %address = memref.extract_aligned_pointer_as_index %b1 : memref<?xf32> -> index
+  %rem = arith.remui %address, %c64 : index
+  %aligned = arith.cmpi eq, %rem, %c0 : index
+  scf.for %g = %begin to %end step %c1 {
+    %v = vector.load %b0[%g] : memref<?xf32>, vector<16xf32>
+    scf.if %aligned {
+      vector.store %v, %b1[%g] {nontemporal = true, alignment = 32} : memref<?xf32>, vector<16xf32>
+    } else {
+      vector.store %v, %b1[%g] {nontemporal = true} : memref<?xf32>, vector<16xf32>
+    }
+  }
+  return
+}
