@@ -364,8 +364,8 @@ int main(int argc, char **argv) {
   // ---- Summary against the bars ----
   printSummary(opt, summaries);
   if (js.ran)
-    std::printf("| JIT cold compile of one kernel < 100 ms | median %.1f ms, max %.1f ms (warm %.1f ms) | %s |\n",
-                js.coldMedian, js.coldMax, js.warmMedian, js.coldMedian < 100 ? "met" : "MISSED");
+    std::printf("| JIT cold compile of one kernel: median <= 30 ms | median %.1f ms, max %.1f ms (warm %.1f ms) | %s |\n",
+                js.coldMedian, js.coldMax, js.warmMedian, js.coldMedian <= 30 ? "met" : "MISSED");
   std::printf("\nload average (1 min) at end: %.2f; wall time %.0f s\n", loadAverage1(), nowSeconds() - start);
   return 0;
 }
