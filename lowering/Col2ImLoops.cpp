@@ -20,7 +20,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
-#include <numeric>
 
 using namespace mlir;
 
@@ -306,7 +305,7 @@ struct Col2Im {
       ix.loop(ix.c(0), nv, ix.c(vec), [&](Value t) {
         Value v = vector::LoadOp::create(b, loc, VectorType::get({vec}, f32), tile, ValueRange{ix.add(src, t)});
         vector::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)}, stream,
-                                streamAlign ? llvm::MaybeAlign(streamAlign) : llvm::MaybeAlign());
+                                llvm::MaybeAlign(streamAlign));
       });
       ix.loop(nv, nt, [&](Value t) {
         Value v = memref::LoadOp::create(b, loc, tile, ValueRange{ix.add(src, t)});
@@ -426,13 +425,9 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       g.stream = g.stream && L % vec == 0;
       // Every streamed store starts at (row * Tout + tile * L + a multiple of vec) elements: where
       // y starts at a multiple of their common alignment (16 bytes or more), the stores say so.
-      int64_t align = 0;
-      if (g.stream && staticTout != kDynamic) {
-        const int64_t eb = dtypeSize(out.type.dtype);
-        align = std::gcd(std::gcd(staticTout * eb, L * eb), vec * eb);
-        align = std::min(align & -align, kStreamStoreBytes); // its lowest power of two
-        if (align < 16) align = 0;
-      }
+      const int64_t align = g.stream && staticTout != kDynamic
+                                ? streamStoreAlign({staticTout, L, vec}, int64_t(dtypeSize(out.type.dtype)))
+                                : 0;
       grid.push_back(GridDim::of(out, ocDim, C));
       if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {

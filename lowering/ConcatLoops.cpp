@@ -21,7 +21,6 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
-#include <numeric>
 
 using namespace mlir;
 
@@ -70,8 +69,7 @@ struct Concat {
         for (int64_t k = 0; k < n; ++k) {
           Value at = ix.add(i, ix.c(k * vec));
           Value v = vector::LoadOp::create(bb, loc, vt, src, ValueRange{ix.add(from, at)});
-          vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, at)}, stream,
-                                  streamAlign ? llvm::MaybeAlign(streamAlign) : llvm::MaybeAlign());
+          vector::StoreOp::create(bb, loc, v, out, ValueRange{ix.add(dst, at)}, stream, llvm::MaybeAlign(streamAlign));
         }
       };
       // The loop IR unrolls the copy itself (the CPU JIT runs no LLVM loop unroller; see
@@ -266,14 +264,9 @@ LogicalResult buildConcat(ProgramBuilder &pb, ConcatOp op, ScheduleAttr sched, c
   // Every streamed store starts at a sum of multiples of the run ends, the row length and the
   // vector: where out starts at a multiple of their common alignment (16 bytes or more), the
   // stores declare it.
-  int64_t align = 0;
-  if (stream) {
-    int64_t g = vec;
-    for (int64_t e : runEnds) g = std::gcd(g, e);
-    g = std::gcd(g, out.type.shape.back()) * int64_t(dtypeSize(out.type.dtype));
-    align = std::min(g & -g, kStreamStoreBytes);
-    if (align < 16) align = 0;
-  }
+  SmallVector<int64_t> offsets(runEnds);
+  offsets.append({vec, out.type.shape.back()});
+  const int64_t align = stream ? streamStoreAlign(offsets, int64_t(dtypeSize(out.type.dtype))) : 0;
 
   return pb.addKernel("", [&](KernelBuilder &kb) -> LogicalResult {
     auto input = [&](const View &v) {

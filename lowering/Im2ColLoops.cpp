@@ -166,7 +166,7 @@ struct Im2Col {
     auto tile = memref::AllocaOp::create(b, loc, MemRefType::get({L * run}, outElem), b.getI64IntegerAttr(64));
     Value pos0 = ix.sub(ix.mul(t0, s), ix.c(p));
     Value width = ix.mul(IC, K), outRow = ix.mul(ix.add(ix.mul(n, OW), t0), width);
-    const llvm::Align align(uint64_t(std::min(vec * (outElem.getIntOrFloatBitWidth() / 8), kStreamStoreBytes)));
+    const llvm::MaybeAlign align(streamStoreAlign({vec}, outElem.getIntOrFloatBitWidth() / 8));
     ix.loop(ix.c(0), IC, ix.c(Cb), [&](Value ic0) {
       ix.loop(ix.c(0), ix.c(Cb), [&](Value c) {
         Value src = ix.add(ix.mul(ix.add(ix.mul(n, IC), ix.add(ic0, c)), IW), pos0);

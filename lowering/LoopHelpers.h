@@ -8,7 +8,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 
+#include <algorithm>
 #include <initializer_list>
+#include <numeric>
 #include <optional>
 
 namespace weft::lowering {
@@ -140,6 +142,18 @@ constexpr int64_t kStreamBytes = 16 << 20;
 /// 1.33-1.38 ms where one 64-byte one took 1.48-1.56 (2 threads, Zen 4, which splits 512-bit
 /// stores), and 8-byte pieces, what an unaligned declaration gets, 2.65-2.93.
 constexpr int64_t kStreamStoreBytes = 32;
+
+/// The alignment (bytes) streaming stores may declare where every one starts at a sum of
+/// multiples of `elementOffsets` elements of `elementBytes` from a buffer start checked to lie on
+/// it (Ix::withCheckedAlignment): the lowest power of two of their gcd in bytes, at most
+/// kStreamStoreBytes; 0 below 16 bytes, where no vector streaming store is that narrow.
+inline int64_t streamStoreAlign(llvm::ArrayRef<int64_t> elementOffsets, int64_t elementBytes) {
+  int64_t g = 0;
+  for (int64_t e : elementOffsets) g = std::gcd(g, e);
+  g *= elementBytes;
+  const int64_t align = std::min(g & -g, kStreamStoreBytes);
+  return align >= 16 ? align : 0;
+}
 
 /// GPU staged forms (gather = stage): the workgroup memory their default tiles take at most, so
 /// that several workgroups share a multiprocessor (col2im's K4 bench shape: 8.6 KiB measured 43
