@@ -305,7 +305,9 @@ func.func @join2(%a: tensor<3x5xf32>, %b: tensor<3x4xf32>) -> tensor<3x9xf32> {
   // Threads with the same device and function share one Executable.
   for (int t = 0; t < kThreads; ++t)
     for (int u = t + 1; u < kThreads; ++u)
-      if (t % devices.size() == u % devices.size() && (t % 4 < 2) == (u % 4 < 2)) EXPECT_EQ(got[t], got[u]);
+      if (t % devices.size() == u % devices.size() && (t % 4 < 2) == (u % 4 < 2)) {
+        EXPECT_EQ(got[t], got[u]);
+      }
   JitStats st = (*jit)->stats();
   EXPECT_EQ(st.compiles + st.diskHits + st.memoryHits, uint64_t(kThreads));
   std::filesystem::remove_all(dir);
