@@ -71,3 +71,25 @@ func.func @vec1(%a: tensor<?xi64>, %b: tensor<7xi64>) -> tensor<?xi64> {
   %y = weft.concat %a, %b {axis = 0, schedule = #weft.schedule<vector = 4, tile = [4096]>} : tensor<?xi64>, tensor<7xi64> -> tensor<?xi64>
   return %y : tensor<?xi64>
 }
+
+// -----
+
+// Streamed short rows: where out starts on 32 bytes (tested per item) each 64-element run is eight
+// straight-line vector copies whose streaming stores declare 32 bytes; elsewhere the stores
+// declare no alignment and go one vector per loop iteration (LLVM makes each such store eight
+// 8-byte movntsd, and unrolled blocks of them cost code generation ~30 ms: docs/pipeline.md).
+// CHECK-LABEL: func.func @short_rows(
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: arith.remui %{{.*}}, %c32
+// CHECK: scf.if
+// CHECK-COUNT-8: vector.store %{{.*}} {alignment = 32 : i64, nontemporal = true} : memref<?xf32>, vector<8xf32>
+// CHECK: } else {
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8{{.*}} {
+// CHECK: vector.load
+// CHECK-NEXT: arith.addi
+// CHECK-NEXT: vector.store %{{.*}} {nontemporal = true} : memref<?xf32>, vector<8xf32>
+// CHECK-NEXT: }
+func.func @short_rows(%a: tensor<65536x64xf32>, %b: tensor<65536x64xf32>) -> tensor<65536x128xf32> {
+  %y = weft.concat %a, %b {axis = 1, schedule = #weft.schedule<copy = row, vector = 8>} : tensor<65536x64xf32>, tensor<65536x64xf32> -> tensor<65536x128xf32>
+  return %y : tensor<65536x128xf32>
+}
