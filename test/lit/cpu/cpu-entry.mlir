@@ -1,7 +1,7 @@
 // RUN: weft-opt %s --split-input-file --verify-diagnostics --weft-cpu-entry | FileCheck %s
 
 // A kernel of a program with two rank-2 buffers (parameter slots 0-3 and 4-7), as
-// convert-func-to-llvm leaves it: a memref descriptor (allocated, aligned, offset, size, stride)
+// the func conversion of convert-to-llvm leaves it: a memref descriptor (allocated, aligned, offset, size, stride)
 // per buffer and for the parameter block, then begin and end.
 // CHECK-LABEL: llvm.func internal @k.impl(
 // CHECK-SAME:    attributes {weft.kernel}
