@@ -53,9 +53,13 @@ static std::string checkInputLimits(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  // A registration keeps its name and description as references into the strings it is given
+  // (`--help` printed freed memory when they were a temporary's), so the printers live as long.
+  std::list<weft::SourcePrinter> printers;
   std::list<mlir::TranslateFromMLIRRegistration> registrations;
   for (const weft::TargetBackend *t : weft::targetBackends())
-    for (const weft::SourcePrinter &p : t->sourcePrinters())
+    for (weft::SourcePrinter &given : t->sourcePrinters()) {
+      const weft::SourcePrinter &p = printers.emplace_back(std::move(given));
       registrations.emplace_back(
           p.name, p.description,
           [print = p.print](mlir::Operation *op, llvm::raw_ostream &os) {
@@ -69,6 +73,7 @@ int main(int argc, char **argv) {
                             mlir::memref::MemRefDialect, mlir::vector::VectorDialect, mlir::math::MathDialect,
                             mlir::gpu::GPUDialect>();
           });
+    }
   if (std::string why = checkInputLimits(argc, argv); !why.empty()) {
     llvm::errs() << "weft-translate: " << why << "\n";
     return 1;
