@@ -2,17 +2,10 @@
 // The artifact keeps the optimised LLVM IR when asked; the runnable kernel goes to the caller
 // (compileCpu) through Emission::hostKernel.
 #include "compiler/targets/TargetBackend.h"
+#include "compiler/targets/ToLLVMInterfaces.h"
 #include "compiler/targets/cpu/CpuJit.h"
 
-#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
-#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
-#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
-#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
-#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
-#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
-#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 
@@ -33,7 +26,8 @@ public:
   /// path keeps them), ceildiv/floordiv plain arithmetic. The memref, vector, math, arith, index,
   /// cf and func ops go to LLVM in one conversion (`convert-to-llvm`, each dialect's patterns
   /// through its ConvertToLLVM interface, registerDialects): the same LLVM IR as one pass per
-  /// dialect, in a third of the time (matmul 1024^3: 19-23 -> 5-8 ms, docs/pipeline.md).
+  /// dialect, the conversions in a third of the time (matmul 1024^3: 19-23 -> 5-8 ms; the whole
+  /// stage 22-29 -> 15-20 ms, docs/pipeline.md).
   std::vector<Stage> stages(int) const override {
     return {cpuLoopsStage(),
             {"llvm",
@@ -51,16 +45,7 @@ public:
     mlir::registerReconcileUnrealizedCastsPass();
   }
 
-  void registerDialects(mlir::DialectRegistry &registry) const override {
-    mlir::arith::registerConvertArithToLLVMInterface(registry);
-    mlir::cf::registerConvertControlFlowToLLVMInterface(registry);
-    mlir::registerConvertFuncToLLVMInterface(registry);
-    mlir::index::registerConvertIndexToLLVMInterface(registry);
-    mlir::registerConvertMathToLLVMInterface(registry);
-    mlir::registerConvertMemRefToLLVMInterface(registry);
-    mlir::ub::registerConvertUBToLLVMInterface(registry);
-    mlir::vector::registerConvertVectorToLLVMInterface(registry);
-  }
+  void registerDialects(mlir::DialectRegistry &registry) const override { registerToLLVMInterfaces(registry); }
 
   Result<CpuKernel> loadHostObject(const Artifact &artifact) const override {
     if (artifact.target != name() || artifact.kernels.size() != 1 || artifact.kernels[0].binary.empty())

@@ -5,19 +5,12 @@
 // module of the function, which weft::CudaDevice loads with cuModuleLoadData. The one file of weft
 // with the NVVM headers.
 #include "compiler/targets/TargetBackend.h"
+#include "compiler/targets/ToLLVMInterfaces.h"
 #include "compiler/targets/ptx/Passes.h"
 
-#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
-#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
-#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVM.h"
-#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
-#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
-#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
-#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -74,16 +67,9 @@ public:
   void registerDialects(mlir::DialectRegistry &registry) const override {
     registry.insert<mlir::gpu::GPUDialect, mlir::LLVM::LLVMDialect, mlir::NVVM::NVVMDialect>();
     mlir::NVVM::registerNVVMTargetInterfaceExternalModels(registry);
-    mlir::arith::registerConvertArithToLLVMInterface(registry);
-    mlir::cf::registerConvertControlFlowToLLVMInterface(registry);
-    mlir::registerConvertFuncToLLVMInterface(registry);
-    mlir::index::registerConvertIndexToLLVMInterface(registry);
-    mlir::registerConvertMathToLLVMInterface(registry);
-    mlir::registerConvertMemRefToLLVMInterface(registry);
+    registerToLLVMInterfaces(registry);
     mlir::registerConvertNVVMToLLVMInterface(registry);
     mlir::NVVM::registerConvertGpuToNVVMInterface(registry);
-    mlir::ub::registerConvertUBToLLVMInterface(registry);
-    mlir::vector::registerConvertVectorToLLVMInterface(registry);
     mlir::registerBuiltinDialectTranslation(registry);
     mlir::registerLLVMDialectTranslation(registry);
     mlir::registerNVVMDialectTranslation(registry);
