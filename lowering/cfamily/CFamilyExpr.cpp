@@ -93,7 +93,8 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
           vector::FMAOp, arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::MaxSIOp, arith::MinSIOp,
           arith::MaxUIOp, arith::MinUIOp, arith::ExtFOp, arith::TruncFOp, arith::ExtSIOp,
           arith::ExtUIOp, arith::TruncIOp, arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp,
-          arith::FPToUIOp, arith::SelectOp, vector::BroadcastOp, vector::FromElementsOp, vector::ExtractOp>(op);
+          arith::FPToUIOp, arith::SelectOp, vector::BroadcastOp, vector::FromElementsOp, vector::ExtractOp,
+          vector::ShuffleOp>(op);
   if (onVectors && !vectorForm)
     return unsupported(op) << opName(op) << " on vectors";
 
@@ -125,6 +126,15 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
         SmallVector<std::string> lanes;
         for (Value v : f.getElements()) lanes.push_back(expr(v));
         return dialect.fromElements(f.getType(), lanes); // empty: reported as unsupported
+      })
+      .Case([&](vector::ShuffleOp sh) -> Result {
+        auto in = sh.getV1VectorType();
+        bool isConcat = in == sh.getV2VectorType() && in.getRank() == 1 &&
+                        llvm::equal(sh.getMask(), llvm::seq<int64_t>(0, 2 * in.getNumElements()));
+        std::string joined = isConcat ? dialect.concat(sh.getResultVectorType(), expr(sh.getV1()), expr(sh.getV2())) : "";
+        if (joined.empty())
+          return unsupported(op) << "vector.shuffle other than a concatenation of two 1-D vectors";
+        return joined;
       })
       .Case([&](vector::ExtractOp x) -> Result {
         if (x.hasDynamicPosition() || x.getSourceVectorType().getRank() != 1)

@@ -124,6 +124,9 @@ public:
   /// `v`; empty where the language has no such form (C++: GPU forms build them, CPU forms not).
   virtual std::string fromElements(mlir::VectorType t, llvm::ArrayRef<std::string> lanes) { return ""; }
   virtual std::string lane(llvm::StringRef v, int64_t i) { return ""; }
+  /// The vector of type `t` holding the lanes of `lo` then those of `hi` (vector.shuffle as a
+  /// concatenation); empty where the language has no such form.
+  virtual std::string concat(mlir::VectorType t, llvm::StringRef lo, llvm::StringRef hi) { return ""; }
   /// Element `index` of buffer or scratch array `base`, as an lvalue.
   virtual std::string element(llvm::StringRef base, llvm::StringRef index) {
     return (base + "[" + index + "]").str();

@@ -106,6 +106,14 @@ inline Vec<double, 8> fma(Vec<double, 8> a, Vec<double, 8> b, Vec<double, 8> c) 
 }
 #endif
 
+// The lanes of lo, then those of hi (vector.shuffle as a concatenation).
+template <class T, int N, int... I> Vec<T, 2 * N> join(Vec<T, N> lo, Vec<T, N> hi, std::integer_sequence<int, I...>) {
+  return {__builtin_shufflevector(lo.v, hi.v, I...)};
+}
+template <class T, int N> Vec<T, 2 * N> join(Vec<T, N> lo, Vec<T, N> hi) {
+  return join(lo, hi, std::make_integer_sequence<int, 2 * N>());
+}
+
 // f16 <-> f32 conversions of weft_half.h on whole vectors. F16C converts 4 or 8 lanes at once and
 // AVX-512 16; other widths are padded (2 lanes) or split (32) into those, since the lane loop of the
 // generic form became one scalar vcvtss2sh per element (the C++ target's im2col_whisper, f32 -> f16
@@ -125,12 +133,6 @@ template <int M, int First, class T, int N, int... I> Vec<T, M> lanes(Vec<T, N> 
 }
 template <int M, int First = 0, class T, int N> Vec<T, M> lanes(Vec<T, N> v) {
   return lanes<M, First>(v, std::make_integer_sequence<int, M>());
-}
-template <class T, int N, int... I> Vec<T, 2 * N> join(Vec<T, N> lo, Vec<T, N> hi, std::integer_sequence<int, I...>) {
-  return {__builtin_shufflevector(lo.v, hi.v, I...)};
-}
-template <class T, int N> Vec<T, 2 * N> join(Vec<T, N> lo, Vec<T, N> hi) {
-  return join(lo, hi, std::make_integer_sequence<int, 2 * N>());
 }
 
 #if defined(__F16C__)

@@ -10,7 +10,10 @@ namespace {
 struct Geometry { int64_t K, OC, Tin, s, p; };
 const Geometry kGeometries[] = {{16, 32, 197, 8, 0}, {4, 3, 7, 2, 0},   {1, 5, 13, 1, 0}, {6, 4, 11, 3, 1},
                                 {2, 3, 9, 3, 0},     {5, 4, 11, 2, 0},  {8, 4, 13, 4, 2}, {4, 3, 1, 2, 0},
-                                {16, 1, 197, 8, 0},  {1, 5, 13, 3, 0},  {8, 2, 3, 2, 5}};
+                                {16, 1, 197, 8, 0},  {1, 5, 13, 3, 0},  {8, 2, 3, 2, 5},
+                                // the row sweep by phases (s divides K and p): padding, three
+                                // rows per output, runs of 4, a single row
+                                {16, 4, 37, 8, 8},   {24, 3, 21, 8, 0}, {8, 5, 23, 4, 4}, {16, 2, 1, 8, 0}};
 const char *kSchedules[] = {
     "",  // the CPU default (row sweep)
     "#weft.schedule<parallel = time, gather = bounded>",

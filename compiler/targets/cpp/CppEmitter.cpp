@@ -125,6 +125,10 @@ public:
     return "weft::stream<" + std::to_string(alignBytes) + ">(" + value.str() + ", " + address(base, index) + ")";
   }
 
+  std::string concat(VectorType, StringRef lo, StringRef hi) override {
+    return ("weft::join(" + lo + ", " + hi + ")").str();
+  }
+
   std::string bufferAddress(StringRef base) override {
     return ("static_cast<int64_t>(reinterpret_cast<uintptr_t>(" + base + "))").str();
   }

@@ -284,3 +284,31 @@ func.func @stream(%b0: memref<?xf32>, %b1: memref<?xf32>, %params: memref<?xi64>
   }
   return
 }
+
+// -----
+
+// A vector.shuffle that concatenates two vectors (col2im's sweep by phases joins its runs) is
+// weft::join; the select of a whole vector by a scalar condition is a conditional expression.
+// CHECK-LABEL: extern "C" void join(
+// CHECK:         const weft::Vec<weft::f16, 8> v0 = weft::Vec<weft::f16, 8>::load(b0 + g);
+// CHECK:         const weft::Vec<weft::f16, 8> v1 = weft::Vec<weft::f16, 8>::load(b0 + t{{[0-9]+}});
+// CHECK:         const weft::Vec<weft::f16, 8> v2 = t{{[0-9]+}} ? v1 : weft::Vec<weft::f16, 8>::broadcast(weft::f32_to_f16(0.0f));
+// CHECK:         const weft::Vec<weft::f16, 16> v3 = weft::join(v0, v2);
+// CHECK:         const weft::Vec<float, 16> v4 = weft::f16_to_f32(v3);
+func.func @join(%b0: memref<?xf16>, %b1: memref<?xf32>, %params: memref<?xi64>,
+                %begin: index, %end: index) attributes {weft.kernel} {
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %zero = arith.constant dense<0.0> : vector<8xf16>
+  scf.for %g = %begin to %end step %c1 {
+    %next = arith.addi %g, %c8 : index
+    %inside = arith.cmpi slt, %next, %end : index
+    %lo = vector.load %b0[%g] : memref<?xf16>, vector<8xf16>
+    %hi = vector.load %b0[%next] : memref<?xf16>, vector<8xf16>
+    %kept = arith.select %inside, %hi, %zero : vector<8xf16>
+    %both = vector.shuffle %lo, %kept [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<8xf16>, vector<8xf16>
+    %wide = arith.extf %both : vector<16xf16> to vector<16xf32>
+    vector.store %wide, %b1[%g] : memref<?xf32>, vector<16xf32>
+  }
+  return
+}

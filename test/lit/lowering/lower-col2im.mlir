@@ -1,31 +1,52 @@
 // RUN: weft-opt %s --split-input-file --weft-attach-target --weft-resolve-schedule --weft-lower-to-loops | FileCheck %s
 // col2im_1d: one kernel per schedule form; the grid is the only top-level scf.parallel.
 
-// Row sweep over time tiles: an f32 scratch tile with K-1 halo columns per side, rows walked in
-// ascending t_in, every K-run added whole as vectors (K = 16: two vector<8> pieces, no edge
-// branch), the tile rounded to f16 once and streamed out (nontemporal stores: a 16 MiB output).
-// Grid: 5 blocks of 103 channels x ceil(16392/256) time tiles; tile rows of 296 floats (256 times,
-// 2*15 halo, padded to an odd multiple of 8).
+// Row sweep over time tiles, by phases (K = 16 = 2s, p = 0): per vector of 8 outputs and
+// channel, the two cols runs that reach it (row g-1 at taps 8..15, then row g at taps 0..7, rows
+// outside cols read as +0 through a select) are loaded, widened and summed in registers, the sums
+// stored to an f32 scratch tile (no zeroing, no read-modify-write), which is rounded to f16 once
+// and streamed out (nontemporal stores: a 16 MiB output). Grid: 5 blocks of 103 channels x
+// ceil(16392/256) time tiles; tile rows of 296 floats (16 lead columns, 256 times, 15 halo,
+// padded to an odd multiple of 8).
 // CHECK: @sweep_time(512 / 103, 16392 / 256)
 // CHECK-LABEL: func.func @sweep_time(
 // CHECK-SAME: %[[COLS:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?xf16>, %{{.*}}: memref<?xi64>) attributes {weft.kernel}
 // CHECK: scf.parallel
 // CHECK: %[[TILE:.*]] = memref.alloca() {alignment = 64 : i64} : memref<30488xf32>
-// CHECK: vector.store %{{.*}}, %[[TILE]]
-// CHECK: scf.for %[[TIN:.*]] = %{{.*}} to %{{.*}} step %c1
-// CHECK-NOT: scf.if
-// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c8
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK: arith.divui %{{.*}}, %c8
+// CHECK: scf.for
+// CHECK-NOT: %[[TILE]]
 // CHECK: vector.load %[[COLS]][%{{.*}}] : memref<?xf16>, vector<8xf16>
-// CHECK: arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
-// CHECK: vector.load %[[TILE]]
+// CHECK-NEXT: arith.select
+// CHECK-NEXT: arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK-NOT: %[[TILE]]
+// CHECK: vector.load %[[COLS]][%{{.*}}] : memref<?xf16>, vector<8xf16>
+// CHECK-NOT: %[[TILE]]
 // CHECK: arith.addf %{{.*}} : vector<8xf32>
 // CHECK: vector.store %{{.*}}, %[[TILE]]
+// CHECK: vector.load %[[TILE]]
 // CHECK: arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
-// CHECK: vector.store %{{.*}}, %[[Y]][%{{.*}}] {nontemporal = true} : memref<?xf16>, vector<8xf16>
+// CHECK: vector.store %{{.*}}, %[[Y]][%{{.*}}] {alignment = 16 : i64, nontemporal = true} : memref<?xf16>, vector<8xf16>
 // CHECK-NOT: arith.remsi
 func.func @sweep_time(%x: tensor<2048x8192xf16>) -> tensor<512x16392xf16> {
   %y = weft.col2im_1d %x {stride = 8, channels = 512, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8, tile = [256]>} : tensor<2048x8192xf16> -> tensor<512x16392xf16>
   return %y : tensor<512x16392xf16>
+}
+
+// -----
+
+// By phases with two runs per vector (vector = 16, s = 8): each q's two 8-element runs (rows g-q
+// and g+1-q) are concatenated, widened once as 16 lanes and added.
+// CHECK-LABEL: func.func @sweep_phases_two_runs(
+// CHECK: vector.load %{{.*}} : memref<?xbf16>, vector<8xbf16>
+// CHECK: vector.load %{{.*}} : memref<?xbf16>, vector<8xbf16>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<8xbf16>, vector<8xbf16>
+// CHECK-NEXT: arith.extf %{{.*}} : vector<16xbf16> to vector<16xf32>
+// CHECK-NEXT: arith.addf %{{.*}} : vector<16xf32>
+func.func @sweep_phases_two_runs(%x: tensor<64x256xbf16>) -> tensor<16x520xbf16> {
+  %y = weft.col2im_1d %x {stride = 8, channels = 16, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 16, tile = [256]>} : tensor<64x256xbf16> -> tensor<16x520xbf16>
+  return %y : tensor<16x520xbf16>
 }
 
 // -----
