@@ -11,7 +11,9 @@
 //            an output from there as `bounded` does.
 //   sweep:   CPU row sweep; per grid item a scratch tile [C channels][L times + halo] in f32: the
 //            cols rows that reach the tile are walked once in ascending t_in, each channel's
-//            K-run is added as contiguous vectors, then the tile is rounded to y once.
+//            K-run is added as contiguous vectors, then the tile is rounded to y once. Where s
+//            divides K and p (phaseSweep), each vector of outputs is summed in registers from
+//            the K/s runs that reach it and written to the tile once (phaseTile).
 #include "lowering/KernelOp.h"
 #include "lowering/LoopHelpers.h"
 
