@@ -70,10 +70,13 @@ func.func @sweep_channel(%x: tensor<?x640xf32>) -> tensor<128x?xf32> {
 // -----
 
 // No tile given and all 128 channels fit a tile of 232 times (rows of 248 floats: 8 lead columns,
-// 232 times, 3 halo columns, padded): one block of whole cols rows per tile, read contiguously.
+// 232 times, 3 halo columns, padded): one block of whole cols rows per tile, read contiguously;
+// K = 2s with runs of 8 bytes goes by phases, four 2-float runs joined per vector<8>.
 // CHECK: @sweep_whole_rows(128 / 128, 131074 / 232)
 // CHECK-LABEL: func.func @sweep_whole_rows(
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<31744xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3] : vector<2xf32>, vector<2xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
 // CHECK: vector.store %{{.*}} {nontemporal = true} : memref<?xf32>, vector<8xf32>
 func.func @sweep_whole_rows(%x: tensor<65536x512xf32>) -> tensor<128x131074xf32> {
   %y = weft.col2im_1d %x {stride = 2, channels = 128, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8>} : tensor<65536x512xf32> -> tensor<128x131074xf32>
