@@ -74,10 +74,10 @@ struct Col2Im {
   bool batched, stream;
   Type elem;
   Value cols, y, Tin, Tout;
-  // The alignment in bytes the streamed stores declare (0: none), where y's start was checked:
-  // LLVM makes an unaligned streaming vector store eight 8-byte ones with shuffles (movntsd),
-  // an aligned one whole vmovntps of that size.
-  int64_t streamAlign = 0;
+  // The alignment in bytes roundTile tests y's start for (0: none); where it holds, the streamed
+  // stores declare it (streamAlign): LLVM makes an unaligned streaming vector store eight 8-byte
+  // ones with shuffles (movntsd), an aligned one whole vmovntps of that size.
+  int64_t checkedAlign = 0, streamAlign = 0;
 
   Value zeroF32() { return arith::ConstantOp::create(ix.b, ix.loc, ix.b.getF32FloatAttr(0.0f)); }
   Value add(Value x, Value y) { return arith::AddFOp::create(ix.b, ix.loc, x, y); }
@@ -317,17 +317,22 @@ struct Col2Im {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
     Value nv = ix.mul(ix.floorDiv(nt, vec), vec);
-    ix.loop(ix.c(0), nc, [&](Value c) {
-      Value src = ix.add(ix.mul(c, width), ix.c(leadColumns(K)));
-      Value dst = yAt(n, ix.add(oc0, c), t0);
-      ix.loop(ix.c(0), nv, ix.c(vec), [&](Value t) {
-        Value v = vector::LoadOp::create(b, loc, VectorType::get({vec}, b.getF32Type()), tile, ValueRange{ix.add(src, t)});
-        vector::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)}, stream,
-                                llvm::MaybeAlign(streamAlign));
-      });
-      ix.loop(nv, nt, [&](Value t) {
-        Value v = memref::LoadOp::create(b, loc, tile, ValueRange{ix.add(src, t)});
-        memref::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)});
+    // Only these stores depend on y's alignment, so only they are emitted twice (the sums once:
+    // half the IR LLVM compiles for the sweep).
+    ix.withCheckedAlignment(y, checkedAlign, streamAlign, [&] {
+      ix.loop(ix.c(0), nc, [&](Value c) {
+        Value src = ix.add(ix.mul(c, width), ix.c(leadColumns(K)));
+        Value dst = yAt(n, ix.add(oc0, c), t0);
+        ix.loop(ix.c(0), nv, ix.c(vec), [&](Value t) {
+          Value v =
+              vector::LoadOp::create(b, loc, VectorType::get({vec}, b.getF32Type()), tile, ValueRange{ix.add(src, t)});
+          vector::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)}, stream,
+                                  llvm::MaybeAlign(streamAlign));
+        });
+        ix.loop(nv, nt, [&](Value t) {
+          Value v = memref::LoadOp::create(b, loc, tile, ValueRange{ix.add(src, t)});
+          memref::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)});
+        });
       });
     });
   }
@@ -507,9 +512,9 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       g.stream = g.stream && L % vec == 0;
       // Every streamed store starts at (row * Tout + tile * L + a multiple of vec) elements: where
       // y starts at a multiple of their common alignment (16 bytes or more), the stores say so.
-      const int64_t align = g.stream && staticTout != kDynamic
-                                ? streamStoreAlign({staticTout, L, vec}, int64_t(dtypeSize(out.type.dtype)))
-                                : 0;
+      g.checkedAlign = g.stream && staticTout != kDynamic
+                           ? streamStoreAlign({staticTout, L, vec}, int64_t(dtypeSize(out.type.dtype)))
+                           : 0;
       const bool phases = phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
       grid.push_back(GridDim::of(out, ocDim, C));
       if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
@@ -525,11 +530,8 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
           if (phases) g.phaseTile(tile, width, n, oc0, nc, t0, nt);
           else g.sweepTile(tile, C, width, n, oc0, nc, t0, nt);
         };
-        auto sweepItem = [&] {
-          if (byChannel) ix.loop(ix.c(0), g.Tout, ix.c(L), sweepFrom);
-          else sweepFrom(ix.mul(rest[1], L));
-        };
-        ix.withCheckedAlignment(g.y, align, g.streamAlign, sweepItem);
+        if (byChannel) ix.loop(ix.c(0), g.Tout, ix.c(L), sweepFrom);
+        else sweepFrom(ix.mul(rest[1], L));
       });
       return success();
     }
