@@ -34,12 +34,16 @@ bool ProgramDesc::fitsIndex32() const {
     for (const Extent &e : t.dims) shape.push_back(e.isSlot ? params[size_t(e.value)] : e.value);
     if (!fits(shape)) return false;
   }
-  // Indices past the buffers' extents that the op's attributes make (padding, strides); the
-  // bounds read the operands check() vouches for.
+  // Indices past the buffers' extents that the op's attributes make (padding, strides). The
+  // bounds assume the op's rules hold (attributes below kMaxAttrValue keep their sums in int64),
+  // so a description that breaks them answers 64-bit without reading its attributes (found by
+  // weft-fuzz-program: padding 2^63 - 1, test/fuzz/corpus/program/regression-col2im-padding.program).
   if (!check().empty()) return false;
+  Attrs full = withDefaults(op, attrs);
+  std::vector<TensorType> declared = outputs;
+  if (!inferAndCheck(op, full, inputs, declared).empty()) return false;
   const OpInfo *info = findOp(op);
-  if (info->indexBound && info->indexBound(withDefaults(op, attrs), inputs, outputs) >= (int64_t(1) << 31))
-    return false;
+  if (info->indexBound && info->indexBound(full, inputs, outputs) >= (int64_t(1) << 31)) return false;
   return true;
 }
 

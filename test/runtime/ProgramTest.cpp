@@ -90,4 +90,24 @@ TEST(ProgramText, OperandsMatchTheOp) {
   EXPECT_FALSE(q.fitsIndex32());
 }
 
+// Found by weft-fuzz-program (test/fuzz/corpus/program/regression-col2im-padding.program): a
+// description's attributes are not the op's until its rules pass, and col2im's index bound
+// overflowed on padding 2^63 - 1. A description that breaks the op's rules answers 64-bit.
+TEST(ProgramText, IndexBitsReadOnlyCheckedAttributes) {
+  ProgramDesc p;
+  p.op = "col2im_1d";
+  p.attrs.set("stride", 8);
+  p.attrs.set("channels", 512);
+  p.attrs.set("padding", INT64_MAX);
+  p.inputs.push_back(TensorType{DType::f32, {20, 8192}});
+  p.outputs.push_back(TensorType{DType::f32, {512, 16392}});
+  p.launches.push_back(LaunchDesc{"col2im", {}, 256, 1});
+  ASSERT_EQ(p.check(), "");
+  EXPECT_FALSE(p.fitsIndex32());
+  // The same program within the rules (T_out = 19*8 + 16 = 168) fits.
+  p.attrs.set("padding", 0);
+  p.outputs[0].shape = {512, 168};
+  EXPECT_TRUE(p.fitsIndex32());
+}
+
 } // namespace
