@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 
 #include <algorithm>
@@ -131,6 +132,18 @@ inline void forLanes(Ix &ix, mlir::Value first, int64_t lanes, mlir::Value end, 
 inline llvm::MaybeAlign lanesAlign(bool aligned, int64_t lanes, mlir::Type elem) {
   if (!aligned) return llvm::MaybeAlign();
   return llvm::Align(uint64_t(lanes) * std::max(1u, elem.getIntOrFloatBitWidth() / 8));
+}
+
+/// The largest alignment (bytes) the vector loads and stores under `root` declare; 0 where none
+/// does. A GPU target whose accesses rely on it (PTX's ld/st.v*, GLSL's vector views) makes its
+/// program ask dispatch for buffers aligned to it (ProgramDesc::bufferAlign).
+inline uint64_t declaredVectorAlign(mlir::Operation *root) {
+  uint64_t align = 0;
+  root->walk([&](mlir::Operation *op) {
+    if (auto ld = llvm::dyn_cast<mlir::vector::LoadOp>(op)) align = std::max<uint64_t>(align, ld.getAlignment().value_or(0));
+    if (auto st = llvm::dyn_cast<mlir::vector::StoreOp>(op)) align = std::max<uint64_t>(align, st.getAlignment().value_or(0));
+  });
+  return align;
 }
 
 /// Outputs at least this large (static shapes) are written with streaming (nontemporal) vector

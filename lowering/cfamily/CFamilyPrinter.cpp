@@ -487,7 +487,9 @@ LogicalResult CFamilyPrinter::printLoad(Operation *op, Value memref, ValueRange 
   if (auto vt = dyn_cast<VectorType>(result.getType())) {
     if (failed(typeName(vt, op)))
       return failure();
-    return define(op, bindFresh(result, "v"), dialect.vectorLoad(vt, space, base, index));
+    uint64_t align = 0;
+    if (auto load = dyn_cast<vector::LoadOp>(op)) align = load.getAlignment().value_or(0);
+    return define(op, bindFresh(result, "v"), dialect.vectorLoad(vt, space, base, index, align));
   }
   // A parameter-block slot read at a constant index is named after it: p3 for params[3].
   std::optional<int64_t> slot = indices.size() == 1 ? getConstantIntValue(indices[0]) : std::nullopt;
@@ -505,8 +507,10 @@ LogicalResult CFamilyPrinter::printStore(Operation *op, Value value, Value memre
   if (auto vt = dyn_cast<VectorType>(value.getType())) {
     if (failed(typeName(vt, op)))
       return failure();
+    uint64_t align = 0;
+    if (auto store = dyn_cast<vector::StoreOp>(op)) align = store.getAlignment().value_or(0);
     os << (streamAlign ? dialect.vectorStreamStore(vt, expr(value), space, base, index, streamAlign)
-                       : dialect.vectorStore(vt, expr(value), space, base, index))
+                       : dialect.vectorStore(vt, expr(value), space, base, index, align))
        << ";\n";
   } else {
     os << dialect.element(base, index) << " = " << expr(value) << ";\n";

@@ -104,18 +104,19 @@ public:
   /// language has no threads (C++).
   virtual std::string gpuIndex(GpuIndex which, unsigned dim) { return ""; }
 
-  /// Vectors of type `t`: every lane `scalar`; loaded from / stored to `base` at element `index`.
+  /// Vectors of type `t`: every lane `scalar`; loaded from / stored to `base` at element `index`,
+  /// an address the access declares aligned to `alignBytes` (0: its element's alignment).
   virtual std::string broadcast(mlir::VectorType t, llvm::StringRef scalar) = 0;
-  virtual std::string vectorLoad(mlir::VectorType t, Space space, llvm::StringRef base,
-                                 llvm::StringRef index) = 0;
+  virtual std::string vectorLoad(mlir::VectorType t, Space space, llvm::StringRef base, llvm::StringRef index,
+                                 uint64_t alignBytes) = 0;
   /// A statement, without its `;`.
-  virtual std::string vectorStore(mlir::VectorType t, llvm::StringRef value, Space space,
-                                  llvm::StringRef base, llvm::StringRef index) = 0;
+  virtual std::string vectorStore(mlir::VectorType t, llvm::StringRef value, Space space, llvm::StringRef base,
+                                  llvm::StringRef index, uint64_t alignBytes) = 0;
   /// A streaming (nontemporal) vector store to an address aligned to `alignBytes` (16 or more),
   /// without its `;`; where the language has none, the plain store.
   virtual std::string vectorStreamStore(mlir::VectorType t, llvm::StringRef value, Space space,
                                         llvm::StringRef base, llvm::StringRef index, uint64_t alignBytes) {
-    return vectorStore(t, value, space, base, index);
+    return vectorStore(t, value, space, base, index, alignBytes);
   }
   /// The address of buffer `base` as an `index` expression (memref.extract_aligned_pointer_as_index);
   /// empty where the language has no addresses.

@@ -42,14 +42,15 @@ std::string GpuDialect::fromElements(VectorType t, ArrayRef<std::string> lanes) 
   return vectorType(t) + "(" + llvm::join(lanes, ", ") + ")";
 }
 
-std::string GpuDialect::vectorLoad(VectorType t, Space, StringRef base, StringRef index) {
+std::string GpuDialect::vectorLoad(VectorType t, Space, StringRef base, StringRef index, uint64_t) {
   SmallVector<std::string> lanes;
   for (int64_t i = 0; i < t.getNumElements(); ++i)
     lanes.push_back(element(base, i ? ("(" + index + ") + " + std::to_string(i)).str() : index.str()));
   return fromElements(t, lanes);
 }
 
-std::string GpuDialect::vectorStore(VectorType t, StringRef value, Space, StringRef base, StringRef index) {
+std::string GpuDialect::vectorStore(VectorType t, StringRef value, Space, StringRef base, StringRef index,
+                                    uint64_t) {
   SmallVector<std::string> lanes;
   for (int64_t i = 0; i < t.getNumElements(); ++i)
     lanes.push_back(element(base, i ? ("(" + index + ") + " + std::to_string(i)).str() : index.str()) + " = " +

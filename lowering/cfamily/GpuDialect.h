@@ -13,9 +13,10 @@ public:
   std::string builtin(Builtin b, mlir::Type t, llvm::ArrayRef<std::string> args) override;
   std::string gpuIndex(GpuIndex which, unsigned dim) override;
   std::string broadcast(mlir::VectorType t, llvm::StringRef scalar) override;
-  std::string vectorLoad(mlir::VectorType t, Space space, llvm::StringRef base, llvm::StringRef index) override;
+  std::string vectorLoad(mlir::VectorType t, Space space, llvm::StringRef base, llvm::StringRef index,
+                         uint64_t alignBytes) override;
   std::string vectorStore(mlir::VectorType t, llvm::StringRef value, Space space, llvm::StringRef base,
-                          llvm::StringRef index) override;
+                          llvm::StringRef index, uint64_t alignBytes) override;
   std::string scratchArray(mlir::Type elem, int64_t count, llvm::StringRef name) override;
   std::string fromElements(mlir::VectorType t, llvm::ArrayRef<std::string> lanes) override;
 

@@ -112,11 +112,11 @@ public:
     return vectorType(t) + "::broadcast(" + scalar.str() + ")";
   }
 
-  std::string vectorLoad(VectorType t, Space, StringRef base, StringRef index) override {
+  std::string vectorLoad(VectorType t, Space, StringRef base, StringRef index, uint64_t) override {
     return vectorType(t) + "::load(" + address(base, index) + ")";
   }
 
-  std::string vectorStore(VectorType, StringRef value, Space, StringRef base, StringRef index) override {
+  std::string vectorStore(VectorType, StringRef value, Space, StringRef base, StringRef index, uint64_t) override {
     return (value + ".store(" + address(base, index) + ")").str();
   }
 

@@ -2,6 +2,7 @@
 // buffer arguments and workgroup attributions, the form convert-gpu-to-nvvm and
 // gpu-module-to-binary take.
 #include "compiler/targets/ptx/Passes.h"
+#include "lowering/LoopHelpers.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -55,13 +56,13 @@ struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
     // (lowering/MatmulMmaLoops.cpp) need 32-byte aligned addresses: the program asks dispatch
     // to check.
     uint64_t align = 0;
-    for (func::FuncOp fn : kernels)
+    for (func::FuncOp fn : kernels) {
+      align = std::max(align, lowering::declaredVectorAlign(fn));
       fn.walk([&](Operation *op) {
-        if (auto ld = dyn_cast<vector::LoadOp>(op)) align = std::max<uint64_t>(align, ld.getAlignment().value_or(0));
-        if (auto st = dyn_cast<vector::StoreOp>(op)) align = std::max<uint64_t>(align, st.getAlignment().value_or(0));
         if (isa<gpu::SubgroupMmaLoadMatrixOp, gpu::SubgroupMmaStoreMatrixOp>(op))
           align = std::max<uint64_t>(align, kFragmentAlign);
       });
+    }
     if (align > 0)
       module->setAttr(kBufferAlignAttr, b.getI64IntegerAttr(int64_t(align)));
 

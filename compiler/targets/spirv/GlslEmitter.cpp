@@ -2,7 +2,9 @@
 // integer helpers (bit-exact with the CPU; a driver's own f16 conversion may round toward zero),
 // 8/16/64-bit integers come from GL_EXT_shader_explicit_arithmetic_types, vectors are GLSL's
 // 2-4 lane types, and GPU ids are the gl_ built-ins. Buffer indices are 32-bit in GLSL, so an
-// index is converted at each access.
+// index is converted at each access. A vector access that declares its alignment (the GPU lane
+// forms, lowering/LoopHelpers.h lanesAlign) goes through a second block on the buffer's binding
+// whose array holds that vector type, so it is one load or store instead of one per lane.
 #include "compiler/targets/spirv/GlslEmitter.h"
 
 #include "lowering/cfamily/CFamilyPrinter.h"
@@ -11,11 +13,13 @@
 #include "templates/Templates.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include "llvm/ADT/StringExtras.h"
 
+#include <map>
 #include <set>
 
 using namespace mlir;
@@ -124,6 +128,29 @@ public:
 
   void usesDivideHelpers() override { helpers.insert("vulkan/weft_divide.glsl"); }
 
+  // A vector view of a buffer: `t`'s lanes (2 or 4) at element `index` of `base` as element
+  // index / lanes of an array of `t`. Only where the access declares the vector's own alignment:
+  // std430 gives the view's array a stride and alignment of the vector's size.
+  bool viewable(VectorType t, uint64_t alignBytes) {
+    int64_t n = t.getNumElements(), bytes = n * std::max(1u, t.getElementType().getIntOrFloatBitWidth() / 8);
+    return (n == 2 || n == 4) && int64_t(alignBytes) >= bytes && !vectorType(t).empty();
+  }
+  std::string viewName(StringRef base, VectorType t) { return (base + "x" + std::to_string(t.getNumElements())).str(); }
+  std::string viewElement(StringRef base, VectorType t, StringRef index) {
+    return element(viewName(base, t), ("(" + index + ") >> " + std::to_string(llvm::Log2_64(t.getNumElements()))).str());
+  }
+
+  std::string vectorLoad(VectorType t, Space space, StringRef base, StringRef index, uint64_t alignBytes) override {
+    if (space == Space::Buffer && viewable(t, alignBytes)) return viewElement(base, t, index);
+    return GpuDialect::vectorLoad(t, space, base, index, alignBytes);
+  }
+
+  std::string vectorStore(VectorType t, StringRef value, Space space, StringRef base, StringRef index,
+                          uint64_t alignBytes) override {
+    if (space == Space::Buffer && viewable(t, alignBytes)) return viewElement(base, t, index) + " = " + value.str();
+    return GpuDialect::vectorStore(t, value, space, base, index, alignBytes);
+  }
+
   std::string element(StringRef base, StringRef index) override {
     // GLSL indexes arrays with 32-bit integers; a 64-bit index converts (storage buffers are
     // below 4 GiB: Vulkan's maxStorageBufferRange is a uint32_t).
@@ -135,13 +162,31 @@ public:
     if (failed(checkGpuKernel(fn, k))) return failure();
     auto wg = fn->getAttrOfType<IntegerAttr>("weft.workgroup");
     os << "layout(local_size_x = " << wg.getInt() << ") in;\n\n";
+    // The vector views each buffer argument needs, by the same rule as the accesses' printing.
+    std::map<unsigned, std::set<VectorType, VectorOrder>> views;
+    auto note = [&](Value memref, VectorType t, std::optional<uint64_t> align) {
+      auto arg = dyn_cast<BlockArgument>(memref);
+      if (arg && arg.getOwner()->getParentOp() == fn && viewable(t, align.value_or(0)))
+        views[arg.getArgNumber()].insert(t);
+    };
+    fn.walk([&](Operation *op) {
+      if (auto ld = dyn_cast<vector::LoadOp>(op)) note(ld.getBase(), ld.getVectorType(), ld.getAlignment());
+      if (auto st = dyn_cast<vector::StoreOp>(op)) note(st.getBase(), st.getVectorType(), st.getAlignment());
+    });
     for (const KernelArg &a : k.args) {
       if (a.kind != KernelArg::Buffer || !a.used) continue;
       std::string elem = scalarType(a.elementType);
       if (elem.empty())
         return fn.emitError() << "GLSL printer: unsupported buffer element type " << a.elementType;
-      os << "layout(std430, set = 0, binding = " << a.position << ") restrict " << (a.written ? "" : "readonly ")
-         << "buffer Buffer" << a.position << " { " << elem << " " << a.name << "[]; };\n";
+      // Views of a written buffer alias its block, so none of them is `restrict`.
+      auto it = views.find(a.position);
+      std::string qualifiers = (it != views.end() && a.written ? "" : "restrict ") + std::string(a.written ? "" : "readonly ");
+      os << "layout(std430, set = 0, binding = " << a.position << ") " << qualifiers << "buffer Buffer" << a.position
+         << " { " << elem << " " << a.name << "[]; };\n";
+      if (it == views.end()) continue;
+      for (VectorType t : it->second)
+        os << "layout(std430, set = 0, binding = " << a.position << ") " << qualifiers << "buffer Buffer" << a.position
+           << "x" << t.getNumElements() << " { " << vectorType(t) << " " << viewName(a.name, t) << "[]; };\n";
     }
     if (pushSlots > 0) os << "layout(push_constant) uniform Params { int64_t params[" << pushSlots << "]; };\n";
     for (const WorkgroupArray &w : k.workgroupArrays)
@@ -155,6 +200,11 @@ public:
   std::string barrier() override { return "memoryBarrierShared();\nbarrier()"; }
 
   int64_t pushSlots = 0; // the parameter slots the kernel reads: the push-constant array's length
+
+private:
+  struct VectorOrder {
+    bool operator()(VectorType a, VectorType b) const { return a.getNumElements() < b.getNumElements(); }
+  };
 };
 
 } // namespace

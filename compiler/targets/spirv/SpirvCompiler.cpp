@@ -1,6 +1,7 @@
 #include "compiler/targets/spirv/SpirvCompiler.h"
 
 #include "compiler/targets/spirv/GlslEmitter.h"
+#include "lowering/LoopHelpers.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -9,6 +10,7 @@
 #include <spirv-tools/libspirv.hpp>
 #include <spirv-tools/optimizer.hpp>
 
+#include <algorithm>
 #include <cstring>
 
 namespace weft {
@@ -52,6 +54,9 @@ Status emitSpirv(mlir::ModuleOp module, Artifact &artifact) {
     auto fn = module.lookupSymbol<mlir::func::FuncOp>(launch.entry);
     if (!fn) return Status::error("launch '" + launch.entry + "' names no kernel of the module");
     KernelCode code{launch.entry, {}, {}};
+    // Aligned vector accesses read and write through vector views (GlslEmitter.cpp): a view into
+    // an allocation that starts elsewhere would shift them.
+    program.bufferAlign = std::max<int64_t>(program.bufferAlign, int64_t(lowering::declaredVectorAlign(fn)));
     if (mlir::failed(lowering::emitGlslKernel(fn, options, code.source, requires)))
       return Status::error("kernel '" + launch.entry + "': the GLSL printer failed");
 
