@@ -85,9 +85,12 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     bool isGpu() const { return getKind() != "cpu"; }
     /// Elements of `elementBytes` bytes in the widest vector access.
     int64_t lanes(int64_t elementBytes) const { return getVectorBytes() / elementBytes; }
-    /// Whether a GPU target's vectors are memory accesses of their width: CUDA's PTX loads and
-    /// stores them whole (ld/st.global.v*); the GLSL and MSL printers access them lane by lane,
-    /// so there a thread of several lanes gains nothing (measured, docs/cuda.md).
+    /// Whether a GPU target's defaults count on vectors being memory accesses of their width
+    /// (threads of several lanes, the staged copies' vectors): CUDA's, where PTX loads and stores
+    /// them whole (ld/st.global.v*) and they were measured to pay (docs/cuda.md). The GLSL and
+    /// MSL printers also access an aligned vector whole now (vector views, vector pointers), but
+    /// those targets' defaults stay one element per thread until measured there; a schedule
+    /// that gives `vector` gets the whole accesses on every GPU target.
     bool hasVectorAccess() const { return getKind() == "cuda"; }
     /// The most lanes a GPU schedule's `vector` may have: one access of 16-bit lanes where
     /// vectors are accesses (CUDA: 8), the shading languages' 4-lane vectors otherwise.

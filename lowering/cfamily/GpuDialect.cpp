@@ -1,6 +1,9 @@
 #include "lowering/cfamily/GpuDialect.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
 
 using namespace mlir;
 
@@ -56,6 +59,15 @@ std::string GpuDialect::vectorStore(VectorType t, StringRef value, Space, String
     lanes.push_back(element(base, i ? ("(" + index + ") + " + std::to_string(i)).str() : index.str()) + " = " +
                     lane(value, i));
   return llvm::join(lanes, "; ");
+}
+
+bool GpuDialect::wholeVector(VectorType t, uint64_t alignBytes) {
+  int64_t n = t.getNumElements(), bytes = n * std::max(1u, t.getElementType().getIntOrFloatBitWidth() / 8);
+  return (n == 2 || n == 4) && int64_t(alignBytes) >= bytes && !vectorType(t).empty();
+}
+
+std::string GpuDialect::vectorIndex(VectorType t, StringRef index) {
+  return ("(" + index + ") >> " + std::to_string(llvm::Log2_64(t.getNumElements()))).str();
 }
 
 std::string GpuDialect::scratchArray(Type elem, int64_t count, StringRef name) {

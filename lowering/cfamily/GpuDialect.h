@@ -1,7 +1,8 @@
 // What the shading-language dialects of the C-family printer (GLSL, MSL) print alike: the
 // builtins (fma, integer min/max, MLIR's rounding divisions through weft_* helpers), GPU ids as
-// casts of the language's id vectors, 2-4 lane vectors built, loaded and stored lane by lane, and local
-// scratch arrays. A dialect names its types, its id variables and its vector lanes.
+// casts of the language's id vectors, 2-4 lane vectors built (and loaded and stored lane by lane
+// where the access declares no alignment of the whole vector), and local scratch arrays. A
+// dialect names its types, its id variables and its vector lanes.
 #pragma once
 
 #include "lowering/cfamily/CFamilyPrinter.h"
@@ -23,6 +24,13 @@ public:
   mlir::MLIRContext *context = nullptr; ///< the kernel's, for the index type of gpuIndex
 
 protected:
+  /// Whether a vector access of `t` at an address aligned to `alignBytes` is one access of the
+  /// language's vector type: 2 or 4 lanes (the shading languages' vectors) on their own alignment
+  /// (the GPU lane forms declare it, lowering/LoopHelpers.h lanesAlign). Elsewhere lane by lane.
+  bool wholeVector(mlir::VectorType t, uint64_t alignBytes);
+  /// Element `index` of a buffer as the index of its vector of `t`'s lanes: `(index) >> log2(lanes)`.
+  std::string vectorIndex(mlir::VectorType t, llvm::StringRef index);
+
   /// The unsigned integer type of `t`'s width (uint, ulong, ...).
   virtual std::string unsignedName(mlir::Type t) = 0;
   /// The variable holding id `which` as a 3-lane unsigned vector (gl_LocalInvocationID, ...).

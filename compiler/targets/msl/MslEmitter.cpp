@@ -97,6 +97,21 @@ public:
 
   std::string lane(StringRef v, int64_t i) override { return (v + "[" + std::to_string(i) + "]").str(); }
 
+  // A vector on its own alignment is one access through the buffer's pointer as a pointer to the
+  // vector type (Metal's vectors are aligned to their size, as the access declares).
+  std::string vectorLoad(VectorType t, Space space, StringRef base, StringRef index, uint64_t alignBytes) override {
+    if (space == Space::Buffer && wholeVector(t, alignBytes))
+      return "((device const " + vectorType(t) + " *)" + base.str() + ")[" + vectorIndex(t, index) + "]";
+    return GpuDialect::vectorLoad(t, space, base, index, alignBytes);
+  }
+
+  std::string vectorStore(VectorType t, StringRef value, Space space, StringRef base, StringRef index,
+                          uint64_t alignBytes) override {
+    if (space == Space::Buffer && wholeVector(t, alignBytes))
+      return "((device " + vectorType(t) + " *)" + base.str() + ")[" + vectorIndex(t, index) + "] = " + value.str();
+    return GpuDialect::vectorStore(t, value, space, base, index, alignBytes);
+  }
+
   void usesDivideHelpers() override { divide = true; }
 
   LogicalResult printKernelBegin(func::FuncOp fn, const KernelSignature &k, raw_indented_ostream &os) override {

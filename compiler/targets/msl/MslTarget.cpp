@@ -4,7 +4,9 @@
 // standard library (templates/metal/emulation) and run them on the CPU.
 #include "compiler/targets/TargetBackend.h"
 #include "compiler/targets/msl/MslEmitter.h"
+#include "lowering/LoopHelpers.h"
 
+#include <algorithm>
 #include <set>
 
 namespace weft {
@@ -34,6 +36,9 @@ public:
       auto fn = module.lookupSymbol<mlir::func::FuncOp>(launch.entry);
       if (!fn) return Status::error("launch '" + launch.entry + "' names no kernel of the module");
       KernelCode code{launch.entry, {}, {}};
+      // Aligned vectors are accessed whole (MslEmitter.cpp): dispatch checks the alignment.
+      artifact.program.bufferAlign =
+          std::max<int64_t>(artifact.program.bufferAlign, int64_t(lowering::declaredVectorAlign(fn)));
       if (mlir::failed(lowering::emitMslKernel(fn, code.source, requires)))
         return Status::error("kernel '" + launch.entry + "': the MSL printer failed");
       if (emission.stageText) *emission.stageText += "// ---- kernel " + launch.entry + " ----\n" + code.source;

@@ -128,26 +128,21 @@ public:
 
   void usesDivideHelpers() override { helpers.insert("vulkan/weft_divide.glsl"); }
 
-  // A vector view of a buffer: `t`'s lanes (2 or 4) at element `index` of `base` as element
-  // index / lanes of an array of `t`. Only where the access declares the vector's own alignment:
-  // std430 gives the view's array a stride and alignment of the vector's size.
-  bool viewable(VectorType t, uint64_t alignBytes) {
-    int64_t n = t.getNumElements(), bytes = n * std::max(1u, t.getElementType().getIntOrFloatBitWidth() / 8);
-    return (n == 2 || n == 4) && int64_t(alignBytes) >= bytes && !vectorType(t).empty();
-  }
+  // A vector view of a buffer: `t`'s lanes at element `index` of `base` as element index / lanes
+  // of an array of `t` on the same binding (std430 gives it the vector's stride and alignment).
   std::string viewName(StringRef base, VectorType t) { return (base + "x" + std::to_string(t.getNumElements())).str(); }
   std::string viewElement(StringRef base, VectorType t, StringRef index) {
-    return element(viewName(base, t), ("(" + index + ") >> " + std::to_string(llvm::Log2_64(t.getNumElements()))).str());
+    return element(viewName(base, t), vectorIndex(t, index));
   }
 
   std::string vectorLoad(VectorType t, Space space, StringRef base, StringRef index, uint64_t alignBytes) override {
-    if (space == Space::Buffer && viewable(t, alignBytes)) return viewElement(base, t, index);
+    if (space == Space::Buffer && wholeVector(t, alignBytes)) return viewElement(base, t, index);
     return GpuDialect::vectorLoad(t, space, base, index, alignBytes);
   }
 
   std::string vectorStore(VectorType t, StringRef value, Space space, StringRef base, StringRef index,
                           uint64_t alignBytes) override {
-    if (space == Space::Buffer && viewable(t, alignBytes)) return viewElement(base, t, index) + " = " + value.str();
+    if (space == Space::Buffer && wholeVector(t, alignBytes)) return viewElement(base, t, index) + " = " + value.str();
     return GpuDialect::vectorStore(t, value, space, base, index, alignBytes);
   }
 
@@ -166,7 +161,7 @@ public:
     std::map<unsigned, std::set<VectorType, VectorOrder>> views;
     auto note = [&](Value memref, VectorType t, std::optional<uint64_t> align) {
       auto arg = dyn_cast<BlockArgument>(memref);
-      if (arg && arg.getOwner()->getParentOp() == fn && viewable(t, align.value_or(0)))
+      if (arg && arg.getOwner()->getParentOp() == fn && wholeVector(t, align.value_or(0)))
         views[arg.getArgNumber()].insert(t);
     };
     fn.walk([&](Operation *op) {

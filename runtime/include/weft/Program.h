@@ -57,8 +57,8 @@ struct ProgramDesc {
   /// smaller than 2^31 elements); dispatch then refuses a buffer that spans more.
   int indexBits = 64;
   /// Bytes every buffer's first element must be aligned to (0: its element size), for kernels
-  /// with aligned vector accesses (PTX's ld/st.v*, GLSL's vector views); dispatch refuses a
-  /// buffer that is not.
+  /// with aligned vector accesses (PTX's ld/st.v*, GLSL's vector views, MSL's vector pointers);
+  /// dispatch refuses a buffer that is not.
   int64_t bufferAlign = 0;
 
   size_t numBuffers() const { return inputs.size() + outputs.size() + temps.size(); }
