@@ -437,11 +437,12 @@ struct StageShape {
       : C(std::clamp<int64_t>(ceilDiv(kStageRunBytes, shape.K * elementBytes), 1, shape.OC)),
         R((L + shape.K - 2) / s + 1), W(C * shape.K), stride(bankPaddedStride(W, s, elementBytes)),
         elementBytes(elementBytes) {}
-  /// Elements a thread copies at once: where vectors are memory accesses (CUDA), the widest
-  /// (at most 16 bytes) that divides every run and row start (W, OC*K), else 1.
+  /// Elements a thread copies at once: where vectors are memory accesses (CUDA, Vulkan), the
+  /// widest (at most 16 bytes, and the target's lanes) that divides every run and row start (W,
+  /// OC*K), else 1.
   int64_t copyLanes(TargetAttr target, int64_t OC) const {
     if (!target.isGpu() || !target.hasVectorAccess()) return 1;
-    int64_t v = 16 / elementBytes;
+    int64_t v = std::min(16 / elementBytes, target.maxGpuLanes());
     while (v > 1 && (W % v || (OC * (W / C)) % v)) v /= 2;
     return v;
   }
@@ -640,7 +641,7 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     if (!f.gather) {
       // Staged only where a tile of at least 32 times fits, as the measured shapes do, and where
       // the schedule gives no tile or vector (those keep the bounded form's meaning).
-      bool staged = target.hasVectorAccess() && f.parallel == Parallel::time && !f.vectorGiven && f.tile.empty() &&
+      bool staged = target.stagesCol2Im() && f.parallel == Parallel::time && !f.vectorGiven && f.tile.empty() &&
                     stageTile() >= 32;
       f.gather = !gpu ? Gather::sweep : staged ? Gather::stage : Gather::bounded;
     }
@@ -657,12 +658,17 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
       }
       f.tile = {t};
     }
-    // CUDA, along time: 8-byte groups of times (f16 x 4: 36 -> 25 us, f32 x 2: 47 -> 42 us on an
-    // H100, docs/cuda.md), where they load and store as aligned vectors.
+    // Along time: 8-byte groups of times, where they load and store as aligned vectors (CUDA:
+    // f16 x 4 36 -> 25 us, f32 x 2 47 -> 42 us on an H100, docs/cuda.md; Vulkan: f16 x 4 51 ->
+    // 36 us, f32 x 2 40 -> 33 us on an H200, docs/vulkan.md). Through Vulkan a narrower group
+    // is slower than none (K4 f16 x 2: 118 -> 169 us), so there only whole 8-byte groups.
     if (f.parallel == Parallel::time && f.gather != Gather::stage) {
       int64_t s = int64_t(op.getStride()), p = int64_t(op.getPadding()), K = shape.K, T = shape.staticTout;
-      f.widenGpuLanes(target, elementBytes(op.getInput().getType()), 8, [&](int64_t v) {
-        return s % v == 0 && p % v == 0 && K % v == 0 && T != kDynamic && T % v == 0 && f.tile[0] % v == 0;
+      const int64_t bytes = elementBytes(op.getInput().getType());
+      const bool wholeGroupsOnly = target.getKind() == "vulkan";
+      f.widenGpuLanes(target, bytes, 8, [&](int64_t v) {
+        return (!wholeGroupsOnly || v * bytes == 8) && s % v == 0 && p % v == 0 && K % v == 0 && T != kDynamic &&
+               T % v == 0 && f.tile[0] % v == 0;
       });
     }
     return f.get(op.getContext());

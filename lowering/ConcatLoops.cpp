@@ -366,8 +366,10 @@ struct ConcatModel : KernelOpInterface::ExternalModel<ConcatModel, ConcatOp> {
       else if (chunkForm(op, *f.copy)) f.tile = {kElementsPerItem};
       else f.tile = {ShapedType::isDynamic(E) ? 64 : std::max<int64_t>(1, kElementsPerItem / E)};
     }
-    // CUDA: up to 16-byte groups of a row per thread, copied as aligned vectors (f32 x 4:
-    // 116 -> 100 us, f16 x 4: 88 -> 59 us on an H100, docs/cuda.md).
+    // CUDA and Vulkan: up to 16-byte groups of a row per thread (at most 4 lanes on Vulkan),
+    // copied as aligned vectors (CUDA: f32 x 4 116 -> 100 us, f16 x 4 88 -> 59 us on an H100,
+    // docs/cuda.md; Vulkan on an H200, docs/vulkan.md: f32 93 -> 69 us, f16 80 -> 41 us, in the
+    // runs without the slow mode that Vulkan's concat shows at any width).
     int64_t A = cast<ShapedType>(op.getLhs().getType()).getShape().back();
     bool lastAxis = int64_t(op.getAxis()) == out.getRank() - 1;
     f.widenGpuLanes(target, elementBytes(out), 16, [&](int64_t v) {

@@ -416,9 +416,11 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     auto out = cast<ShapedType>(op.getResult().getType());
     int64_t rowWidth = out.getShape()[2];
-    // CUDA, along time: the staged windows (H100, docs/cuda.md: f32 67 -> 53 us, f16 55 -> 32
-    // us with 16-byte lanes), where a 16-row window of one channel fits kStageBytes and the
-    // schedule gives no tile (a given tile keeps the plain form's meaning: elements of a row).
+    // CUDA and Vulkan, along time: the staged windows (H100, docs/cuda.md: f32 67 -> 53 us, f16
+    // 55 -> 32 us with 16-byte lanes; Vulkan on an H200, docs/vulkan.md: f32 96-278 -> 47 us,
+    // f16 79-228 -> 34 us with 4 lanes), where a 16-row window of one channel fits kStageBytes
+    // and the schedule gives no tile (a given tile keeps the plain form's meaning: elements of a
+    // row).
     if (!f.gather && target.hasVectorAccess() && f.parallel == Parallel::time && f.tile.empty()) {
       const int64_t limit = std::min(kStageBytes, itemArrayLimit(target));
       const StageShape st(int64_t(op.getKernel()), int64_t(op.getStride()), int64_t(op.getDilation()), kStageRows,
@@ -431,7 +433,7 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
       else if (f.parallel == Parallel::channel) f.tile = {kDefaultChannelTile};
       else f.tile = {ShapedType::isDynamic(rowWidth) ? kCpuRowTile : std::max(kCpuRowTile, kElementsPerItem / rowWidth)};
     }
-    // CUDA, along time: groups of up to 4 elements (16 bytes) of a row per thread, stored as
+    // CUDA and Vulkan, along time: groups of up to 4 elements (16 bytes) of a row per thread, stored as
     // aligned vectors (f32 x 4: 96 -> 66 us, f16 x 4: 74 -> 54 us on an H100; f16 x 8: 66 us,
     // each lane's gather costs more than the wider store saves; docs/cuda.md). Staged, the lanes
     // read workgroup memory: 16 bytes (f16 x 8: 33 -> 32 us).

@@ -86,15 +86,19 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     /// Elements of `elementBytes` bytes in the widest vector access.
     int64_t lanes(int64_t elementBytes) const { return getVectorBytes() / elementBytes; }
     /// Whether a GPU target's defaults count on vectors being memory accesses of their width
-    /// (threads of several lanes, the staged copies' vectors): CUDA's, where PTX loads and stores
-    /// them whole (ld/st.global.v*) and they were measured to pay (docs/cuda.md). The GLSL and
-    /// MSL printers also access an aligned vector whole now (vector views, vector pointers), but
-    /// those targets' defaults stay one element per thread until measured there; a schedule
-    /// that gives `vector` gets the whole accesses on every GPU target.
-    bool hasVectorAccess() const { return getKind() == "cuda"; }
-    /// The most lanes a GPU schedule's `vector` may have: one access of 16-bit lanes where
-    /// vectors are accesses (CUDA: 8), the shading languages' 4-lane vectors otherwise.
-    int64_t maxGpuLanes() const { return hasVectorAccess() ? lanes(2) : 4; }
+    /// (threads of several lanes, im2col's staged windows, the staged copies' vectors), measured
+    /// to pay: CUDA, where PTX loads and stores them whole (ld/st.global.v*, docs/cuda.md), and
+    /// Vulkan, where the GLSL reads and writes them through vector views (H200: im2col f32 96-278
+    /// -> 47 us, col2im f16 51 -> 36 us; docs/vulkan.md). MSL accesses an aligned vector whole
+    /// too, but Metal's defaults stay one element per thread until measured on a Metal GPU; a
+    /// schedule that gives `vector` gets the whole accesses on every GPU target.
+    bool hasVectorAccess() const { return getKind() == "cuda" || getKind() == "vulkan"; }
+    /// Whether col2im's staged gather is the default (docs/schedules.md): CUDA's; through GLSL it
+    /// measured 1.5-4x slower than the bounded gather (docs/cuda.md, ninth run).
+    bool stagesCol2Im() const { return getKind() == "cuda"; }
+    /// The most lanes a GPU schedule's `vector` may have: one access of 16-bit lanes on CUDA (8),
+    /// the shading languages' 4-lane vectors otherwise.
+    int64_t maxGpuLanes() const { return getKind() == "cuda" ? lanes(2) : 4; }
     /// The workgroup memory a GPU kernel may declare: CUDA's static shared memory (48 KiB); 32
     /// KiB on Vulkan and Metal (Apple GPUs' threadgroup memory; desktop Vulkan devices have 32
     /// KiB or more, lavapipe 32 KiB). 0 on the CPU, whose items keep arrays on the stack.

@@ -5,12 +5,13 @@
 
 // Every field the op's loops read is set: the user's as given, the rest the target's defaults,
 // tiles included (the loop builders take no defaults of their own). T_out = 16 is too short for a
-// time tile of whole cols rows, so the sweep takes 256 times; the GPU's row fits 256 threads.
+// time tile of whole cols rows, so the sweep takes 256 times; the GPU's row fits 256 threads,
+// each taking an 8-byte group of times (f32 x 2: s, K and T_out are even).
 // CPU-LABEL: func @col2im
 // CPU: schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8, tile = [256]>
 // CPU: schedule = #weft.schedule<parallel = channel, gather = bounded, vector = 8, tile = [64]>
 // GPU-LABEL: func @col2im
-// GPU: schedule = #weft.schedule<parallel = time, gather = bounded, vector = 1, tile = [256], workgroup = [256]>
+// GPU: schedule = #weft.schedule<parallel = time, gather = bounded, vector = 2, tile = [256], workgroup = [256]>
 // GPU: schedule = #weft.schedule<parallel = channel, gather = bounded, vector = 1, tile = [64], workgroup = [256]>
 // NOTARGET: the module has no 'weft.target' (#weft.target<...>): run weft-attach-target first, or set it
 // With 64-byte vector registers (AVX-512) the CPU widths double.
@@ -39,11 +40,12 @@ func.func @concat(%a: tensor<4x3xi8>, %b: tensor<4x3xi64>) -> (tensor<8x3xi8>, t
 }
 
 // -----
-// im2col: 16 Ki elements per item, whole rows of 12; the GPU's item is 4 elements per thread.
+// im2col: 16 Ki elements per item, whole rows of 12; the GPU's is the staged window of 16 rows,
+// each thread writing 4-lane groups of a row.
 // CPU-LABEL: func @im2col
 // CPU: schedule = #weft.schedule<parallel = time, vector = 8, tile = [1365]>
 // GPU-LABEL: func @im2col
-// GPU: schedule = #weft.schedule<parallel = time, vector = 1, tile = [1024], workgroup = [256]>
+// GPU: schedule = #weft.schedule<parallel = time, gather = stage, vector = 4, tile = [16], workgroup = [256]>
 func.func @im2col(%x: tensor<2x4x10xf16>) -> tensor<2x8x12xf16> {
   %y = weft.im2col_1d %x {kernel = 3, stride = 1} : tensor<2x4x10xf16> -> tensor<2x8x12xf16>
   return %y : tensor<2x8x12xf16>

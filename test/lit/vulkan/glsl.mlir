@@ -74,12 +74,14 @@ func.func @k4_fold_lanes(%x: tensor<16x64xf16>) -> tensor<8x68xf16> {
   return %y : tensor<8x68xf16>
 }
 
-// The staged gather: the item's cols rows in a shared array (declared at global scope), copied,
-// then a barrier that also makes the shared writes visible, then gathered from it.
+// The staged gather: the item's cols rows in a shared array (declared at global scope), copied
+// in 4-lane pieces (one u16vec4 load from the buffer's vector view, each lane stored to the
+// array), then a barrier that also makes the shared writes visible, then gathered from it.
 // CHECK-LABEL: // ---- kernel k5_fold_staged (requires int16 int64 storage16) ----
 // CHECK: shared uint16_t w0[{{[0-9]+}}];
 // CHECK: void main() {
-// CHECK: w0[t{{[0-9]+}}] = ld{{[0-9]+}};
+// CHECK: const u16vec4 [[C:v[0-9]+]] = b0x4[(t{{[0-9]+}}) >> 2];
+// CHECK: w0[t{{[0-9]+}}] = t{{[0-9]+}};
 // CHECK: memoryBarrierShared();
 // CHECK-NEXT: barrier();
 // CHECK: const uint16_t ld{{[0-9]+}} = w0[t{{[0-9]+}}];
