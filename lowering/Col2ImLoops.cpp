@@ -665,9 +665,8 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     if (f.parallel == Parallel::time && f.gather != Gather::stage) {
       int64_t s = int64_t(op.getStride()), p = int64_t(op.getPadding()), K = shape.K, T = shape.staticTout;
       const int64_t bytes = elementBytes(op.getInput().getType());
-      const bool wholeGroupsOnly = target.getKind() == "vulkan";
       f.widenGpuLanes(target, bytes, 8, [&](int64_t v) {
-        return (!wholeGroupsOnly || v * bytes == 8) && s % v == 0 && p % v == 0 && K % v == 0 && T != kDynamic &&
+        return (!target.col2imLanesWholeOnly() || v * bytes == 8) && s % v == 0 && p % v == 0 && K % v == 0 && T != kDynamic &&
                T % v == 0 && f.tile[0] % v == 0;
       });
     }

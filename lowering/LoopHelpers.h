@@ -135,8 +135,9 @@ inline llvm::MaybeAlign lanesAlign(bool aligned, int64_t lanes, mlir::Type elem)
 }
 
 /// The largest alignment (bytes) the vector loads and stores under `root` declare; 0 where none
-/// does. A GPU target whose accesses rely on it (PTX's ld/st.v*, GLSL's vector views) makes its
-/// program ask dispatch for buffers aligned to it (ProgramDesc::bufferAlign).
+/// does. A GPU target whose accesses rely on it (PTX's ld/st.v*, GLSL's vector views, MSL's
+/// vector pointers) makes its program ask dispatch for buffers aligned to it
+/// (ProgramDesc::bufferAlign).
 inline uint64_t declaredVectorAlign(mlir::Operation *root) {
   uint64_t align = 0;
   root->walk([&](mlir::Operation *op) {

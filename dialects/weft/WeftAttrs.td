@@ -96,6 +96,10 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     /// Whether col2im's staged gather is the default (docs/schedules.md): CUDA's; through GLSL it
     /// measured 1.5-4x slower than the bounded gather (docs/cuda.md, ninth run).
     bool stagesCol2Im() const { return getKind() == "cuda"; }
+    /// Whether col2im's default lanes come only as whole 8-byte groups: Vulkan's, where a 4-byte
+    /// group measured slower than one element per thread (K4 f16 x 2: 118 -> 169 us on an H200,
+    /// docs/vulkan.md); CUDA takes narrower groups where 8 bytes do not fit.
+    bool col2imLanesWholeOnly() const { return getKind() == "vulkan"; }
     /// The most lanes a GPU schedule's `vector` may have: one access of 16-bit lanes on CUDA (8),
     /// the shading languages' 4-lane vectors otherwise.
     int64_t maxGpuLanes() const { return getKind() == "cuda" ? lanes(2) : 4; }
