@@ -163,6 +163,18 @@ Result<size_t> chooseIndex(const std::vector<Candidate> &all) {
   return size_t(best);
 }
 
+// Where buffers live (docs/vulkan.md, "Memory"): WEFT_VULKAN_MEMORY=mappable or staged, else
+// staged where the device-local memory the host can map is a smaller heap than the largest
+// device-local one (a BAR window of 256 MiB without resizable BAR), past which mappable buffers
+// would fall back to host memory that every kernel access then crosses the bus for.
+Result<bool> stagedMemory(uint64_t mappableDeviceBytes, uint64_t deviceLocalBytes) {
+  const char *env = std::getenv("WEFT_VULKAN_MEMORY");
+  if (!env || !*env) return mappableDeviceBytes < deviceLocalBytes;
+  const std::string mode = env;
+  if (mode == "mappable" || mode == "staged") return mode == "staged";
+  return Status::error("WEFT_VULKAN_MEMORY = '" + mode + "' is not a memory mode (rule: mappable or staged)");
+}
+
 } // namespace
 
 std::string VulkanCaps::describe() const {
@@ -177,7 +189,8 @@ std::string VulkanCaps::describe() const {
          std::to_string(n[1]) + "x" + std::to_string(n[2]) +
          " of <= " + std::to_string(maxComputeWorkGroupInvocations) + " threads, " +
          (computeTimestamps ? "timestamps " + std::to_string(timestampPeriod) + " ns/tick" : "no timestamps") +
-         ", device-local mappable memory " + std::to_string(mappableDeviceBytes >> 20) + " MiB";
+         ", device-local mappable memory " + std::to_string(mappableDeviceBytes >> 20) + " MiB" +
+         (stagedMemory ? ", buffers staged (device-local, copied to and from host-visible memory)" : "");
 }
 
 std::string VulkanCaps::missing(const std::vector<std::string> &needs) const {
@@ -242,13 +255,18 @@ Result<std::unique_ptr<VulkanDevice>> VulkanDevice::open(int index) {
   core->maxStorageBufferRange = c.limits.maxStorageBufferRange;
   core->maxStorageBuffersPerStage = c.limits.maxPerStageDescriptorStorageBuffers;
   ifn.vkGetPhysicalDeviceMemoryProperties(c.physical, &core->memory);
+  uint64_t deviceLocalBytes = 0;
   for (uint32_t t = 0; t < core->memory.memoryTypeCount; ++t) {
     const VkMemoryType &type = core->memory.memoryTypes[t];
-    const VkMemoryPropertyFlags want = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT;
-    if ((type.propertyFlags & want) == want)
-      core->caps.mappableDeviceBytes =
-          std::max<uint64_t>(core->caps.mappableDeviceBytes, core->memory.memoryHeaps[type.heapIndex].size);
+    const uint64_t heap = core->memory.memoryHeaps[type.heapIndex].size;
+    if (!(type.propertyFlags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT)) continue;
+    deviceLocalBytes = std::max(deviceLocalBytes, heap);
+    if (type.propertyFlags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT)
+      core->caps.mappableDeviceBytes = std::max(core->caps.mappableDeviceBytes, heap);
   }
+  Result<bool> staged = stagedMemory(core->caps.mappableDeviceBytes, deviceLocalBytes);
+  if (!staged) return staged.status();
+  core->staged = core->caps.stagedMemory = *staged;
 
   // Enable what the device has among the features kernels use: a kernel may need any of them,
   // and which it needs is checked per program (load) against caps.

@@ -64,6 +64,7 @@ namespace weft::vk {
   X(vkCmdBindDescriptorSets)                                                                                           \
   X(vkCmdPushConstants)                                                                                                \
   X(vkCmdDispatch)                                                                                                     \
+  X(vkCmdCopyBuffer)                                                                                                   \
   X(vkCmdPipelineBarrier)                                                                                              \
   X(vkCmdResetQueryPool)                                                                                               \
   X(vkCmdWriteTimestamp)                                                                                               \
@@ -108,9 +109,13 @@ struct Instance {
 /// Opens libvulkan.so.1 (once per process) and creates an instance; the error says what is missing.
 Result<std::shared_ptr<Instance>> createInstance();
 
-/// A VkBuffer bound to its own memory and mapped for the whole of its life.
+/// One allocation: the VkBuffer kernels bind, bound to its own memory. Mappable memory: that
+/// buffer is mapped for the whole of its life. Staged memory (Core::staged): it is device-local,
+/// and `staging`, a host-visible buffer of the same size, holds the mapping; dispatch copies
+/// between the two.
 struct Region {
   VkBuffer buffer = VK_NULL_HANDLE;
+  VkBuffer staging = VK_NULL_HANDLE;
   size_t size = 0;
 };
 
@@ -129,6 +134,7 @@ struct Core {
   uint32_t maxStorageBuffersPerStage = 0; ///< maxPerStageDescriptorStorageBuffers
   VkPipelineCache pipelineCache = VK_NULL_HANDLE;
   VulkanCaps caps;
+  bool staged = false; ///< buffers in device-local memory behind host-visible staging copies (caps.stagedMemory)
 
   /// Allocations by the address of their host mapping. A Buffer carries only a pointer, so this is
   /// how dispatch finds the VkBuffer and offset of any Buffer, views made by Buffer::wrap included.
@@ -162,11 +168,13 @@ struct Pipelines {
 };
 
 /// Where a buffer's first element lies: the VkBuffer of the allocation holding it, the byte offset,
-/// and the bytes from there to the end of the allocation. An error (naming `what`) when the
-/// buffer's elements are not all inside one allocation of `core`, or the offset is misaligned.
+/// and the bytes from there to the end of the allocation (`range`, what is bound) and to the end
+/// of its last element (`bytes`, what staging copies); `staging`, the allocation's host-visible
+/// copy in staged memory. An error (naming `what`) when the buffer's elements are not all inside
+/// one allocation of `core`, or the offset is misaligned.
 struct Binding {
-  VkBuffer buffer = VK_NULL_HANDLE;
-  VkDeviceSize offset = 0, range = 0;
+  VkBuffer buffer = VK_NULL_HANDLE, staging = VK_NULL_HANDLE;
+  VkDeviceSize offset = 0, range = 0, bytes = 0;
 };
 Result<Binding> locate(Core &core, const Buffer &b, const std::string &what);
 

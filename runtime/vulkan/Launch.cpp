@@ -1,6 +1,7 @@
 // Dispatch on a Vulkan device: the checks every device makes (checkArguments), where each buffer
-// lives, temporaries, one descriptor set, and one command buffer holding every launch in order,
-// submitted and waited for (docs/abi.md, "GPU launches").
+// lives, temporaries, one descriptor set, and one command buffer holding every launch in order
+// (between the staging copies in staged memory), submitted and waited for (docs/abi.md, "GPU
+// launches").
 #include "Internal.h"
 
 #include "../GpuLaunch.h"
@@ -147,9 +148,37 @@ Status VulkanDevice::run(const Executable &exe, const std::vector<Buffer *> &arg
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   if (Status s = vk::check(c.fn.vkBeginCommandBuffer(cmd, &begin), "vkBeginCommandBuffer"); !s)
     return fail(s.message());
+  // Staged memory: every argument's bytes go from its staging copy to the device-local buffer
+  // before the launches (an output too, so that what a kernel leaves unwritten keeps the host's
+  // bytes, as in mappable memory), and the outputs' back after them. Temporaries stay on the
+  // device.
+  const size_t nArgs = args.size(), nInputs = program.inputs.size();
+  auto copies = [&](bool in) {
+    bool any = false;
+    for (size_t i = in ? 0 : nInputs; i < nArgs; ++i) {
+      const vk::Binding &b = bindings[i];
+      if (!b.staging) continue;
+      const VkBufferCopy region{b.offset, b.offset, b.bytes};
+      c.fn.vkCmdCopyBuffer(cmd, in ? b.staging : b.buffer, in ? b.buffer : b.staging, 1, &region);
+      any = true;
+    }
+    return any;
+  };
+  auto barrier = [&](VkPipelineStageFlags from, VkAccessFlags fromAccess, VkPipelineStageFlags to,
+                     VkAccessFlags toAccess) {
+    auto m = vk::make<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);
+    m.srcAccessMask = fromAccess;
+    m.dstAccessMask = toAccess;
+    c.fn.vkCmdPipelineBarrier(cmd, from, to, 0, 1, &m, 0, nullptr, 0, nullptr);
+  };
+  if (copies(true))
+    barrier(VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+            VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
   if (gpuMicros) {
+    // The launches alone: the first timestamp waits for the copies in (a top-of-pipe one would not).
     c.fn.vkCmdResetQueryPool(cmd, q.timestamps, 0, 2);
-    c.fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, q.timestamps, 0);
+    c.fn.vkCmdWriteTimestamp(cmd, c.staged ? VK_PIPELINE_STAGE_TRANSFER_BIT : VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+                             q.timestamps, 0);
   }
   auto between = vk::make<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);
   between.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
@@ -168,12 +197,18 @@ Status VulkanDevice::run(const Executable &exe, const std::vector<Buffer *> &arg
     c.fn.vkCmdDispatch(cmd, groups[i].x, groups[i].y, 1);
     recorded = true;
   }
-  auto toHost = vk::make<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);
-  toHost.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-  toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  c.fn.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0,
-                            nullptr, 0, nullptr);
-  if (gpuMicros) c.fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, q.timestamps, 1);
+  if (c.staged) {
+    if (gpuMicros) c.fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, q.timestamps, 1);
+    barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+            VK_ACCESS_TRANSFER_READ_BIT);
+    if (copies(false))
+      barrier(VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+              VK_ACCESS_HOST_READ_BIT);
+  } else {
+    barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+            VK_ACCESS_HOST_READ_BIT);
+    if (gpuMicros) c.fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, q.timestamps, 1);
+  }
   if (Status s = vk::check(c.fn.vkEndCommandBuffer(cmd), "vkEndCommandBuffer"); !s) return fail(s.message());
 
   if (Status s = vk::check(c.fn.vkResetFences(c.device, 1, &q.fence), "vkResetFences"); !s) return fail(s.message());

@@ -41,6 +41,11 @@ struct VulkanCaps {
   /// Bytes of the largest heap that is device-local and host-visible (where buffers go first; a
   /// small one is a BAR window without resizable BAR, past which buffers live in host memory).
   uint64_t mappableDeviceBytes = 0;
+  /// Buffers live in device-local memory that the host cannot map, and dispatch copies each
+  /// argument in from a host-visible staging copy (whose address Buffer::data() gives) and each
+  /// output back. Chosen where the mappable device-local heap is smaller than the largest
+  /// device-local one (a BAR window), or by WEFT_VULKAN_MEMORY=staged (docs/vulkan.md).
+  bool stagedMemory = false;
   bool computeTimestamps = false; ///< the compute queue writes timestamps (dispatchTimed works)
 
   /// One line: name, kind, API and driver, the features present, the limits.
