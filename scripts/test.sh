@@ -36,6 +36,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 
 # not count; every other check stays on.
 (cd "$san" && ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 ./bin/weft-runtime-tests --gtest_brief=1 --gtest_filter='Device.*')
 (cd "$san" && ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 ./bin/weft-vulkan-tests --gtest_brief=1)
+(cd "$san" && WEFT_VULKAN_MEMORY=staged ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 ./bin/weft-vulkan-tests --gtest_brief=1)
 for f in npy program artifact compile; do
   scratch=$(mktemp -d)
   # The compiler's target links Debian's uninstrumented LLVM and MLIR: they keep process-wide
