@@ -6,9 +6,10 @@
 #                                 and compiles the bench kernels for both targets into .device/gpu;
 #                                 fetches Debian's Vulkan loader into .gl
 #   bash scripts/gpu.sh run       there (device tool, carry .device and .gl): installs the loader,
-#                                 runs the execution cases on CUDA (ptx) and on Vulkan (spirv),
-#                                 then weft's bench kernels on both beside PyTorch's peers; prints
-#                                 the tables for docs/cuda.md and docs/vulkan.md
+#                                 runs the execution cases on CUDA (ptx) and on Vulkan (spirv; in
+#                                 the default memory, then in staged memory), then weft's bench
+#                                 kernels the same three ways beside PyTorch's peers; prints the
+#                                 tables for docs/cuda.md and docs/vulkan.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.device/gpu
@@ -40,14 +41,20 @@ run)
   export VK_DRIVER_FILES=${VK_DRIVER_FILES:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}
   logs=${OUT:-/tmp}
   failed=0
-  for device in cuda vulkan; do
-    "$out/bin/weft-gpu-suite" "$device" "$out/cases" > "$logs/suite-$device.log" 2>&1 || failed=1
-    grep -E "^(device|FAIL|weft-gpu-suite)" "$logs/suite-$device.log" | head -20
+  # Vulkan twice: in the device's default memory, then in staged memory (docs/vulkan.md, "Memory").
+  runs="cuda:cuda vulkan:vulkan vulkan-staged:vulkan"
+  for run in $runs; do
+    name=${run%%:*} device=${run#*:}
+    mode=$([ "$name" = vulkan-staged ] && echo staged || echo "")
+    WEFT_VULKAN_MEMORY=$mode "$out/bin/weft-gpu-suite" "$device" "$out/cases" > "$logs/suite-$name.log" 2>&1 || failed=1
+    grep -E "^(device|FAIL|weft-gpu-suite)" "$logs/suite-$name.log" | head -20
   done
   python3 bench/gpu/torch_peers.py > "$logs/torch.tsv"
-  for device in cuda vulkan; do
-    "$out/bin/weft-bench-gpu" "$device" "$out/bench" 100 > "$logs/weft-$device.tsv" || failed=1
-    python3 bench/gpu/report.py "$logs/weft-$device.tsv" "$logs/torch.tsv" "$device" | tee "$logs/table-$device.md"
+  for run in $runs; do
+    name=${run%%:*} device=${run#*:}
+    mode=$([ "$name" = vulkan-staged ] && echo staged || echo "")
+    WEFT_VULKAN_MEMORY=$mode "$out/bin/weft-bench-gpu" "$device" "$out/bench" 100 > "$logs/weft-$name.tsv" || failed=1
+    python3 bench/gpu/report.py "$logs/weft-$name.tsv" "$logs/torch.tsv" "$name" | tee "$logs/table-$name.md"
   done
   exit "$failed"
   ;;
