@@ -152,24 +152,25 @@ public:
   /// a shared library with the flags docs/pipeline.md gives. Built when the case starts, before
   /// any row is timed: the row timed right after a C++ compiler run read 1.3-1.8x slower (median
   /// of 21; minimum unchanged) than the same kernel timed again a moment later (docs/bench-cpu.md).
-  void buildCpp(const OpSpec &spec) {
-    cppKernel = Status::error("not built");
+  void buildCpp(const OpSpec &spec) { cppKernel = buildCppKernel(spec); }
+
+  Result<CpuKernel> buildCppKernel(const OpSpec &spec) const {
     auto text = opSource(spec, "bench");
-    if (!text) return void(cppKernel = Status::error(text.message()));
+    if (!text) return text.status();
     auto artifacts = compile(Source{*text, "<bench " + sum.id + ">"}, "cpp", CompileOptions{});
-    if (!artifacts) return void(cppKernel = Status::error("compile: " + artifacts.message()));
+    if (!artifacts) return Status::error("compile: " + artifacts.message());
     char dirTemplate[] = "/tmp/weft-bench-cpp-XXXXXX";
-    if (!mkdtemp(dirTemplate)) return void(cppKernel = Status::error("cannot make a temporary directory"));
+    if (!mkdtemp(dirTemplate)) return Status::error("cannot make a temporary directory");
     const std::string dir = dirTemplate, src = dir + "/bench.cpp", lib = dir + "/bench.so";
     std::ofstream(src) << (*artifacts)[0].source;
     const char *cxx = std::getenv("CXX");
     const std::string cmd = std::string(cxx && *cxx ? cxx : "c++") +
                             " -std=c++17 -O3 -march=native -ffp-contract=off -fwrapv -shared -fPIC " + src + " -o " +
                             lib + " 2> " + dir + "/cxx.log";
-    const bool built = std::system(cmd.c_str()) == 0;
-    cppKernel = built ? loadCpuLibrary(lib, (*artifacts)[0].program)
-                      : Result<CpuKernel>(Status::error("the C++ build failed (log in " + dir + ")"));
-    if (built) std::filesystem::remove_all(dir); // the loaded library stays mapped
+    if (std::system(cmd.c_str()) != 0) return Status::error("the C++ build failed (log in " + dir + ")");
+    Result<CpuKernel> kernel = loadCpuLibrary(lib, (*artifacts)[0].program);
+    std::filesystem::remove_all(dir); // the loaded library stays mapped
+    return kernel;
   }
 
   /// Times the kernel buildCpp built.

@@ -132,20 +132,8 @@ Result<Buffer> VulkanDevice::allocate(DType dtype, Shape shape) {
   alloc->core = core;
   const VkMemoryPropertyFlags mappable = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
   const VkMemoryPropertyFlags local = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
-  Result<Piece> host = Status::error("");
-  if (!c.staged) {
-    // Device-local memory the host can map (lavapipe: all of it; NVIDIA: with resizable BAR)
-    // keeps kernels' reads local; else host-visible memory, which every device has. A
-    // device-local heap that is full falls through to the next type.
-    host = createPiece(c, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                       [&](uint32_t bits) {
-                         return preferring(typesWith(c.memory, bits, mappable | local), typesWith(c.memory, bits, mappable));
-                       },
-                       who, what);
-  } else {
-    // Kernels bind device-local memory, types the host cannot map first (a BAR window is small);
-    // the host maps a staging copy, cached where the device offers it (results are read back
-    // through it).
+  if (c.staged) {
+    // Kernels bind device-local memory, types the host cannot map first (a BAR window is small).
     Result<Piece> device = createPiece(
         c, bytes,
         VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
@@ -158,13 +146,21 @@ Result<Buffer> VulkanDevice::allocate(DType dtype, Shape shape) {
         who, what + " (device-local)");
     if (!device) return device.status();
     alloc->device = *device;
-    host = createPiece(c, bytes, VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                       [&](uint32_t bits) {
-                         return preferring(typesWith(c.memory, bits, mappable | VK_MEMORY_PROPERTY_HOST_CACHED_BIT),
-                                           typesWith(c.memory, bits, mappable));
-                       },
-                       who, what + " (host-visible staging)");
   }
+  // The mapped buffer. Mappable memory: device-local where the host can map it (lavapipe: all
+  // of it; NVIDIA: with resizable BAR), keeping kernels' reads local, else host-visible memory,
+  // which every device has (a device-local heap that is full falls through to it). Staged: the
+  // staging copy, cached where the device offers it (results are read back through it).
+  Result<Piece> host = createPiece(
+      c, bytes,
+      c.staged ? VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT
+               : VkBufferUsageFlags(VK_BUFFER_USAGE_STORAGE_BUFFER_BIT),
+      [&](uint32_t bits) {
+        const VkMemoryPropertyFlags better = c.staged ? VkMemoryPropertyFlags(VK_MEMORY_PROPERTY_HOST_CACHED_BIT)
+                                                      : local;
+        return preferring(typesWith(c.memory, bits, mappable | better), typesWith(c.memory, bits, mappable));
+      },
+      who, c.staged ? what + " (host-visible staging)" : what);
   if (!host) return host.status();
   alloc->mapped = *host;
   if (Status s = vk::check(c.fn.vkMapMemory(c.device, alloc->mapped.memory, 0, VK_WHOLE_SIZE, 0, &alloc->data),
@@ -179,7 +175,8 @@ Result<Buffer> VulkanDevice::allocate(DType dtype, Shape shape) {
   {
     std::lock_guard<std::mutex> lock(c.regionsMutex);
     c.regions[reinterpret_cast<uintptr_t>(alloc->data)] =
-        c.staged ? vk::Region{alloc->device.buffer, alloc->mapped.buffer, bytes} : vk::Region{alloc->mapped.buffer, VK_NULL_HANDLE, bytes};
+        c.staged ? vk::Region{alloc->device.buffer, alloc->mapped.buffer, bytes}
+                 : vk::Region{alloc->mapped.buffer, VK_NULL_HANDLE, bytes};
   }
   void *data = alloc->data;
   return Buffer::wrap(std::move(alloc), data, bytes, dtype, std::move(shape));

@@ -38,8 +38,9 @@ struct VulkanCaps {
   uint32_t maxComputeWorkGroupCount[3] = {0, 0, 0};
   uint32_t maxComputeWorkGroupInvocations = 0;
   float timestampPeriod = 0;      ///< nanoseconds per timestamp tick
-  /// Bytes of the largest heap that is device-local and host-visible (where buffers go first; a
-  /// small one is a BAR window without resizable BAR, past which buffers live in host memory).
+  /// Bytes of the largest heap that is device-local and host-visible (where mappable buffers go
+  /// first; one smaller than the largest device-local heap is a BAR window, and buffers are then
+  /// staged: stagedMemory).
   uint64_t mappableDeviceBytes = 0;
   /// Buffers live in device-local memory that the host cannot map, and dispatch copies each
   /// argument in from a host-visible staging copy (whose address Buffer::data() gives) and each
