@@ -622,9 +622,9 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     const bool gpu = target.isGpu();
     // CPU: the row sweep reads each cols row once (cpu-peers.md: 5-6x over the strided gather).
     // GPU: one thread per output element with the bounded gather, consecutive threads along time;
-    // on CUDA the staged gather (along time, one element per thread): on an H100 it took the K4
-    // bench shape from 86 to 43-50 us and col2im f32 from 42 to 39.5 us, f16 even (25 us), while
-    // through GLSL on the same GPU it was 1.5-4x slower than the bounded gather (docs/cuda.md).
+    // the staged gather (along time, one element per thread) where the target takes it for this
+    // stride: on CUDA always (H100: the K4 bench shape 86 -> 43-50 us, col2im f32 42 -> 39.5 us,
+    // f16 even, docs/cuda.md); through GLSL only at strides up to 2 (docs/vulkan.md).
     // Vectors of f32 lanes: f16/bf16 add in f32.
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     // The staged gather's tile: the longest up to kStageTimeTile whose rows take at most
@@ -641,7 +641,7 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     if (!f.gather) {
       // Staged only where a tile of at least 32 times fits, as the measured shapes do, and where
       // the schedule gives no tile or vector (those keep the bounded form's meaning).
-      bool staged = target.stagesCol2Im() && f.parallel == Parallel::time && !f.vectorGiven && f.tile.empty() &&
+      bool staged = target.stagesCol2Im(int64_t(op.getStride())) && f.parallel == Parallel::time && !f.vectorGiven && f.tile.empty() &&
                     stageTile() >= 32;
       f.gather = !gpu ? Gather::sweep : staged ? Gather::stage : Gather::bounded;
     }

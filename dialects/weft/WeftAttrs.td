@@ -93,9 +93,14 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     /// too, but Metal's defaults stay one element per thread until measured on a Metal GPU; a
     /// schedule that gives `vector` gets the whole accesses on every GPU target.
     bool hasVectorAccess() const { return getKind() == "cuda" || getKind() == "vulkan"; }
-    /// Whether col2im's staged gather is the default (docs/schedules.md): CUDA's; through GLSL it
-    /// measured 1.5-4x slower than the bounded gather (docs/cuda.md, ninth run).
-    bool stagesCol2Im() const { return getKind() == "cuda"; }
+    /// Whether col2im's staged gather is the default for `stride` (docs/schedules.md): CUDA's
+    /// always; Vulkan's where the stride is at most 2, whose bounded gather reads runs of one or
+    /// two elements from 16 or more rows per warp and tap (NVIDIA H100: K4 f16 143 -> 91 us, s = 1
+    /// 179 -> 50 us), while at s >= 8 the staged form measured 18-25% slower and at s = 3-4 mixed
+    /// (docs/vulkan.md, "col2im's staged gather through GLSL").
+    bool stagesCol2Im(int64_t stride) const {
+      return getKind() == "cuda" || (getKind() == "vulkan" && stride <= 2);
+    }
     /// Whether col2im's default lanes come only as whole 8-byte groups: Vulkan's, where a 4-byte
     /// group measured slower than one element per thread (K4 f16 x 2: 118 -> 169 us on an H200,
     /// docs/vulkan.md); CUDA takes narrower groups where 8 bytes do not fit.

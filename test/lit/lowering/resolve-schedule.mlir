@@ -4,23 +4,27 @@
 // RUN: not weft-opt %s -split-input-file --weft-resolve-schedule 2>&1 | FileCheck %s --check-prefix=NOTARGET
 
 // Every field the op's loops read is set: the user's as given, the rest the target's defaults,
-// tiles included (the loop builders take no defaults of their own). T_out = 16 is too short for a
+// tiles included (the loop builders take no defaults of their own). T_out = 28 is too short for a
 // time tile of whole cols rows, so the sweep takes 256 times; the GPU's row fits 256 threads,
-// each taking an 8-byte group of times (f32 x 2: s, K and T_out are even).
+// each taking an 8-byte group of times (f32 x 2: s, K and T_out are even). At stride 2 Vulkan
+// stages the rows (gather = stage, its tile the row rounded up to 32 times).
 // CPU-LABEL: func @col2im
 // CPU: schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8, tile = [256]>
 // CPU: schedule = #weft.schedule<parallel = channel, gather = bounded, vector = 8, tile = [64]>
+// CPU: schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8, tile = [256]>
 // GPU-LABEL: func @col2im
 // GPU: schedule = #weft.schedule<parallel = time, gather = bounded, vector = 2, tile = [256], workgroup = [256]>
 // GPU: schedule = #weft.schedule<parallel = channel, gather = bounded, vector = 1, tile = [64], workgroup = [256]>
+// GPU: schedule = #weft.schedule<parallel = time, gather = stage, vector = 1, tile = [32], workgroup = [256]>
 // NOTARGET: the module has no 'weft.target' (#weft.target<...>): run weft-attach-target first, or set it
 // With 64-byte vector registers (AVX-512) the CPU widths double.
 // AVX512-LABEL: func @col2im
 // AVX512: schedule = #weft.schedule<parallel = time, gather = sweep, vector = 16, tile = [256]>
-func.func @col2im(%x: tensor<7x12xf32>) -> (tensor<3x16xf32>, tensor<3x16xf32>) {
-  %a = weft.col2im_1d %x {stride = 2, channels = 3} : tensor<7x12xf32> -> tensor<3x16xf32>
-  %b = weft.col2im_1d %x {stride = 2, channels = 3, schedule = #weft.schedule<parallel = channel, gather = bounded, tile = [64]>} : tensor<7x12xf32> -> tensor<3x16xf32>
-  return %a, %b : tensor<3x16xf32>, tensor<3x16xf32>
+func.func @col2im(%x: tensor<7x12xf32>) -> (tensor<3x28xf32>, tensor<3x28xf32>, tensor<3x16xf32>) {
+  %a = weft.col2im_1d %x {stride = 4, channels = 3} : tensor<7x12xf32> -> tensor<3x28xf32>
+  %b = weft.col2im_1d %x {stride = 4, channels = 3, schedule = #weft.schedule<parallel = channel, gather = bounded, tile = [64]>} : tensor<7x12xf32> -> tensor<3x28xf32>
+  %c = weft.col2im_1d %x {stride = 2, channels = 3} : tensor<7x12xf32> -> tensor<3x16xf32>
+  return %a, %b, %c : tensor<3x28xf32>, tensor<3x28xf32>, tensor<3x16xf32>
 }
 
 // -----
