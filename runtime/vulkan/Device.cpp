@@ -29,6 +29,8 @@ constexpr Capability kCapabilities[] = {
     {"float16", &VulkanCaps::shaderFloat16, &VulkanCaps::storageBuffer16BitAccess,
      "shaderFloat16 + storageBuffer16BitAccess"},
     {"float64", &VulkanCaps::shaderFloat64, &VulkanCaps::shaderFloat64, "shaderFloat64"},
+    {"rte16", &VulkanCaps::shaderRoundingModeRTEFloat16, &VulkanCaps::shaderRoundingModeRTEFloat16,
+     "shaderRoundingModeRTEFloat16"},
     {"storage8", &VulkanCaps::storageBuffer8BitAccess, &VulkanCaps::storageBuffer8BitAccess, "storageBuffer8BitAccess"},
     {"storage16", &VulkanCaps::storageBuffer16BitAccess, &VulkanCaps::storageBuffer16BitAccess,
      "storageBuffer16BitAccess"},
@@ -88,6 +90,7 @@ Candidate inspect(const vk::InstanceFns &fn, VkPhysicalDevice physical) {
   auto props2 = vk::make<VkPhysicalDeviceProperties2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &p11);
   fn.vkGetPhysicalDeviceProperties2(physical, &props2);
   caps.subgroupSize = p11.subgroupSize;
+  caps.shaderRoundingModeRTEFloat16 = p12.shaderRoundingModeRTEFloat16;
   caps.driverName = p12.driverName;
   caps.driverInfo = p12.driverInfo;
 

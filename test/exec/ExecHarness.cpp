@@ -301,6 +301,7 @@ void runCases(const std::string &family, const std::vector<ExecCase> &cases) {
       if (i < c.runShapes.size()) t.shape = c.runShapes[i];
       Layout layout = i < c.layouts.size() ? c.layouts[i] : Layout::contiguous;
       r.inputs.push_back(makeInput(t, layout, seed++));
+      if (c.fill) c.fill(i, *r.inputs.back());
       refIns.push_back(r.inputs.back().get());
       args.push_back(r.inputs.back().get());
     }

@@ -9,6 +9,7 @@
 #include "compiler/Compiler.h"
 #include "weft/Runtime.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct ExecCase {
   double tolerance = 0;           ///< relative Frobenius bound; 0: bit-exact
   /// Concrete extents where spec.inputs has dynamic ones (the kernel then reads them at run time).
   std::vector<Shape> runShapes;
+  /// Fills input `i` (contiguous) instead of random data: chosen values (special floats).
+  std::function<void(size_t i, Buffer &)> fill;
 };
 
 /// Runs every case (JIT vs reference, Vulkan vs reference, then C++ vs JIT) and reports failures through gtest,

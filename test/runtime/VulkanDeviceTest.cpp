@@ -116,7 +116,7 @@ TEST_F(VulkanDeviceTest, ListsAndDescribesTheDevice) {
   if (caps.driverName.find("llvmpipe") != std::string::npos) { // lavapipe has all of these
     EXPECT_TRUE(caps.cpu);
     EXPECT_TRUE(caps.shaderInt64 && caps.shaderInt16 && caps.storageBuffer16BitAccess);
-    EXPECT_EQ(caps.missing({"int64", "int16", "storage16"}), "");
+    EXPECT_EQ(caps.missing({"int64", "int16", "storage16", "float16", "rte16"}), ""); // f16 kernels need all
   }
   Result<std::unique_ptr<VulkanDevice>> bad = VulkanDevice::open(int(names->size()));
   EXPECT_TRUE(failsWith(bad.status(), {"no Vulkan device", "there are"}));
@@ -126,12 +126,15 @@ TEST_F(VulkanDeviceTest, CapabilityNamesMapToFeatures) {
   VulkanCaps caps = dev->caps();
   caps.shaderFloat64 = false;
   caps.storageBuffer8BitAccess = false;
+  caps.shaderRoundingModeRTEFloat16 = false;
   caps.shaderInt8 = true;
   caps.shaderInt64 = true;
   EXPECT_EQ(caps.missing({"int64"}), "");
   EXPECT_EQ(caps.missing({}), "");
-  std::string m = caps.missing({"int64", "float64", "int8", "teleport"});
-  EXPECT_NE(m.find("lacks float64 (shaderFloat64), int8 (shaderInt8 + storageBuffer8BitAccess)"), std::string::npos)
+  std::string m = caps.missing({"int64", "float64", "int8", "rte16", "teleport"});
+  EXPECT_NE(m.find("lacks float64 (shaderFloat64), int8 (shaderInt8 + storageBuffer8BitAccess), rte16 "
+                   "(shaderRoundingModeRTEFloat16)"),
+            std::string::npos)
       << m;
   EXPECT_NE(m.find("unknown capability 'teleport'"), std::string::npos) << m;
 }

@@ -240,6 +240,11 @@ LogicalResult emitGlslKernel(func::FuncOp fn, const GlslOptions &options, std::s
      << "#extension GL_EXT_shader_explicit_arithmetic_types : require\n";
   if (dialect.int16) os << "#extension GL_EXT_shader_16bit_storage : require\n";
   if (dialect.int8) os << "#extension GL_EXT_shader_8bit_storage : require\n";
+  // f16's conversions use the device's float16 and declare their rounding mode (weft_f16.glsl).
+  const bool f16 = dialect.helpers.count("vulkan/weft_f16.glsl") > 0;
+  if (f16)
+    os << "#extension GL_EXT_spirv_intrinsics : require\n"
+       << "#extension GL_EXT_control_flow_attributes : require\n";
   // Helpers in a fixed order: f16's rounding helper is defined before anything calls it.
   for (const char *file : {"vulkan/weft_divide.glsl", "vulkan/weft_f16.glsl", "vulkan/weft_bf16.glsl"})
     if (dialect.helpers.count(file)) os << "\n// ---- templates/" << file << " ----\n" << weft::templates::get(file);
@@ -247,6 +252,7 @@ LogicalResult emitGlslKernel(func::FuncOp fn, const GlslOptions &options, std::s
   requires.insert("int64"); // the parameter block
   if (dialect.int16) requires.insert({"int16", "storage16"});
   if (dialect.int8) requires.insert({"int8", "storage8"});
+  if (f16) requires.insert({"float16", "rte16"});
   if (dialect.float64) requires.insert("float64");
   return success();
 }

@@ -32,6 +32,8 @@ struct VulkanCaps {
   bool cpu = false;           ///< a CPU implementation (lavapipe, SwiftShader)
   bool shaderInt8 = false, shaderInt16 = false, shaderInt64 = false;
   bool shaderFloat16 = false, shaderFloat64 = false;
+  /// A 16-bit float conversion can be made to round to nearest even (float controls).
+  bool shaderRoundingModeRTEFloat16 = false;
   bool storageBuffer8BitAccess = false, storageBuffer16BitAccess = false;
   uint32_t subgroupSize = 0;
   uint32_t maxPushConstantsSize = 0;
@@ -51,8 +53,8 @@ struct VulkanCaps {
 
   /// One line: name, kind, API and driver, the features present, the limits.
   std::string describe() const;
-  /// "" when the device has every capability named (docs/abi.md: int8, int16, int64, float16,
-  /// float64, storage8, storage16), else a message naming the missing and the unknown ones.
+  /// "" when the device has every capability named (docs/vulkan.md: int8, int16, int64, float16,
+  /// float64, storage8, storage16, rte16), else a message naming the missing and the unknown ones.
   std::string missing(const std::vector<std::string> &needs) const;
 };
 

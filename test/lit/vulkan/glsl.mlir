@@ -5,17 +5,21 @@
 // RUN: %python %S/Inputs/split_kernels.py %t.glsl %t.dir
 // RUN: %if glslc %{ for f in %t.dir/*.comp; do glslc --target-env=vulkan1.2 -o $f.spv $f || exit 1; spirv-val --target-env vulkan1.2 $f.spv || exit 1; done %}
 // The GLSL printer: one compute shader per kernel, buffers bound by program position, the
-// parameter slots a kernel reads as push constants, 16-bit floats as uint16_t with the integer
-// RNE helpers, 32-bit indices for static shapes, and the gl_ ids of weft-gpu-map-grid. (k1_fold
+// parameter slots a kernel reads as push constants, 16-bit floats as uint16_t converted by the
+// device in round-to-nearest-even mode (the integer helpers for subnormals and NaNs), 32-bit indices for static shapes, and the gl_ ids of weft-gpu-map-grid. (k1_fold
 // names the bounded gather: at stride 2 Vulkan's default is the staged one, k5_fold_staged.)
 
-// CHECK-LABEL: // ---- kernel k1_fold (requires int16 int64 storage16) ----
+// CHECK-LABEL: // ---- kernel k1_fold (requires float16 int16 int64 rte16 storage16) ----
 // CHECK: #version 450
 // CHECK: #extension GL_EXT_shader_explicit_arithmetic_types : require
 // CHECK: #extension GL_EXT_shader_16bit_storage : require
+// CHECK: #extension GL_EXT_spirv_intrinsics : require
 // CHECK: int weft_floordivsi(int a, int b)
+// CHECK: spirv_execution_mode(4462, 16);
 // CHECK: float weft_f16_to_f32(uint16_t h)
+// CHECK: return float(uint16BitsToFloat16(h));
 // CHECK: uint16_t weft_f32_to_f16(float x)
+// CHECK: return float16BitsToUint16(float16_t(x));
 // CHECK: layout(local_size_x = 256) in;
 // CHECK: layout(std430, set = 0, binding = 0) restrict readonly buffer Buffer0 { uint16_t b0[]; };
 // CHECK: layout(std430, set = 0, binding = 1) restrict buffer Buffer1 { uint16_t b1[]; };
@@ -61,7 +65,7 @@ func.func @k3_mm(%a: tensor<5x7xi8>, %b: tensor<7x3xi8>) -> tensor<5x3xi32> {
 // scalars) and summed as a vec4; a whole vector of y is one u16vec4 store, and at a row's end
 // each lane is extracted (.x ...) and stored under its own guard. The written buffer's blocks
 // alias, so they are not `restrict`.
-// CHECK-LABEL: // ---- kernel k4_fold_lanes (requires int16 int64 storage16) ----
+// CHECK-LABEL: // ---- kernel k4_fold_lanes (requires float16 int16 int64 rte16 storage16) ----
 // CHECK: layout(std430, set = 0, binding = 0) restrict readonly buffer Buffer0 { uint16_t b0[]; };
 // CHECK-NEXT: layout(std430, set = 0, binding = 0) restrict readonly buffer Buffer0x4 { u16vec4 b0x4[]; };
 // CHECK-NEXT: layout(std430, set = 0, binding = 1) buffer Buffer1 { uint16_t b1[]; };
@@ -78,7 +82,7 @@ func.func @k4_fold_lanes(%x: tensor<16x64xf16>) -> tensor<8x68xf16> {
 // The staged gather: the item's cols rows in a shared array (declared at global scope), copied
 // in 4-lane pieces (one u16vec4 load from the buffer's vector view, each lane stored to the
 // array), then a barrier that also makes the shared writes visible, then gathered from it.
-// CHECK-LABEL: // ---- kernel k5_fold_staged (requires int16 int64 storage16) ----
+// CHECK-LABEL: // ---- kernel k5_fold_staged (requires float16 int16 int64 rte16 storage16) ----
 // CHECK: shared uint16_t w0[{{[0-9]+}}];
 // CHECK: void main() {
 // CHECK: const u16vec4 [[C:v[0-9]+]] = b0x4[(t{{[0-9]+}}) >> 2];
