@@ -91,6 +91,7 @@ Candidate inspect(const vk::InstanceFns &fn, VkPhysicalDevice physical) {
   fn.vkGetPhysicalDeviceProperties2(physical, &props2);
   caps.subgroupSize = p11.subgroupSize;
   caps.shaderRoundingModeRTEFloat16 = p12.shaderRoundingModeRTEFloat16;
+  caps.shaderDenormPreserveFloat16 = p12.shaderDenormPreserveFloat16;
   caps.driverName = p12.driverName;
   caps.driverInfo = p12.driverInfo;
 
@@ -193,6 +194,7 @@ std::string VulkanCaps::describe() const {
          " of <= " + std::to_string(maxComputeWorkGroupInvocations) + " threads, " +
          (computeTimestamps ? "timestamps " + std::to_string(timestampPeriod) + " ns/tick" : "no timestamps") +
          ", device-local mappable memory " + std::to_string(mappableDeviceBytes >> 20) + " MiB" +
+         (shaderDenormPreserveFloat16 ? ", f16 subnormals preserved on request" : "") +
          (stagedMemory ? ", buffers staged (device-local, copied to and from host-visible memory)" : "");
 }
 

@@ -178,4 +178,14 @@ struct Binding {
 };
 Result<Binding> locate(Core &core, const Buffer &b, const std::string &what);
 
+/// weft's f16 conversions (templates/vulkan/weft_f16.glsl) test for 16-bit subnormals unless
+/// specialization constant kF16SubnormalsPreservedId is true, which is only right where the module
+/// declares DenormPreserve 16 and the device supports it (shaderDenormPreserveFloat16).
+constexpr uint32_t kF16SubnormalsPreservedId = 0;
+/// Whether `spirv` (a well-framed module) declares that specialization constant.
+bool readsF16SubnormalsConstant(const std::vector<uint32_t> &spirv);
+/// `spirv` that also declares the DenormPreserve capability and execution mode for 16-bit floats
+/// on its entry points.
+std::vector<uint32_t> withF16SubnormalsPreserved(const std::vector<uint32_t> &spirv);
+
 } // namespace weft::vk

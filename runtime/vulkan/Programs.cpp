@@ -5,6 +5,7 @@
 
 #include "weft/Artifact.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -14,9 +15,12 @@ namespace {
 
 constexpr uint32_t kSpirvMagic = 0x07230203;
 // The SPIR-V opcodes, enumerants and builtins the check below reads.
-constexpr uint32_t kOpEntryPoint = 15, kOpExecutionMode = 16, kOpSpecConstantComposite = 51, kOpDecorate = 71;
-constexpr uint32_t kExecutionModelGLCompute = 5, kExecutionModeLocalSize = 17;
-constexpr uint32_t kDecorationBuiltIn = 11, kBuiltInWorkgroupSize = 25;
+constexpr uint32_t kOpEntryPoint = 15, kOpExecutionMode = 16, kOpCapability = 17, kOpSpecConstantComposite = 51,
+                   kOpDecorate = 71;
+constexpr uint32_t kExecutionModelGLCompute = 5, kExecutionModeLocalSize = 17, kExecutionModeDenormPreserve = 4459;
+constexpr uint32_t kDecorationBuiltIn = 11, kDecorationSpecId = 1, kBuiltInWorkgroupSize = 25;
+constexpr uint32_t kCapabilityDenormPreserve = 4464;
+constexpr uint32_t kSpirvHeaderWords = 5;
 
 // A literal string starting at word `at` of an instruction ending at word `end` (nul-terminated,
 // little-endian bytes).
@@ -71,6 +75,45 @@ std::string checkSpirv(const std::vector<uint32_t> &words, int64_t group) {
            " threads, the launch says group=" + std::to_string(group);
   return "";
 }
+
+} // namespace
+
+namespace vk {
+
+bool readsF16SubnormalsConstant(const std::vector<uint32_t> &spirv) {
+  for (size_t i = kSpirvHeaderWords; i < spirv.size(); i += spirv[i] >> 16) {
+    const uint32_t count = spirv[i] >> 16, op = spirv[i] & 0xffff;
+    if (count == 0) return false;
+    if (op == kOpDecorate && count >= 4 && i + 3 < spirv.size() && spirv[i + 2] == kDecorationSpecId &&
+        spirv[i + 3] == kF16SubnormalsPreservedId)
+      return true;
+  }
+  return false;
+}
+
+std::vector<uint32_t> withF16SubnormalsPreserved(const std::vector<uint32_t> &spirv) {
+  // The capability goes first in the capabilities' section, each execution mode right after the
+  // entry points (the sections' order is the module's layout rule).
+  std::vector<uint32_t> out(spirv.begin(), spirv.begin() + std::min(spirv.size(), size_t(kSpirvHeaderWords)));
+  out.insert(out.end(), {2u << 16 | kOpCapability, kCapabilityDenormPreserve});
+  std::vector<uint32_t> entries;
+  for (size_t i = kSpirvHeaderWords; i < spirv.size();) {
+    const uint32_t count = std::max<uint32_t>(1, spirv[i] >> 16), op = spirv[i] & 0xffff;
+    const size_t end = std::min(spirv.size(), i + count);
+    if (op == kOpEntryPoint && count >= 3) entries.push_back(spirv[i + 2]);
+    else if (!entries.empty()) {
+      for (uint32_t id : entries) out.insert(out.end(), {4u << 16 | kOpExecutionMode, id, kExecutionModeDenormPreserve, 16});
+      entries.clear();
+    }
+    out.insert(out.end(), spirv.begin() + i, spirv.begin() + end);
+    i = end;
+  }
+  return out;
+}
+
+} // namespace vk
+
+namespace {
 
 std::string joined(const std::vector<std::string> &names) {
   std::string out;
@@ -151,9 +194,14 @@ Result<VulkanProgram> VulkanDevice::load(const ProgramDesc &program,
 
   for (size_t i = 0; i < program.launches.size(); ++i) {
     const std::string launch = "launch " + std::to_string(i) + " '" + program.launches[i].entry + "'";
+    // Where the device keeps 16-bit subnormals when asked, weft's f16 conversions ask and skip
+    // their test for them (templates/vulkan/weft_f16.glsl).
+    const bool preserveF16 = caps.shaderDenormPreserveFloat16 && vk::readsF16SubnormalsConstant(spirvPerLaunch[i]);
+    const std::vector<uint32_t> code =
+        preserveF16 ? vk::withF16SubnormalsPreserved(spirvPerLaunch[i]) : spirvPerLaunch[i];
     auto moduleInfo = vk::make<VkShaderModuleCreateInfo>(VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO);
-    moduleInfo.codeSize = spirvPerLaunch[i].size() * sizeof(uint32_t);
-    moduleInfo.pCode = spirvPerLaunch[i].data();
+    moduleInfo.codeSize = code.size() * sizeof(uint32_t);
+    moduleInfo.pCode = code.data();
     VkShaderModule module = VK_NULL_HANDLE;
     if (Status s =
             vk::check(c.fn.vkCreateShaderModule(c.device, &moduleInfo, nullptr, &module), "vkCreateShaderModule");
@@ -164,6 +212,10 @@ Result<VulkanProgram> VulkanDevice::load(const ProgramDesc &program,
     info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     info.stage.module = module;
     info.stage.pName = "main";
+    const VkBool32 preserved = VK_TRUE;
+    const VkSpecializationMapEntry entry{vk::kF16SubnormalsPreservedId, 0, sizeof preserved};
+    const VkSpecializationInfo specialization{1, &entry, sizeof preserved, &preserved};
+    if (preserveF16) info.stage.pSpecializationInfo = &specialization;
     info.layout = pipes->layout;
     VkPipeline pipeline = VK_NULL_HANDLE;
     VkResult r = c.fn.vkCreateComputePipelines(c.device, c.pipelineCache, 1, &info, nullptr, &pipeline);

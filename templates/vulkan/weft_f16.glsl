@@ -5,8 +5,8 @@
 // arithmetic below, since Vulkan lets a device flush 16-bit subnormals unless it promises to
 // preserve them (lavapipe does not) and leaves NaN payloads to it. On an H100 this took col2im
 // f16 from 38.2 to 33.2 us and conv_transpose_1d f16 from 10.5 to 8.7 ms; the widening without
-// its test would take them to 28.2 us and 2.3 ms, but Vulkan does not promise it exact for
-// subnormals (docs/vulkan.md, "f16 conversions").
+// its test takes them to 28.2 us and 2.3 ms, so where the device can keep subnormals the runtime
+// asks it to and the test goes (docs/vulkan.md, "f16 conversions").
 spirv_execution_mode(4462, 16); // RoundingModeRTE, 16-bit
 // Declares no instruction that is called: it makes the module declare the RoundingModeRTE
 // capability (4467) that the execution mode needs, which GLSL has no other way to say.
@@ -35,7 +35,14 @@ uint16_t weft_f32_to_f16_exact(float x) {
   return uint16_t(sign | weft_shift_rne((a & 0x7fffffu) | 0x800000u, 126u - e));
 }
 
+// True where the device keeps 16-bit subnormals exact and the runtime has made the module ask for
+// it (DenormPreserve 16: runtime/vulkan adds it to the module and sets this constant at pipeline
+// creation); the widening is then the device's alone. (A NaN's payload is then the device's too,
+// as it is after any of its arithmetic, which is all a widened value meets.)
+layout(constant_id = 0) const bool weft_f16_subnormals_preserved = false;
+
 float weft_f16_to_f32(uint16_t h) {
+  if (weft_f16_subnormals_preserved) return float(uint16BitsToFloat16(h));
   uint em = uint(h) & 0x7fffu;
   [[dont_flatten]] if (em - 1u < 0x3ffu || em > 0x7c00u) return weft_f16_to_f32_exact(h); // subnormal, NaN
   return float(uint16BitsToFloat16(h));

@@ -1,6 +1,7 @@
 // The Vulkan device on whatever the machine has (Mesa's lavapipe on the build machine). Without a
 // loader or a device every test skips, with the reason open() gave. The kernels are GLSL shaders
 // in shaders/, compiled by glslc at build time, that follow docs/abi.md's GPU launch ABI.
+#include "Internal.h" // the SPIR-V edits
 #include "TestUtil.h"
 #include "weft/Artifact.h"
 #include "weft/Vulkan.h"
@@ -120,6 +121,22 @@ TEST_F(VulkanDeviceTest, ListsAndDescribesTheDevice) {
   }
   Result<std::unique_ptr<VulkanDevice>> bad = VulkanDevice::open(int(names->size()));
   EXPECT_TRUE(failsWith(bad.status(), {"no Vulkan device", "there are"}));
+}
+
+// The module edit that asks a device to keep 16-bit subnormals for weft's f16 conversions: only
+// modules that read weft's specialization constant get it, and the result is valid SPIR-V (the
+// device that would load it, one reporting shaderDenormPreserveFloat16, is an NVIDIA GPU, not
+// lavapipe).
+TEST(VulkanSpirv, F16SubnormalsPreservedEditIsValidSpirv) {
+  const std::vector<uint32_t> plain = readSpirv("concat_rows"), f16 = readSpirv("f16_widen");
+  EXPECT_FALSE(vk::readsF16SubnormalsConstant(plain));
+  ASSERT_TRUE(vk::readsF16SubnormalsConstant(f16));
+  const std::vector<uint32_t> edited = vk::withF16SubnormalsPreserved(f16);
+  EXPECT_EQ(edited.size(), f16.size() + 6); // OpCapability (2 words), OpExecutionMode (4)
+  const std::string path = ::testing::TempDir() + "weft_f16_preserved.spv";
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(edited.data()), edited.size() * 4);
+  EXPECT_EQ(std::system((std::string(WEFT_SPIRV_VAL) + " --target-env vulkan1.2 " + path).c_str()), 0);
+  std::remove(path.c_str());
 }
 
 TEST_F(VulkanDeviceTest, CapabilityNamesMapToFeatures) {

@@ -34,6 +34,9 @@ struct VulkanCaps {
   bool shaderFloat16 = false, shaderFloat64 = false;
   /// A 16-bit float conversion can be made to round to nearest even (float controls).
   bool shaderRoundingModeRTEFloat16 = false;
+  /// 16-bit subnormals can be kept exact when a module asks (float controls); weft's f16
+  /// conversions then ask and skip their own handling of them (docs/vulkan.md).
+  bool shaderDenormPreserveFloat16 = false;
   bool storageBuffer8BitAccess = false, storageBuffer16BitAccess = false;
   uint32_t subgroupSize = 0;
   uint32_t maxPushConstantsSize = 0;
