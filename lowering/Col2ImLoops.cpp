@@ -641,8 +641,8 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     if (!f.gather) {
       // Staged only where a tile of at least 32 times fits, as the measured shapes do, and where
       // the schedule gives no tile or vector (those keep the bounded form's meaning).
-      bool staged = target.stagesCol2Im(int64_t(op.getStride())) && f.parallel == Parallel::time && !f.vectorGiven && f.tile.empty() &&
-                    stageTile() >= 32;
+      bool staged = target.stagesCol2Im(int64_t(op.getStride())) && f.parallel == Parallel::time &&
+                    !f.vectorGiven && f.tile.empty() && stageTile() >= 32;
       f.gather = !gpu ? Gather::sweep : staged ? Gather::stage : Gather::bounded;
     }
     if (f.tile.empty() && f.gather == Gather::stage) f.tile = {std::max<int64_t>(1, stageTile())};

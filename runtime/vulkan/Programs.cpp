@@ -102,7 +102,8 @@ std::vector<uint32_t> withF16SubnormalsPreserved(const std::vector<uint32_t> &sp
     const size_t end = std::min(spirv.size(), i + count);
     if (op == kOpEntryPoint && count >= 3) entries.push_back(spirv[i + 2]);
     else if (!entries.empty()) {
-      for (uint32_t id : entries) out.insert(out.end(), {4u << 16 | kOpExecutionMode, id, kExecutionModeDenormPreserve, 16});
+      for (uint32_t id : entries)
+        out.insert(out.end(), {4u << 16 | kOpExecutionMode, id, kExecutionModeDenormPreserve, 16});
       entries.clear();
     }
     out.insert(out.end(), spirv.begin() + i, spirv.begin() + end);
