@@ -76,19 +76,28 @@ std::string checkSpirv(const std::vector<uint32_t> &words, int64_t group) {
   return "";
 }
 
+// Calls f(at, count, op) for each instruction of `words` after the header, in order, stopping at
+// the first that is not framed right (the modules given here have passed checkSpirv).
+template <typename F> void forEachInstruction(const std::vector<uint32_t> &words, F f) {
+  for (size_t i = kSpirvHeaderWords; i < words.size();) {
+    const uint32_t count = words[i] >> 16;
+    if (count == 0 || i + count > words.size()) return;
+    f(i, count, words[i] & 0xffff);
+    i += count;
+  }
+}
+
 } // namespace
 
 namespace vk {
 
 bool readsF16SubnormalsConstant(const std::vector<uint32_t> &spirv) {
-  for (size_t i = kSpirvHeaderWords; i < spirv.size(); i += spirv[i] >> 16) {
-    const uint32_t count = spirv[i] >> 16, op = spirv[i] & 0xffff;
-    if (count == 0) return false;
-    if (op == kOpDecorate && count >= 4 && i + 3 < spirv.size() && spirv[i + 2] == kDecorationSpecId &&
-        spirv[i + 3] == kF16SubnormalsPreservedId)
-      return true;
-  }
-  return false;
+  bool reads = false;
+  forEachInstruction(spirv, [&](size_t i, uint32_t count, uint32_t op) {
+    reads = reads || (op == kOpDecorate && count >= 4 && spirv[i + 2] == kDecorationSpecId &&
+                      spirv[i + 3] == kF16SubnormalsPreservedId);
+  });
+  return reads;
 }
 
 std::vector<uint32_t> withF16SubnormalsPreserved(const std::vector<uint32_t> &spirv) {
@@ -97,18 +106,16 @@ std::vector<uint32_t> withF16SubnormalsPreserved(const std::vector<uint32_t> &sp
   std::vector<uint32_t> out(spirv.begin(), spirv.begin() + std::min(spirv.size(), size_t(kSpirvHeaderWords)));
   out.insert(out.end(), {2u << 16 | kOpCapability, kCapabilityDenormPreserve});
   std::vector<uint32_t> entries;
-  for (size_t i = kSpirvHeaderWords; i < spirv.size();) {
-    const uint32_t count = std::max<uint32_t>(1, spirv[i] >> 16), op = spirv[i] & 0xffff;
-    const size_t end = std::min(spirv.size(), i + count);
-    if (op == kOpEntryPoint && count >= 3) entries.push_back(spirv[i + 2]);
-    else if (!entries.empty()) {
+  forEachInstruction(spirv, [&](size_t i, uint32_t count, uint32_t op) {
+    if (op == kOpEntryPoint && count >= 3) {
+      entries.push_back(spirv[i + 2]);
+    } else {
       for (uint32_t id : entries)
         out.insert(out.end(), {4u << 16 | kOpExecutionMode, id, kExecutionModeDenormPreserve, 16});
       entries.clear();
     }
-    out.insert(out.end(), spirv.begin() + i, spirv.begin() + end);
-    i = end;
-  }
+    out.insert(out.end(), spirv.begin() + i, spirv.begin() + i + count);
+  });
   return out;
 }
 
@@ -198,8 +205,9 @@ Result<VulkanProgram> VulkanDevice::load(const ProgramDesc &program,
     // Where the device keeps 16-bit subnormals when asked, weft's f16 conversions ask and skip
     // their test for them (templates/vulkan/weft_f16.glsl).
     const bool preserveF16 = caps.shaderDenormPreserveFloat16 && vk::readsF16SubnormalsConstant(spirvPerLaunch[i]);
-    const std::vector<uint32_t> code =
-        preserveF16 ? vk::withF16SubnormalsPreserved(spirvPerLaunch[i]) : spirvPerLaunch[i];
+    std::vector<uint32_t> edited;
+    if (preserveF16) edited = vk::withF16SubnormalsPreserved(spirvPerLaunch[i]);
+    const std::vector<uint32_t> &code = preserveF16 ? edited : spirvPerLaunch[i];
     auto moduleInfo = vk::make<VkShaderModuleCreateInfo>(VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO);
     moduleInfo.codeSize = code.size() * sizeof(uint32_t);
     moduleInfo.pCode = code.data();
