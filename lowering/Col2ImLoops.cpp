@@ -345,52 +345,140 @@ struct Col2Im {
   // the item's channels is read in order. The sums go to the tile's columns, then roundTile; no
   // zeroing and no read-modify-write of the tile (measured 1.2-1.6x faster than the tile's
   // accumulation on the f16 vocoder shape, docs/bench-cpu.md). Lanes past nt compute sums of
-  // rows that exist (clamped) and are not stored.
-  void phaseTile(Value tile, int64_t width, Value n, Value oc0, Value nc, Value t0, Value nt) {
+  // rows that exist (clamped) and are not stored. With `byRows` (rowPhaseSweep) whole blocks of
+  // vec/K channels go through rowBlockSums, the rest channel by channel.
+  void phaseTile(Value tile, int64_t width, Value n, Value oc0, Value nc, Value t0, Value nt, bool byRows) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
-    using P = arith::CmpIPredicate;
     Type f32 = b.getF32Type();
     const int64_t runs = vec / s, m = K / s;
     auto runType = VectorType::get({s}, elem);
     Value zeroRun = arith::ConstantOp::create(b, loc, runType, b.getZeroAttr(runType));
-    // Concatenates the runs (a power of two of them, vec and s being powers of two) pairwise.
-    auto concat = [&](SmallVector<Value> parts) {
-      while (parts.size() > 1) {
-        SmallVector<Value> joined;
-        for (size_t i = 0; i < parts.size(); i += 2) {
-          int64_t w = cast<VectorType>(parts[i].getType()).getNumElements();
-          joined.push_back(vector::ShuffleOp::create(b, loc, parts[i], parts[i + 1],
-                                                     llvm::to_vector(llvm::seq<int64_t>(0, 2 * w))));
-        }
-        parts = std::move(joined);
-      }
-      return parts[0];
-    };
     Value zeroSums = vector::BroadcastOp::create(b, loc, VectorType::get({vec}, f32), zeroF32());
-    Value lastRow = ix.sub(Tin, ix.c(1));
+    auto tileAt = [&](Value c, Value v) { return ix.add(ix.add(ix.mul(c, width), ix.c(leadColumns(K))), v); };
     ix.loop(ix.c(0), nt, ix.c(vec), [&](Value v) {
       Value g0 = ix.divNonNeg(ix.add(ix.add(t0, v), p), s); // the phase row of the vector's first run
-      ix.loop(ix.c(0), nc, [&](Value c) {
+      Value single = ix.c(0);
+      if (byRows) {
+        // Blocks only where rows g0-1 .. g0+vec/s-1 all lie inside cols (every vector but those
+        // at T_out's ends, which go channel by channel): their loads need no clamp and select,
+        // which LLVM made a branch per row, and the blocks' code is emitted once.
+        using P = arith::CmpIPredicate;
+        const int64_t block = vec / K;
+        Value inside = ix.both(ix.cmp(P::sge, g0, ix.c(1)), ix.cmp(P::slt, ix.add(g0, vec / s - 1), Tin));
+        Value whole = ix.mul(ix.divNonNeg(nc, block), block);
+        scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+          ix.loop(ix.c(0), whole, ix.c(block), [&](Value c) {
+            SmallVector<Value> sums = rowBlockSums(n, ix.add(oc0, c), g0);
+            for (int64_t i = 0; i < block; ++i)
+              vector::StoreOp::create(b, loc, sums[i], tile, ValueRange{tileAt(ix.add(c, i), v)});
+          });
+          scf::YieldOp::create(b, loc);
+        });
+        single = arith::SelectOp::create(b, loc, inside, whole, ix.c(0));
+      }
+      ix.loop(single, nc, [&](Value c) {
         Value sums = zeroSums;
         for (int64_t q = m - 1; q >= 0; --q) {
           SmallVector<Value> pieces;
           for (int64_t r = 0; r < runs; ++r) {
             Value row = ix.sub(ix.add(g0, r), ix.c(q));
-            Value inside = ix.both(ix.cmp(P::sge, row, ix.c(0)), ix.cmp(P::slt, row, Tin));
-            Value at = colsAt(n, ix.max(ix.c(0), ix.min(row, lastRow)), ix.add(oc0, c), ix.c(q * s));
-            Value run = vector::LoadOp::create(b, loc, runType, cols, ValueRange{at});
-            pieces.push_back(arith::SelectOp::create(b, loc, inside, run, zeroRun));
+            pieces.push_back(loadRow(runType, zeroRun, n, row, ix.add(oc0, c), q * s));
           }
           sums = add(sums, toF32(b, loc, concat(std::move(pieces))));
         }
-        Value at = ix.add(ix.add(ix.mul(c, width), ix.c(leadColumns(K))), v);
-        vector::StoreOp::create(b, loc, sums, tile, ValueRange{at});
+        vector::StoreOp::create(b, loc, sums, tile, ValueRange{tileAt(c, v)});
       });
     });
     roundTile(tile, width, n, oc0, nc, t0, nt);
   }
+
+  // `type`'s elements of cols row `row` from channel oc's tap `tap` on; `zero` where the row lies
+  // outside cols (the load reads a row that exists: clamped).
+  Value loadRow(VectorType type, Value zero, Value n, Value row, Value oc, int64_t tap) {
+    using P = arith::CmpIPredicate;
+    Value inside = ix.both(ix.cmp(P::sge, row, ix.c(0)), ix.cmp(P::slt, row, Tin));
+    Value at = colsAt(n, ix.max(ix.c(0), ix.min(row, ix.sub(Tin, ix.c(1)))), oc, ix.c(tap));
+    Value run = vector::LoadOp::create(ix.b, ix.loc, type, cols, ValueRange{at});
+    return arith::SelectOp::create(ix.b, ix.loc, inside, run, zero);
+  }
+
+  // Concatenates `parts` (a power of two of them, of one type) pairwise.
+  Value concat(SmallVector<Value> parts) {
+    while (parts.size() > 1) {
+      SmallVector<Value> joined;
+      for (size_t i = 0; i < parts.size(); i += 2) {
+        int64_t w = cast<VectorType>(parts[i].getType()).getNumElements();
+        joined.push_back(vector::ShuffleOp::create(ix.b, ix.loc, parts[i], parts[i + 1],
+                                                   llvm::to_vector(llvm::seq<int64_t>(0, 2 * w))));
+      }
+      parts = std::move(joined);
+    }
+    return parts[0];
+  }
+
+  // rowPhaseSweep (K = 2s, vec/K = B channels to a vector): the phase sums of channels
+  // [oc, oc + B) for the `vec` outputs from phase row g0, one vector per channel. A vector of
+  // row g from channel oc holds the B channels' K-runs whole, so each row is read once, in one
+  // piece, for all of them (the per-channel form reads B * vec/s runs of s elements and joins
+  // them: on K = 4, s = 2 its shuffles, not memory, set the pace). Rows g0-1 .. g0+vec/s-1 are
+  // loaded and widened; for each pair of rows (g, g+1), X takes taps [0, s) of rows g and g+1 and
+  // W taps [s, K) of rows g-1 and g, per channel, so (0 + W) + X holds each channel's K outputs
+  // from time g*s, summed in ascending t_in from +0 as the reference does; a transpose of the
+  // B x B blocks of K lanes gives each channel its vector. The next vector's rows are prefetched:
+  // four streams of rows 2 KiB apart otherwise leave the reads short of the copy's pace. Rows
+  // g0-1 .. g0+vec/s-1 must lie inside cols; the prefetched ones are clamped into it.
+  SmallVector<Value> rowBlockSums(Value n, Value oc, Value g0) {
+    OpBuilder &b = ix.b;
+    Location loc = ix.loc;
+    const int64_t block = vec / K, rows = vec / s + 1;
+    auto rowType = VectorType::get({vec}, elem);
+    // Every address is one per block plus a constant (rows OC*K apart): what LLVM's loop strength
+    // reduction handles cheaply (one address each cost it twice the compile time).
+    Value ahead = colsAt(n, ix.min(ix.add(g0, vec / s), ix.sub(Tin, ix.c(vec / s))), oc, ix.c(0));
+    for (int64_t i = 0; i < vec / s; ++i)
+      memref::PrefetchOp::create(b, loc, cols, ValueRange{ix.add(ahead, i * OC * K)}, /*isWrite=*/false,
+                                 /*localityHint=*/3, /*isDataCache=*/true);
+    Value first = colsAt(n, ix.sub(g0, ix.c(1)), oc, ix.c(0));
+    SmallVector<Value> R;
+    for (int64_t i = 0; i < rows; ++i)
+      R.push_back(toF32(b, loc, vector::LoadOp::create(b, loc, rowType, cols, ValueRange{ix.add(first, i * OC * K)})));
+    Value zero = vector::BroadcastOp::create(b, loc, VectorType::get({vec}, b.getF32Type()), zeroF32());
+    SmallVector<Value> pairs; // pairs[k]: each channel's K outputs from phase row g0 + 2k
+    for (int64_t k = 0; k < block; ++k) {
+      SmallVector<int64_t> early, late; // lanes of (R[2k], R[2k+1]) and of (R[2k+1], R[2k+2])
+      for (int64_t c = 0; c < block; ++c)
+        for (int64_t r = 0; r < K; ++r) {
+          early.push_back(r < s ? c * K + s + r : vec + c * K + r);
+          late.push_back(r < s ? c * K + r : vec + c * K + r - s);
+        }
+      Value w = vector::ShuffleOp::create(b, loc, R[2 * k], R[2 * k + 1], early);
+      Value x = vector::ShuffleOp::create(b, loc, R[2 * k + 1], R[2 * k + 2], late);
+      pairs.push_back(add(add(zero, w), x));
+    }
+    SmallVector<Value> sums;
+    for (int64_t c = 0; c < block; ++c) {
+      SmallVector<Value> pieces; // channel c's K lanes of pairs 2j and 2j+1
+      for (int64_t j = 0; j < block; j += 2) {
+        SmallVector<int64_t> lanes;
+        for (int64_t r = 0; r < K; ++r) lanes.push_back(c * K + r);
+        for (int64_t r = 0; r < K; ++r) lanes.push_back(vec + c * K + r);
+        pieces.push_back(vector::ShuffleOp::create(b, loc, pairs[j], pairs[j + 1], lanes));
+      }
+      sums.push_back(concat(std::move(pieces)));
+    }
+    return sums;
+  }
 };
+
+// Whether phaseTile reads whole rows of several channels (rowBlockSums): two rows reach each
+// output (K = 2s), a vector holds the K-runs of two or more channels, the tiles are whole
+// vectors, and the elements are f32. K = 4, s = 2 (the bench's shape, 128 channels, T_in 65536,
+// weft-run, four alternated rounds of medians of 21 on a 2-vCPU Zen 5): f32 7.4-7.7 -> 5.4-5.6
+// ms; f16 4.1-4.4 -> 4.6-5.0 ms, slower than the tile's accumulation it keeps.
+bool rowPhaseSweep(int64_t K, int64_t s, int64_t p, int64_t vec, int64_t L, int64_t elementBytes) {
+  return K == 2 * s && p % s == 0 && K < vec && vec % K == 0 && L % vec == 0 && elementBytes == 4;
+}
 
 // Whether the row sweep of time tiles of L goes by phases (Col2Im::phaseTile): s divides K and
 // p, a vector holds whole runs of s elements, a run is at least 8 bytes (K = 4, s = 2 in f32,
@@ -515,7 +603,8 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       g.checkedAlign = g.stream && staticTout != kDynamic
                            ? streamStoreAlign({staticTout, L, vec}, int64_t(dtypeSize(out.type.dtype)))
                            : 0;
-      const bool phases = phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
+      const bool byRows = rowPhaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
+      const bool phases = byRows || phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
       grid.push_back(GridDim::of(out, ocDim, C));
       if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
@@ -527,7 +616,7 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
         Value nc = ix.min(ix.c(C), ix.sub(ix.c(OC), oc0));
         auto sweepFrom = [&](Value t0) {
           Value nt = ix.min(ix.c(L), ix.sub(g.Tout, t0));
-          if (phases) g.phaseTile(tile, width, n, oc0, nc, t0, nt);
+          if (phases) g.phaseTile(tile, width, n, oc0, nc, t0, nt, byRows);
           else g.sweepTile(tile, C, width, n, oc0, nc, t0, nt);
         };
         if (byChannel) ix.loop(ix.c(0), g.Tout, ix.c(L), sweepFrom);

@@ -94,7 +94,7 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
           arith::MaxUIOp, arith::MinUIOp, arith::ExtFOp, arith::TruncFOp, arith::ExtSIOp,
           arith::ExtUIOp, arith::TruncIOp, arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp,
           arith::FPToUIOp, arith::SelectOp, vector::BroadcastOp, vector::FromElementsOp, vector::ExtractOp,
-          vector::ShuffleOp>(op);
+          vector::ShuffleOp, vector::InterleaveOp>(op);
   if (onVectors && !vectorForm)
     return unsupported(op) << opName(op) << " on vectors";
 
@@ -131,10 +131,26 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
         auto in = sh.getV1VectorType();
         bool isConcat = in == sh.getV2VectorType() && in.getRank() == 1 &&
                         llvm::equal(sh.getMask(), llvm::seq<int64_t>(0, 2 * in.getNumElements()));
-        std::string joined = isConcat ? dialect.concat(sh.getResultVectorType(), expr(sh.getV1()), expr(sh.getV2())) : "";
-        if (joined.empty())
-          return unsupported(op) << "vector.shuffle other than a concatenation of two 1-D vectors";
-        return joined;
+        if (in.getRank() != 1 || in != sh.getV2VectorType())
+          return unsupported(op) << "vector.shuffle of two vectors that are not 1-D of one type";
+        std::string e = isConcat ? dialect.concat(sh.getResultVectorType(), expr(sh.getV1()), expr(sh.getV2()))
+                                 : dialect.shuffle(sh.getResultVectorType(), expr(sh.getV1()), expr(sh.getV2()),
+                                                   sh.getMask());
+        if (e.empty())
+          return unsupported(op) << (isConcat ? "vector.shuffle as a concatenation" : "vector.shuffle");
+        return e;
+      })
+      .Case([&](vector::InterleaveOp i) -> Result {
+        // Canonicalization's name for a shuffle that alternates the lanes of two vectors.
+        VectorType in = i.getSourceVectorType();
+        if (in.getRank() != 1 || in.isScalable())
+          return unsupported(op) << "vector.interleave of vectors that are not 1-D and fixed";
+        SmallVector<int64_t> mask;
+        for (int64_t l = 0; l < 2 * in.getNumElements(); ++l) mask.push_back(l / 2 + (l % 2) * in.getNumElements());
+        std::string e = dialect.shuffle(i.getResultVectorType(), expr(i.getLhs()), expr(i.getRhs()), mask);
+        if (e.empty())
+          return unsupported(op) << "vector.interleave";
+        return e;
       })
       .Case([&](vector::ExtractOp x) -> Result {
         if (x.hasDynamicPosition() || x.getSourceVectorType().getRank() != 1)

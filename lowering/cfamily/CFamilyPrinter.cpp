@@ -255,6 +255,7 @@ LogicalResult CFamilyPrinter::printOp(Operation *op) {
       .Case([&](scf::ParallelOp o) { return dialect.printParallel(o, *this); })
       .Case([&](memref::AllocaOp o) { return printAlloca(o); })
       .Case([&](gpu::BarrierOp o) { return printBarrier(o); })
+      .Case([&](memref::PrefetchOp o) { return printPrefetch(o); })
       .Case([&](memref::LoadOp o) { return printLoad(o, o.getMemRef(), o.getIndices()); })
       .Case([&](vector::LoadOp o) { return printLoad(o, o.getBase(), o.getIndices()); })
       .Case([&](memref::StoreOp o) {
@@ -433,6 +434,17 @@ LogicalResult CFamilyPrinter::printBarrier(Operation *op) {
   if (b.empty())
     return unsupported(op) << "gpu.barrier: the language has no workgroup";
   os << b << ";\n";
+  return success();
+}
+
+LogicalResult CFamilyPrinter::printPrefetch(Operation *op) {
+  auto prefetch = cast<memref::PrefetchOp>(op);
+  std::string base, index;
+  Space space;
+  if (failed(access(op, prefetch.getMemref(), prefetch.getIndices(), base, space, index)))
+    return failure();
+  if (std::string p = dialect.prefetch(base, index); !p.empty())
+    os << p << ";\n";
   return success();
 }
 

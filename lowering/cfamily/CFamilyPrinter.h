@@ -128,6 +128,15 @@ public:
   /// The vector of type `t` holding the lanes of `lo` then those of `hi` (vector.shuffle as a
   /// concatenation); empty where the language has no such form.
   virtual std::string concat(mlir::VectorType t, llvm::StringRef lo, llvm::StringRef hi) { return ""; }
+  /// The vector of type `t` whose lane i is lane mask[i] of `a`'s lanes followed by `b`'s (any
+  /// other vector.shuffle of two 1-D vectors); empty where the language has no such form.
+  virtual std::string shuffle(mlir::VectorType t, llvm::StringRef a, llvm::StringRef b, llvm::ArrayRef<int64_t> mask) {
+    return "";
+  }
+  /// A statement that asks for the cache line of element `index` of buffer `base` ahead of its
+  /// reads (memref.prefetch); empty where the language has none, and then nothing is printed:
+  /// a prefetch changes no result.
+  virtual std::string prefetch(llvm::StringRef base, llvm::StringRef index) { return ""; }
   /// Element `index` of buffer or scratch array `base`, as an lvalue.
   virtual std::string element(llvm::StringRef base, llvm::StringRef index) {
     return (base + "[" + index + "]").str();
@@ -191,6 +200,7 @@ private:
   mlir::LogicalResult printYield(mlir::scf::YieldOp yield, llvm::ArrayRef<std::string> targets);
   mlir::LogicalResult printAlloca(mlir::Operation *op);
   mlir::LogicalResult printBarrier(mlir::Operation *op);
+  mlir::LogicalResult printPrefetch(mlir::Operation *op);
   /// Names the kernel's workgroup arrays into `k` (they are declared by the dialect).
   mlir::LogicalResult findWorkgroupArrays(mlir::func::FuncOp fn, KernelSignature &k);
   mlir::LogicalResult printLoad(mlir::Operation *op, mlir::Value memref, mlir::ValueRange indices);

@@ -114,6 +114,11 @@ template <class T, int N> Vec<T, 2 * N> join(Vec<T, N> lo, Vec<T, N> hi) {
   return join(lo, hi, std::make_integer_sequence<int, 2 * N>());
 }
 
+// Lane i of the result is lane I_i of a's lanes followed by b's (any other vector.shuffle).
+template <int... I, class T, int N> Vec<T, sizeof...(I)> shuffle(Vec<T, N> a, Vec<T, N> b) {
+  return {__builtin_shufflevector(a.v, b.v, I...)};
+}
+
 // f16 <-> f32 conversions of weft_half.h on whole vectors. F16C converts 4 or 8 lanes at once and
 // AVX-512 16; other widths are padded (2 lanes) or split (32) into those, since the lane loop of the
 // generic form became one scalar vcvtss2sh per element (the C++ target's im2col_whisper, f32 -> f16

@@ -13,7 +13,10 @@ const Geometry kGeometries[] = {{16, 32, 197, 8, 0}, {4, 3, 7, 2, 0},   {1, 5, 1
                                 {16, 1, 197, 8, 0},  {1, 5, 13, 3, 0},  {8, 2, 3, 2, 5},
                                 // the row sweep by phases (s divides K and p): padding, three
                                 // rows per output, runs of 4, a single row
-                                {16, 4, 37, 8, 8},   {24, 3, 21, 8, 0}, {8, 5, 23, 4, 4}, {16, 2, 1, 8, 0}};
+                                {16, 4, 37, 8, 8},   {24, 3, 21, 8, 0}, {8, 5, 23, 4, 4}, {16, 2, 1, 8, 0},
+                                // K = 2s with several channels to a vector (rowBlockSums): whole
+                                // blocks and single channels, padding, one-element runs
+                                {4, 9, 37, 2, 2},    {2, 17, 23, 1, 1}, {8, 5, 29, 4, 0}};
 const char *kSchedules[] = {
     "",  // the CPU default (row sweep)
     "#weft.schedule<parallel = time, gather = bounded>",
@@ -74,6 +77,14 @@ TEST(Col2Im, VocoderDynamicAndBatched) {
   dynStaged.name = "col2im_dynamic_staged";
   dynStaged.schedule = "#weft.schedule<gather = stage, tile = [16]>";
   cases.push_back(dynStaged);
+  // An output of 16 MiB streams; its rows of 2*T_in + 2 floats start off every 16-byte boundary
+  // (no aligned streams), K = 4 and s = 2 by whole-row blocks of four channels (rowBlockSums).
+  ExecCase rowBlocks;
+  rowBlocks.name = "col2im_row_blocks_streamed";
+  rowBlocks.spec.op = "col2im_1d";
+  rowBlocks.spec.attrs = {{"stride", 2}, {"channels", 64}};
+  rowBlocks.spec.inputs = {TensorType{DType::f32, {32768, 64 * 4}}};
+  cases.push_back(rowBlocks);
   ExecCase batched;
   batched.name = "col2im_batched";
   batched.spec.op = "col2im_1d";

@@ -129,6 +129,15 @@ public:
     return ("weft::join(" + lo + ", " + hi + ")").str();
   }
 
+  std::string shuffle(VectorType, StringRef a, StringRef b, ArrayRef<int64_t> mask) override {
+    return "weft::shuffle<" + llvm::join(llvm::map_range(mask, [](int64_t i) { return std::to_string(i); }), ", ") +
+           ">(" + a.str() + ", " + b.str() + ")";
+  }
+
+  std::string prefetch(StringRef base, StringRef index) override {
+    return "__builtin_prefetch(" + address(base, index) + ")";
+  }
+
   std::string bufferAddress(StringRef base) override {
     return ("static_cast<int64_t>(reinterpret_cast<uintptr_t>(" + base + "))").str();
   }

@@ -169,8 +169,9 @@ func.func @shuffle(%b0: memref<?xf32>, %params: memref<?xi64>, %begin: index, %e
   %c1 = arith.constant 1 : index
   scf.for %g = %begin to %end step %c1 {
     %v = vector.load %b0[%g] : memref<?xf32>, vector<4xf32>
-    // expected-error @+1 {{C-family printer: unsupported vector.shuffle other than a concatenation of two 1-D vectors}}
-    %r = vector.shuffle %v, %v [3, 2, 1, 0] : vector<4xf32>, vector<4xf32>
+    %w = vector.load %b0[%g] : memref<?xf32>, vector<2xf32>
+    // expected-error @+1 {{C-family printer: unsupported vector.shuffle of two vectors that are not 1-D of one type}}
+    %r = vector.shuffle %v, %w [5, 2, 1, 0] : vector<4xf32>, vector<2xf32>
     vector.store %r, %b0[%g] : memref<?xf32>, vector<4xf32>
   }
   return

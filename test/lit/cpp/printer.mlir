@@ -312,3 +312,30 @@ func.func @join(%b0: memref<?xf16>, %b1: memref<?xf32>, %params: memref<?xi64>,
   }
   return
 }
+
+// -----
+
+// Any other shuffle of two vectors of one type is weft::shuffle with the lanes as template
+// arguments, vector.interleave (what canonicalization makes of an alternating shuffle) the same
+// with its lanes spelled out; memref.prefetch is __builtin_prefetch of the element's address
+// (col2im's sweep by whole rows, rowBlockSums).
+// CHECK-LABEL: extern "C" void lanes(
+// CHECK:         __builtin_prefetch(b0 + t{{[0-9]+}});
+// CHECK:         const weft::Vec<float, 4> v2 = weft::shuffle<3, 6, 1, 4>(v0, v1);
+// CHECK:         const weft::Vec<float, 8> v3 = weft::shuffle<0, 4, 1, 5, 2, 6, 3, 7>(v0, v2);
+func.func @lanes(%b0: memref<?xf32>, %params: memref<?xi64>, %begin: index, %end: index) attributes {weft.kernel} {
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  scf.for %g = %begin to %end step %c1 {
+    %ahead = arith.addi %g, %c64 : index
+    memref.prefetch %b0[%ahead], read, locality<3>, data : memref<?xf32>
+    %next = arith.addi %g, %c4 : index
+    %v = vector.load %b0[%g] : memref<?xf32>, vector<4xf32>
+    %w = vector.load %b0[%next] : memref<?xf32>, vector<4xf32>
+    %r = vector.shuffle %v, %w [3, 6, 1, 4] : vector<4xf32>, vector<4xf32>
+    %i = vector.interleave %v, %r : vector<4xf32> -> vector<8xf32>
+    vector.store %i, %b0[%g] : memref<?xf32>, vector<8xf32>
+  }
+  return
+}

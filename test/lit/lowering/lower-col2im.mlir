@@ -70,11 +70,26 @@ func.func @sweep_channel(%x: tensor<?x640xf32>) -> tensor<128x?xf32> {
 // -----
 
 // No tile given and all 128 channels fit a tile of 232 times (rows of 248 floats: 8 lead columns,
-// 232 times, 3 halo columns, padded): one block of whole cols rows per tile, read contiguously;
-// K = 2s with runs of 8 bytes goes by phases, four 2-float runs joined per vector<8>.
+// 232 times, 3 halo columns, padded): one block of whole cols rows per tile, read contiguously.
+// K = 2s and a vector<8> holds two channels' K-runs: away from T_out's ends (scf.if) each block
+// of two channels prefetches the next vector's four rows, loads five rows whole, takes taps
+// [s, K) of rows g-1, g and [0, s) of rows g, g+1 per pair of rows, and transposes the two
+// channels' 4-lane blocks; the other channels (all of them at T_out's ends) go one by one,
+// joining 2-float runs of rows read through a select.
 // CHECK: @sweep_whole_rows(128 / 128, 131074 / 232)
 // CHECK-LABEL: func.func @sweep_whole_rows(
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<31744xf32>
+// CHECK: scf.if
+// CHECK: scf.for %{{.*}} step %c2
+// CHECK-COUNT-4: memref.prefetch %{{.*}}, read, locality<3>, data : memref<?xf32>
+// CHECK-COUNT-5: vector.load %{{.*}} : memref<?xf32>, vector<8xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [2, 3, 10, 11, 6, 7, 14, 15] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 8, 9, 4, 5, 12, 13] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 8, 9, 10, 11] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [4, 5, 6, 7, 12, 13, 14, 15] : vector<8xf32>, vector<8xf32>
+// CHECK: %[[FROM:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : index
+// CHECK: scf.for %{{.*}} = %[[FROM]] to
+// CHECK: arith.select %{{.*}} : vector<2xf32>
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3] : vector<2xf32>, vector<2xf32>
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
 // CHECK: vector.store %{{.*}} {nontemporal = true} : memref<?xf32>, vector<8xf32>
