@@ -377,18 +377,30 @@ struct Col2Im {
         });
         single = arith::SelectOp::create(b, loc, inside, whole, ix.c(0));
       }
-      ix.loop(single, nc, [&](Value c) {
-        Value sums = zeroSums;
-        for (int64_t q = m - 1; q >= 0; --q) {
-          SmallVector<Value> pieces;
-          for (int64_t r = 0; r < runs; ++r) {
-            Value row = ix.sub(ix.add(g0, r), ix.c(q));
-            pieces.push_back(loadRow(runType, zeroRun, n, row, ix.add(oc0, c), q * s));
+      // Channel by channel; `guarded` reads rows outside cols as +0 (clamped loads and selects).
+      auto channels = [&](Value from, bool guarded) {
+        ix.loop(from, nc, [&](Value c) {
+          Value sums = zeroSums;
+          for (int64_t q = m - 1; q >= 0; --q) {
+            SmallVector<Value> pieces;
+            for (int64_t r = 0; r < runs; ++r) {
+              Value row = ix.sub(ix.add(g0, r), ix.c(q));
+              pieces.push_back(guarded ? loadRow(runType, zeroRun, n, row, ix.add(oc0, c), q * s)
+                                       : vector::LoadOp::create(b, loc, runType, cols,
+                                                                ValueRange{colsAt(n, row, ix.add(oc0, c), ix.c(q * s))}));
+            }
+            sums = add(sums, toF32(b, loc, concat(std::move(pieces))));
           }
-          sums = add(sums, toF32(b, loc, concat(std::move(pieces))));
-        }
-        vector::StoreOp::create(b, loc, sums, tile, ValueRange{tileAt(c, v)});
-      });
+          vector::StoreOp::create(b, loc, sums, tile, ValueRange{tileAt(c, v)});
+        });
+      };
+      if (byRows)
+        return channels(single, true);
+      // Away from T_out's ends every row g0-m+1 .. g0+runs-1 lies inside cols: loads without the
+      // clamp and select.
+      using P = arith::CmpIPredicate;
+      Value inside = ix.both(ix.cmp(P::sge, g0, ix.c(m - 1)), ix.cmp(P::slt, ix.add(g0, runs - 1), Tin));
+      ix.ifElse(inside, [&] { channels(ix.c(0), false); }, [&] { channels(ix.c(0), true); });
     });
     roundTile(tile, width, n, oc0, nc, t0, nt);
   }

@@ -2,10 +2,11 @@
 // col2im_1d: one kernel per schedule form; the grid is the only top-level scf.parallel.
 
 // Row sweep over time tiles, by phases (K = 16 = 2s, p = 0): per vector of 8 outputs and
-// channel, the two cols runs that reach it (row g-1 at taps 8..15, then row g at taps 0..7, rows
-// outside cols read as +0 through a select) are loaded, widened and summed in registers, the sums
-// stored to an f32 scratch tile (no zeroing, no read-modify-write), which is rounded to f16 once
-// and streamed out (nontemporal stores: a 16 MiB output). Grid: 5 blocks of 103 channels x
+// channel, the two cols runs that reach it (row g-1 at taps 8..15, then row g at taps 0..7) are
+// loaded, widened and summed in registers, the sums stored to an f32 scratch tile (no zeroing,
+// no read-modify-write), which is rounded to f16 once and streamed out (nontemporal stores: a
+// 16 MiB output). Where both rows lie inside cols (scf.if) the loads are plain; at T_out's ends
+// a row outside cols reads as +0 through a select. Grid: 5 blocks of 103 channels x
 // ceil(16392/256) time tiles; tile rows of 296 floats (16 lead columns, 256 times, 15 halo,
 // padded to an odd multiple of 8).
 // CHECK: @sweep_time(512 / 103, 16392 / 256)
@@ -15,6 +16,12 @@
 // CHECK: %[[TILE:.*]] = memref.alloca() {alignment = 64 : i64} : memref<30488xf32>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
 // CHECK: arith.divui %{{.*}}, %c8
+// CHECK: scf.if
+// CHECK: scf.for
+// CHECK-NOT: %[[TILE]]
+// CHECK: vector.load %[[COLS]][%{{.*}}] : memref<?xf16>, vector<8xf16>
+// CHECK-NEXT: arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK: } else {
 // CHECK: scf.for
 // CHECK-NOT: %[[TILE]]
 // CHECK: vector.load %[[COLS]][%{{.*}}] : memref<?xf16>, vector<8xf16>
