@@ -5,8 +5,8 @@
 // channel, the two cols runs that reach it (row g-1 at taps 8..15, then row g at taps 0..7) are
 // loaded, widened and summed in registers, the sums stored to an f32 scratch tile (no zeroing,
 // no read-modify-write), which is rounded to f16 once and streamed out (nontemporal stores: a
-// 16 MiB output). Where both rows lie inside cols (scf.if) the loads are plain; at T_out's ends
-// a row outside cols reads as +0 through a select. Grid: 5 blocks of 103 channels x
+// 16 MiB output). Where both rows lie inside cols (scf.if) the loads are plain and the next
+// vector's row is prefetched; at T_out's ends a row outside cols reads as +0 through a select. Grid: 5 blocks of 103 channels x
 // ceil(16392/256) time tiles; tile rows of 296 floats (16 lead columns, 256 times, 15 halo,
 // padded to an odd multiple of 8).
 // CHECK: @sweep_time(512 / 103, 16392 / 256)
@@ -19,9 +19,11 @@
 // CHECK: scf.if
 // CHECK: scf.for
 // CHECK-NOT: %[[TILE]]
+// CHECK: memref.prefetch %[[COLS]][%{{.*}}], read, locality<3>, data
 // CHECK: vector.load %[[COLS]][%{{.*}}] : memref<?xf16>, vector<8xf16>
 // CHECK-NEXT: arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
 // CHECK: } else {
+// CHECK-NOT: memref.prefetch
 // CHECK: scf.for
 // CHECK-NOT: %[[TILE]]
 // CHECK: vector.load %[[COLS]][%{{.*}}] : memref<?xf16>, vector<8xf16>
