@@ -13,7 +13,8 @@
 //            cols rows that reach the tile are walked once in ascending t_in, each channel's
 //            K-run is added as contiguous vectors, then the tile is rounded to y once. Where s
 //            divides K and p (phaseSweep), each vector of outputs is summed in registers from
-//            the K/s runs that reach it and written to the tile once (phaseTile).
+//            the K/s runs that reach it and written once (phaseTile): to the tile, or straight
+//            to y where its vectors stream whole aligned lines or y does not stream.
 #include "lowering/KernelOp.h"
 #include "lowering/LoopHelpers.h"
 
@@ -77,6 +78,13 @@ struct Col2Im {
   // stores declare it (streamAlign): LLVM makes an unaligned streaming vector store eight 8-byte
   // ones with shuffles (movntsd), an aligned one whole vmovntps of that size.
   int64_t checkedAlign = 0, streamAlign = 0;
+  // phaseTile writes its sums straight to y, without the tile and roundTile's second pass: where
+  // the output does not stream, or where its rows start aligned (checkedAlign) and each vector
+  // spans a cache line. f32 vocoder shape (weft-run, four alternated rounds, 2-vCPU Zen 5): 2.14-
+  // 2.41 -> 1.31-1.80 ms. f16's 32-byte vectors leave each line half written while the other
+  // channels' stores pass (1.03-1.37 -> 1.15-1.52 ms), and K = 4's rows are not aligned: both
+  // keep the tile, which roundTile streams out row by row.
+  bool direct = false;
 
   Value zeroF32() { return arith::ConstantOp::create(ix.b, ix.loc, ix.b.getF32FloatAttr(0.0f)); }
   Value add(Value x, Value y) { return arith::AddFOp::create(ix.b, ix.loc, x, y); }
@@ -342,9 +350,9 @@ struct Col2Im {
   // sums are made in registers, rows in ascending t_in (q descending), one f32 conversion per
   // `vec` elements; a row outside cols adds +0, which leaves every sum's bits as the reference's
   // (its sums start at +0 and are never -0). Vectors outer, channels inner: each row's window of
-  // the item's channels is read in order. The sums go to the tile's columns, then roundTile; no
-  // zeroing and no read-modify-write of the tile (measured 1.2-1.6x faster than the tile's
-  // accumulation on the f16 vocoder shape, docs/bench-cpu.md). Lanes past nt compute sums of
+  // the item's channels is read in order. The sums go to the tile's columns, then roundTile, or
+  // straight to y (`direct`); no zeroing and no read-modify-write of the tile (measured 1.2-1.6x
+  // faster than the tile's accumulation on the f16 vocoder shape, docs/bench-cpu.md). Lanes past nt compute sums of
   // rows that exist (clamped) and are not stored. With `byRows` (rowPhaseSweep) whole blocks of
   // vec/K channels go through rowBlockSums, the rest channel by channel.
   void phaseTile(Value tile, int64_t width, Value n, Value oc0, Value nc, Value t0, Value nt, bool byRows) {
@@ -355,7 +363,14 @@ struct Col2Im {
     auto runType = VectorType::get({s}, elem);
     Value zeroRun = arith::ConstantOp::create(b, loc, runType, b.getZeroAttr(runType));
     Value zeroSums = vector::BroadcastOp::create(b, loc, VectorType::get({vec}, f32), zeroF32());
-    auto tileAt = [&](Value c, Value v) { return ix.add(ix.add(ix.mul(c, width), ix.c(leadColumns(K))), v); };
+    // Channel c's sums of times [t0+v, t0+v+vec): to the tile, or without one (direct) to y.
+    Value yAligned = direct && checkedAlign ? ix.startsAligned(y, checkedAlign) : Value();
+    auto put = [&](Value sums, Value c, Value v) {
+      if (direct)
+        return storeSums(sums, n, ix.add(oc0, c), ix.add(t0, v), ix.sub(nt, v), yAligned);
+      Value at = ix.add(ix.add(ix.mul(c, width), ix.c(leadColumns(K))), v);
+      vector::StoreOp::create(b, loc, sums, tile, ValueRange{at});
+    };
     ix.loop(ix.c(0), nt, ix.c(vec), [&](Value v) {
       Value g0 = ix.divNonNeg(ix.add(ix.add(t0, v), p), s); // the phase row of the vector's first run
       Value single = ix.c(0);
@@ -370,8 +385,7 @@ struct Col2Im {
         scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
           ix.loop(ix.c(0), whole, ix.c(block), [&](Value c) {
             SmallVector<Value> sums = rowBlockSums(n, ix.add(oc0, c), g0);
-            for (int64_t i = 0; i < block; ++i)
-              vector::StoreOp::create(b, loc, sums[i], tile, ValueRange{tileAt(ix.add(c, i), v)});
+            for (int64_t i = 0; i < block; ++i) put(sums[i], ix.add(c, i), v);
           });
           scf::YieldOp::create(b, loc);
         });
@@ -400,7 +414,7 @@ struct Col2Im {
             }
             sums = add(sums, toF32(b, loc, concat(std::move(pieces))));
           }
-          vector::StoreOp::create(b, loc, sums, tile, ValueRange{tileAt(c, v)});
+          put(sums, c, v);
         });
       };
       if (byRows)
@@ -411,7 +425,32 @@ struct Col2Im {
       Value inside = ix.both(ix.cmp(P::sge, g0, ix.c(m - 1)), ix.cmp(P::slt, ix.add(g0, runs - 1), Tin));
       ix.ifElse(inside, [&] { channels(ix.c(0), false); }, [&] { channels(ix.c(0), true); });
     });
-    roundTile(tile, width, n, oc0, nc, t0, nt);
+    if (!direct) roundTile(tile, width, n, oc0, nc, t0, nt);
+  }
+
+  // Rounds the `vec` sums of channel oc from time t into y: a whole vector where `left` (the
+  // times from t to the tile's end) holds one, streamed where the output streams and declaring
+  // checkedAlign where `yAligned` (y's start tested once); else lane by lane up to `left`.
+  void storeSums(Value sums, Value n, Value oc, Value t, Value left, Value yAligned) {
+    OpBuilder &b = ix.b;
+    Location loc = ix.loc;
+    Value out = fromF32(b, loc, sums, elem), at = yAt(n, oc, t);
+    ix.ifElse(
+        ix.cmp(arith::CmpIPredicate::sge, left, ix.c(vec)),
+        [&] {
+          auto store = [&](int64_t align) {
+            vector::StoreOp::create(b, loc, out, y, ValueRange{at}, stream, llvm::MaybeAlign(align));
+          };
+          if (yAligned) ix.ifElse(yAligned, [&] { store(checkedAlign); }, [&] { store(0); });
+          else store(0);
+        },
+        [&] {
+          for (int64_t l = 0; l < vec; ++l)
+            scf::IfOp::create(b, loc, ix.cmp(arith::CmpIPredicate::slt, ix.c(l), left), [&](OpBuilder &, Location) {
+              memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, out, l), y, ValueRange{ix.add(at, l)});
+              scf::YieldOp::create(b, loc);
+            });
+        });
   }
 
   // `type`'s elements of cols row `row` from channel oc's tap `tap` on; `zero` where the row lies
@@ -626,13 +665,15 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
                            : 0;
       const bool byRows = rowPhaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
       const bool phases = byRows || phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
+      g.direct = phases && (!g.stream || (g.checkedAlign && vec * elementBytes(g.elem) >= 64));
       grid.push_back(GridDim::of(out, ocDim, C));
       if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
         auto [n, rest] = split(ids);
         Ix &ix = g.ix;
-        auto tileType = MemRefType::get({C * width}, b.getF32Type());
-        auto tile = memref::AllocaOp::create(b, loc, tileType, b.getI64IntegerAttr(64));
+        Value tile;
+        if (!g.direct)
+          tile = memref::AllocaOp::create(b, loc, MemRefType::get({C * width}, b.getF32Type()), b.getI64IntegerAttr(64));
         Value oc0 = ix.mul(rest[0], C);
         Value nc = ix.min(ix.c(C), ix.sub(ix.c(OC), oc0));
         auto sweepFrom = [&](Value t0) {

@@ -129,6 +129,10 @@ public:
     return ("weft::join(" + lo + ", " + hi + ")").str();
   }
 
+  // A lane of a Vec: an element of its vector-extension member (col2im's last, partial vector of
+  // a row is stored lane by lane).
+  std::string lane(StringRef v, int64_t i) override { return (v + ".v[" + std::to_string(i) + "]").str(); }
+
   std::string shuffle(VectorType, StringRef a, StringRef b, ArrayRef<int64_t> mask) override {
     return "weft::shuffle<" + llvm::join(llvm::map_range(mask, [](int64_t i) { return std::to_string(i); }), ", ") +
            ">(" + a.str() + ", " + b.str() + ")";

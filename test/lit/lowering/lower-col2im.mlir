@@ -60,6 +60,25 @@ func.func @sweep_phases_two_runs(%x: tensor<64x256xbf16>) -> tensor<16x520xbf16>
 
 // -----
 
+// The same shape in f32 with vectors of 16: each vector spans a cache line and y's rows start on
+// 32 bytes wherever y does, so the sums go straight to y (no tile): a whole vector streamed,
+// declaring the alignment where y's start passed the test, else without; the last, partial
+// vector of a row lane by lane.
+// CHECK-LABEL: func.func @sweep_direct(
+// CHECK-SAME: %[[COLS:.*]]: memref<?xf32>, %[[Y:.*]]: memref<?xf32>
+// CHECK-NOT: memref.alloca
+// CHECK: memref.extract_aligned_pointer_as_index %[[Y]]
+// CHECK: vector.store %{{.*}}, %[[Y]][%{{.*}}] {alignment = 32 : i64, nontemporal = true} : memref<?xf32>, vector<16xf32>
+// CHECK: vector.store %{{.*}}, %[[Y]][%{{.*}}] {nontemporal = true} : memref<?xf32>, vector<16xf32>
+// CHECK: vector.extract %{{.*}}[0] : f32 from vector<16xf32>
+// CHECK-NEXT: memref.store %{{.*}}, %[[Y]]
+func.func @sweep_direct(%x: tensor<2048x8192xf32>) -> tensor<512x16392xf32> {
+  %y = weft.col2im_1d %x {stride = 8, channels = 512, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 16, tile = [256]>} : tensor<2048x8192xf32> -> tensor<512x16392xf32>
+  return %y : tensor<512x16392xf32>
+}
+
+// -----
+
 // Row sweep over channel blocks: each item loops over the time tiles of its channels; K = 5
 // gives a vector<4> and a scalar piece.
 // CHECK: @sweep_channel(128 / 16)
