@@ -34,6 +34,16 @@ const char *kSchedules[] = {
     "#weft.schedule<gather = stage, tile = [5], workgroup = [32]>",
     "#weft.schedule<gather = stage, vector = 2, tile = [6], workgroup = [32]>",
 };
+
+// A col2im_1d case (default schedule) of stride, channels and padding on `cols`.
+ExecCase col2imCase(std::string name, int64_t stride, int64_t channels, int64_t padding, TensorType cols) {
+  ExecCase c;
+  c.name = std::move(name);
+  c.spec.op = "col2im_1d";
+  c.spec.attrs = {{"stride", stride}, {"channels", channels}, {"padding", padding}};
+  c.spec.inputs = {std::move(cols)};
+  return c;
+}
 } // namespace
 
 TEST(Col2Im, GeometriesDtypesSchedules) {
@@ -42,11 +52,9 @@ TEST(Col2Im, GeometriesDtypesSchedules) {
     for (size_t g = 0; g < std::size(kGeometries); ++g)
       for (size_t s = 0; s < std::size(kSchedules); ++s) {
         const Geometry &k = kGeometries[g];
-        ExecCase c;
-        c.name = std::string("col2im_") + dtypeName(dt) + "_g" + std::to_string(g) + "_s" + std::to_string(s);
-        c.spec.op = "col2im_1d";
-        c.spec.attrs = {{"stride", k.s}, {"channels", k.OC}, {"padding", k.p}};
-        c.spec.inputs = {TensorType{dt, {k.Tin, k.OC * k.K}}};
+        ExecCase c = col2imCase(std::string("col2im_") + dtypeName(dt) + "_g" + std::to_string(g) + "_s" +
+                                    std::to_string(s),
+                                k.s, k.OC, k.p, TensorType{dt, {k.Tin, k.OC * k.K}});
         c.schedule = kSchedules[s];
         cases.push_back(c);
       }
@@ -56,17 +64,8 @@ TEST(Col2Im, GeometriesDtypesSchedules) {
 TEST(Col2Im, VocoderDynamicAndBatched) {
   std::vector<ExecCase> cases;
   // A vocoder stage: thousands of grid items per thread, so per-item scratch must not pile up.
-  ExecCase vocoder;
-  vocoder.name = "col2im_vocoder";
-  vocoder.spec.op = "col2im_1d";
-  vocoder.spec.attrs = {{"stride", 8}, {"channels", 512}};
-  vocoder.spec.inputs = {TensorType{DType::f32, {2048, 512 * 16}}};
-  cases.push_back(vocoder);
-  ExecCase dyn;
-  dyn.name = "col2im_dynamic";
-  dyn.spec.op = "col2im_1d";
-  dyn.spec.attrs = {{"stride", 4}, {"channels", 6}, {"padding", 2}};
-  dyn.spec.inputs = {TensorType{DType::f32, {kDynamic, 6 * 8}}};
+  cases.push_back(col2imCase("col2im_vocoder", 8, 512, 0, TensorType{DType::f32, {2048, 512 * 16}}));
+  ExecCase dyn = col2imCase("col2im_dynamic", 4, 6, 2, TensorType{DType::f32, {kDynamic, 6 * 8}});
   dyn.runShapes = {{37, 48}};
   cases.push_back(dyn);
   ExecCase dynLanes = dyn; // rows of unknown length: vector stores without alignment
@@ -79,30 +78,16 @@ TEST(Col2Im, VocoderDynamicAndBatched) {
   cases.push_back(dynStaged);
   // An output of 16 MiB streams; its rows of 2*T_in + 2 floats start off every 16-byte boundary
   // (no aligned streams), K = 4 and s = 2 by whole-row blocks of four channels (rowBlockSums).
-  ExecCase rowBlocks;
-  rowBlocks.name = "col2im_row_blocks_streamed";
-  rowBlocks.spec.op = "col2im_1d";
-  rowBlocks.spec.attrs = {{"stride", 2}, {"channels", 64}};
-  rowBlocks.spec.inputs = {TensorType{DType::f32, {32768, 64 * 4}}};
-  cases.push_back(rowBlocks);
-  ExecCase batched;
-  batched.name = "col2im_batched";
-  batched.spec.op = "col2im_1d";
-  batched.spec.attrs = {{"stride", 2}, {"channels", 3}, {"padding", 1}};
-  batched.spec.inputs = {TensorType{DType::bf16, {3, 9, 3 * 5}}};
-  cases.push_back(batched);
+  cases.push_back(col2imCase("col2im_row_blocks_streamed", 2, 64, 0, TensorType{DType::f32, {32768, 64 * 4}}));
+  cases.push_back(col2imCase("col2im_batched", 2, 3, 1, TensorType{DType::bf16, {3, 9, 3 * 5}}));
   runCases("col2im_dyn", cases);
 }
 
 // A stride near 2^31 (issue 13 item 3): col2im's t_in * s passes 2^31 while the buffers stay
 // small, so the GPU targets index in 64 bits; every target must still sum the right taps.
 TEST(Col2Im, StrideNear2To31) {
-  ExecCase c;
-  c.name = "col2im_huge_stride";
-  c.spec.op = "col2im_1d";
-  c.spec.attrs = {{"stride", 1073741824}, {"channels", 2}, {"padding", 1073741823}};
-  c.spec.inputs = {TensorType{DType::f32, {3, 2 * 3}}};
-  runCases("col2im_near_2_31", {c});
+  runCases("col2im_near_2_31",
+           {col2imCase("col2im_huge_stride", 1073741824, 2, 1073741823, TensorType{DType::f32, {3, 2 * 3}})});
 }
 
 // The vocoder stage's output (33.5 MB) is written with streaming stores that declare 32-byte
