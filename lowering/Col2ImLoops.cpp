@@ -46,6 +46,9 @@ constexpr int64_t kGpuTimesPerThread = 8;
 // kStageBytes.
 constexpr int64_t kStageRunBytes = 256;
 constexpr int64_t kStageTimeTile = 256;
+// A CPU cache line: the row sweep by phases stores its sums straight to a streamed y only in
+// vectors at least this wide (Col2Im::direct).
+constexpr int64_t kCacheLineBytes = 64;
 // The scan gather unrolls its tap loop up to this many taps.
 constexpr int64_t kScanUnroll = 32;
 
@@ -352,9 +355,10 @@ struct Col2Im {
   // (its sums start at +0 and are never -0). Vectors outer, channels inner: each row's window of
   // the item's channels is read in order. The sums go to the tile's columns, then roundTile, or
   // straight to y (`direct`); no zeroing and no read-modify-write of the tile (measured 1.2-1.6x
-  // faster than the tile's accumulation on the f16 vocoder shape, docs/bench-cpu.md). Lanes past nt compute sums of
-  // rows that exist (clamped) and are not stored. With `byRows` (rowPhaseSweep) whole blocks of
-  // vec/K channels go through rowBlockSums, the rest channel by channel.
+  // faster than the tile's accumulation on the f16 vocoder shape, docs/bench-cpu.md). Lanes
+  // past nt compute sums of rows that exist (clamped) and are not stored. With `byRows`
+  // (rowPhaseSweep) whole blocks of vec/K channels go through rowBlockSums, the rest channel by
+  // channel.
   void phaseTile(Value tile, int64_t width, Value n, Value oc0, Value nc, Value t0, Value nt, bool byRows) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
@@ -665,7 +669,7 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
                            : 0;
       const bool byRows = rowPhaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
       const bool phases = byRows || phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
-      g.direct = phases && (!g.stream || (g.checkedAlign && vec * elementBytes(g.elem) >= 64));
+      g.direct = phases && (!g.stream || (g.checkedAlign && vec * elementBytes(g.elem) >= kCacheLineBytes));
       grid.push_back(GridDim::of(out, ocDim, C));
       if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
