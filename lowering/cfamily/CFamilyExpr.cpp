@@ -141,10 +141,9 @@ FailureOr<std::string> CFamilyPrinter::expression(Operation *op) {
         return e;
       })
       .Case([&](vector::InterleaveOp i) -> Result {
-        // Canonicalization's name for a shuffle that alternates the lanes of two vectors.
+        // Canonicalization's name for a shuffle that alternates the lanes of two vectors (only 1-D
+        // vectors get here: the printer refuses other vector types where they are defined).
         VectorType in = i.getSourceVectorType();
-        if (in.getRank() != 1 || in.isScalable())
-          return unsupported(op) << "vector.interleave of vectors that are not 1-D and fixed";
         SmallVector<int64_t> mask;
         for (int64_t l = 0; l < 2 * in.getNumElements(); ++l) mask.push_back(l / 2 + (l % 2) * in.getNumElements());
         std::string e = dialect.shuffle(i.getResultVectorType(), expr(i.getLhs()), expr(i.getRhs()), mask);
