@@ -53,12 +53,19 @@ struct RowSweep : Col2Im {
   // ones with shuffles (movntsd), an aligned one whole vmovntps of that size.
   int64_t checkedAlign = 0, streamAlign = 0;
   // phaseTile writes its sums straight to y, without the tile and roundTile's second pass: where
-  // the output does not stream, or where its rows start aligned (checkedAlign) and each vector
-  // spans a cache line. f32 vocoder shape (weft-run, four alternated rounds, 2-vCPU Zen 5): 2.14-
-  // 2.41 -> 1.31-1.80 ms. f16's 32-byte vectors leave each line half written while the other
-  // channels' stores pass (1.03-1.37 -> 1.15-1.52 ms), and K = 4's rows are not aligned: both
-  // keep the tile, which roundTile streams out row by row.
+  // the output does not stream, or where its rows start aligned (checkedAlign) and each channel's
+  // stores (span vectors) cover a cache line. f32 vocoder shape (weft-run, four alternated
+  // rounds, 2-vCPU Zen 5): 2.14-2.41 -> 1.31-1.80 ms. K = 4's rows are not aligned: it keeps the
+  // tile, which roundTile streams out row by row.
   bool direct = false;
+  // Vectors of outputs the per-channel phase form sums and stores for one channel before the
+  // next: more than one where a vector is narrower than a cache line and the stores stream
+  // straight to y, so that each channel's stores fill whole lines back to back (with one 32-byte
+  // f16 vector each line was left half written while the other channels' stores passed: 1.03-1.37
+  // ms through the tile, 1.15-1.52 straight). f16 vocoder shape, weft-run, ten alternated rounds
+  // on a 2-vCPU Zen 5: through the tile 0.86-1.05 ms, two vectors straight to y 0.79-0.87 ms, four
+  // 0.87-0.97 ms; f32's 64-byte vectors with two: unchanged.
+  int64_t span = 1;
 
   // The sweep over one tile: channels [oc0, oc0+nc) x times [t0, t0+nt), nc <= C, nt <= L. The
   // tile keeps K-1 halo columns on each side (time t0 at column leadColumns(K)), so every row that
@@ -158,7 +165,7 @@ struct RowSweep : Col2Im {
       Value at = ix.add(ix.add(ix.mul(c, width), ix.c(leadColumns(K))), v);
       vector::StoreOp::create(b, loc, sums, tile, ValueRange{at});
     };
-    ix.loop(ix.c(0), nt, ix.c(vec), [&](Value v) {
+    ix.loop(ix.c(0), nt, ix.c(vec * span), [&](Value v) {
       Value g0 = ix.divNonNeg(ix.add(ix.add(t0, v), p), s); // the phase row of the vector's first run
       Value single = ix.c(0);
       if (byRows) {
@@ -185,23 +192,25 @@ struct RowSweep : Col2Im {
           // four alternated rounds) f16 0.94-1.18 -> 0.75-0.78 ms, f32 1.73-1.87 -> 1.53-1.57 ms;
           // two or four vectors ahead were slower than one.
           if (!guarded)
-            for (int64_t r = 0; r < runs; ++r) {
-              Value row = ix.min(ix.add(g0, runs + r), ix.sub(Tin, ix.c(1)));
+            for (int64_t r = 0; r < span * runs; ++r) {
+              Value row = ix.min(ix.add(g0, span * runs + r), ix.sub(Tin, ix.c(1)));
               memref::PrefetchOp::create(b, loc, cols, ValueRange{colsAt(n, row, ix.add(oc0, c), ix.c(0))},
                                          /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
             }
-          Value sums = zeroSums;
-          for (int64_t q = m - 1; q >= 0; --q) {
-            SmallVector<Value> pieces;
-            for (int64_t r = 0; r < runs; ++r) {
-              Value row = ix.sub(ix.add(g0, r), ix.c(q));
-              pieces.push_back(guarded ? loadRow(runType, zeroRun, n, row, ix.add(oc0, c), q * s)
-                                       : vector::LoadOp::create(b, loc, runType, cols,
-                                                                ValueRange{colsAt(n, row, ix.add(oc0, c), ix.c(q * s))}));
+          for (int64_t u = 0; u < span; ++u) {
+            Value sums = zeroSums;
+            for (int64_t q = m - 1; q >= 0; --q) {
+              SmallVector<Value> pieces;
+              for (int64_t r = u * runs; r < (u + 1) * runs; ++r) {
+                Value row = ix.sub(ix.add(g0, r), ix.c(q));
+                pieces.push_back(guarded ? loadRow(runType, zeroRun, n, row, ix.add(oc0, c), q * s)
+                                         : vector::LoadOp::create(
+                                               b, loc, runType, cols, ValueRange{colsAt(n, row, ix.add(oc0, c), ix.c(q * s))}));
+              }
+              sums = add(sums, toF32(b, loc, concat(std::move(pieces))));
             }
-            sums = add(sums, toF32(b, loc, concat(std::move(pieces))));
+            put(sums, c, ix.add(v, ix.c(u * vec)));
           }
-          put(sums, c, v);
         });
       };
       if (byRows)
@@ -209,7 +218,7 @@ struct RowSweep : Col2Im {
       // Away from T_out's ends every row g0-m+1 .. g0+runs-1 lies inside cols: loads without the
       // clamp and select.
       using P = arith::CmpIPredicate;
-      Value inside = ix.both(ix.cmp(P::sge, g0, ix.c(m - 1)), ix.cmp(P::slt, ix.add(g0, runs - 1), Tin));
+      Value inside = ix.both(ix.cmp(P::sge, g0, ix.c(m - 1)), ix.cmp(P::slt, ix.add(g0, span * runs - 1), Tin));
       ix.ifElse(inside, [&] { channels(ix.c(0), false); }, [&] { channels(ix.c(0), true); });
     });
     if (!direct) roundTile(tile, width, n, oc0, nc, t0, nt);
@@ -387,7 +396,11 @@ LogicalResult buildRowSweep(KernelBuilder &kb, Col2Im1dOp op, const Col2Im &base
                        : 0;
   const bool byRows = rowPhaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
   const bool phases = byRows || phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
-  g.direct = phases && (!g.stream || (g.checkedAlign && vec * elementBytes(g.elem) >= kCacheLineBytes));
+  const int64_t vecBytes = vec * elementBytes(g.elem);
+  if (phases && !byRows && g.stream && g.checkedAlign && vecBytes < kCacheLineBytes &&
+      kCacheLineBytes % vecBytes == 0 && L % (kCacheLineBytes / vecBytes * vec) == 0)
+    g.span = kCacheLineBytes / vecBytes;
+  g.direct = phases && (!g.stream || (g.checkedAlign && g.span * vecBytes >= kCacheLineBytes));
   grid.push_back(GridDim::of(out, ocDim, C));
   if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
   kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {

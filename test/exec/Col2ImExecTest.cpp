@@ -1,6 +1,7 @@
 // col2im_1d: the 11 geometries of ops.md x f32/f16/bf16 x every schedule, bit-exact.
 #include "ExecHarness.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 using namespace weft;
@@ -65,6 +66,8 @@ TEST(Col2Im, VocoderDynamicAndBatched) {
   std::vector<ExecCase> cases;
   // A vocoder stage: thousands of grid items per thread, so per-item scratch must not pile up.
   cases.push_back(col2imCase("col2im_vocoder", 8, 512, 0, TensorType{DType::f32, {2048, 512 * 16}}));
+  // In f16 the CPU streams each channel's sums straight to y, two 32-byte vectors at a time.
+  cases.push_back(col2imCase("col2im_vocoder_f16", 8, 512, 0, TensorType{DType::f16, {2048, 512 * 16}}));
   ExecCase dyn = col2imCase("col2im_dynamic", 4, 6, 2, TensorType{DType::f32, {kDynamic, 6 * 8}});
   dyn.runShapes = {{37, 48}};
   cases.push_back(dyn);
@@ -90,14 +93,19 @@ TEST(Col2Im, StrideNear2To31) {
            {col2imCase("col2im_huge_stride", 1073741824, 2, 1073741823, TensorType{DType::f32, {3, 2 * 3}})});
 }
 
-// The vocoder stage's output (33.5 MB) is written with streaming stores that declare 32-byte
-// alignment once its start is checked; one that starts elsewhere takes the unaligned ones.
+// The vocoder stage's output (33.5 MB in f32, 16.8 MB in f16) is written with streaming stores
+// that declare 32-byte (f16: 16-byte) alignment once its start is checked; one that starts
+// elsewhere takes the unaligned ones.
 TEST(Col2Im, StreamedSweepOnAnUnalignedOutput) {
-  expectUnalignedOutputWorks(R"(
-func.func @fold(%x: tensor<2048x8192xf32>) -> tensor<512x16392xf32> {
-  %y = weft.col2im_1d %x {stride = 8, channels = 512} : tensor<2048x8192xf32> -> tensor<512x16392xf32>
-  return %y : tensor<512x16392xf32>
-}
+  for (const char *t : {"f32", "f16"}) {
+    SCOPED_TRACE(t);
+    expectUnalignedOutputWorks(fmt::format(R"(
+func.func @fold(%x: tensor<2048x8192x{0}>) -> tensor<512x16392x{0}> {{
+  %y = weft.col2im_1d %x {{stride = 8, channels = 512}} : tensor<2048x8192x{0}> -> tensor<512x16392x{0}>
+  return %y : tensor<512x16392x{0}>
+}}
 )",
-                             "fold", "col2im_1d");
+                                           t),
+                               "fold", "col2im_1d");
+  }
 }

@@ -6,10 +6,12 @@
 // loaded, widened and summed in registers, the sums stored to an f32 scratch tile (no zeroing,
 // no read-modify-write), which is rounded to f16 once and streamed out (nontemporal stores: a
 // 16 MiB output). Where both rows lie inside cols (scf.if) the loads are plain and the next
-// vector's row is prefetched; at T_out's ends a row outside cols reads as +0 through a select. Grid: 5 blocks of 103 channels x
-// ceil(16392/256) time tiles; tile rows of 296 floats (16 lead columns, 256 times, 15 halo,
+// vector's row is prefetched; at T_out's ends a row outside cols reads as +0 through a select.
+// (The sums would go straight to y four vectors of 8 at a time, whole cache lines, but a tile of
+// 264 times is not a whole number of such steps.) Grid: 5 blocks of 103 channels x
+// ceil(16392/264) time tiles; tile rows of 296 floats (16 lead columns, 264 times, 15 halo,
 // padded to an odd multiple of 8).
-// CHECK: @sweep_time(512 / 103, 16392 / 256)
+// CHECK: @sweep_time(512 / 103, 16392 / 264)
 // CHECK-LABEL: func.func @sweep_time(
 // CHECK-SAME: %[[COLS:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?xf16>, %{{.*}}: memref<?xi64>) attributes {weft.kernel}
 // CHECK: scf.parallel
@@ -39,7 +41,7 @@
 // CHECK: vector.store %{{.*}}, %[[Y]][%{{.*}}] {alignment = 16 : i64, nontemporal = true} : memref<?xf16>, vector<8xf16>
 // CHECK-NOT: arith.remsi
 func.func @sweep_time(%x: tensor<2048x8192xf16>) -> tensor<512x16392xf16> {
-  %y = weft.col2im_1d %x {stride = 8, channels = 512, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8, tile = [256]>} : tensor<2048x8192xf16> -> tensor<512x16392xf16>
+  %y = weft.col2im_1d %x {stride = 8, channels = 512, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8, tile = [264]>} : tensor<2048x8192xf16> -> tensor<512x16392xf16>
   return %y : tensor<512x16392xf16>
 }
 
@@ -75,6 +77,22 @@ func.func @sweep_phases_two_runs(%x: tensor<64x256xbf16>) -> tensor<16x520xbf16>
 func.func @sweep_direct(%x: tensor<2048x8192xf32>) -> tensor<512x16392xf32> {
   %y = weft.col2im_1d %x {stride = 8, channels = 512, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 16, tile = [256]>} : tensor<2048x8192xf32> -> tensor<512x16392xf32>
   return %y : tensor<512x16392xf32>
+}
+
+// -----
+
+// The same shape in f16: a vector of 16 is half a cache line, so each channel sums and stores
+// two vectors of 16 back to back (the step of the time loop is 32, the next two vectors' four
+// rows prefetched) and the lines fill whole; y's rows start on 16 bytes.
+// CHECK-LABEL: func.func @sweep_direct_two_vectors(
+// CHECK-SAME: %[[COLS:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?xf16>
+// CHECK-NOT: memref.alloca
+// CHECK: scf.for %{{.*}} step %c32
+// CHECK-COUNT-4: memref.prefetch %[[COLS]]
+// CHECK-COUNT-2: vector.store %{{.*}}, %[[Y]][%{{.*}}] {alignment = 16 : i64, nontemporal = true} : memref<?xf16>, vector<16xf16>
+func.func @sweep_direct_two_vectors(%x: tensor<2048x8192xf16>) -> tensor<512x16392xf16> {
+  %y = weft.col2im_1d %x {stride = 8, channels = 512, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 16, tile = [256]>} : tensor<2048x8192xf16> -> tensor<512x16392xf16>
+  return %y : tensor<512x16392xf16>
 }
 
 // -----
