@@ -8,6 +8,7 @@
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -123,8 +124,52 @@ void streamHalfVectorsAsIntegers(llvm::Module &module) {
                                               load->getIterator()));
       if (load->use_empty()) load->eraseFromParent();
     } else {
-      store->setOperand(0, new llvm::BitCastInst(value, bits, "", store->getIterator()));
+      // At the value's definition: where the bitcast stood in the store's block and the store
+      // was then split (splitUnderalignedStreams), the back end merged the halves back into one
+      // plain store (llc 22, -mcpu=znver5).
+      auto *def = llvm::dyn_cast<llvm::Instruction>(value);
+      std::optional<llvm::BasicBlock::iterator> at = def ? def->getInsertionPointAfterDef() : std::nullopt;
+      store->setOperand(0, new llvm::BitCastInst(value, bits, "", at ? *at : store->getIterator()));
     }
+  }
+}
+
+/// Streaming vector stores wider than their declared alignment as stores of that alignment's
+/// width, each streaming. The x86 back end streams an aligned vector store only whole: a 32-byte
+/// one declaring 16 bytes (col2im f16's rows, 16 bytes apart) became two plain 16-byte stores,
+/// without the hint (llc 22, -mcpu=znver5). The C++ target's weft::stream splits the same way.
+/// Stores declaring under 16 bytes stay as they are: no vector streaming store is that narrow,
+/// and the back end makes them 8-byte movntsd pieces.
+void splitUnderalignedStreams(llvm::Module &module) {
+  llvm::SmallVector<llvm::StoreInst *> stores;
+  const llvm::DataLayout &layout = module.getDataLayout();
+  for (llvm::Function &f : module)
+    for (llvm::BasicBlock &bb : f)
+      for (llvm::Instruction &inst : bb)
+        if (auto *store = llvm::dyn_cast<llvm::StoreInst>(&inst);
+            store && store->getMetadata(llvm::LLVMContext::MD_nontemporal))
+          if (auto *vt = llvm::dyn_cast<llvm::FixedVectorType>(store->getValueOperand()->getType())) {
+            const uint64_t bytes = layout.getTypeStoreSize(vt), align = store->getAlign().value();
+            const uint64_t element = layout.getTypeStoreSize(vt->getElementType());
+            if (align >= 16 && align < bytes && bytes % align == 0 && align % element == 0 &&
+                layout.getTypeAllocSize(vt->getElementType()) == element)
+              stores.push_back(store);
+          }
+  for (llvm::StoreInst *store : stores) {
+    llvm::IRBuilder<> b(store);
+    llvm::Value *value = store->getValueOperand(), *ptr = store->getPointerOperand();
+    auto *vt = llvm::cast<llvm::FixedVectorType>(value->getType());
+    const uint64_t align = store->getAlign().value();
+    const unsigned lanes = unsigned(align / layout.getTypeStoreSize(vt->getElementType()));
+    for (unsigned first = 0; first < vt->getNumElements(); first += lanes) {
+      llvm::SmallVector<int> mask;
+      for (unsigned l = 0; l < lanes; ++l) mask.push_back(int(first + l));
+      llvm::Value *piece = b.CreateShuffleVector(value, mask);
+      llvm::Value *at = b.CreateConstInBoundsGEP1_64(vt->getElementType(), ptr, first);
+      llvm::StoreInst *part = b.CreateAlignedStore(piece, at, store->getAlign());
+      part->copyMetadata(*store);
+    }
+    store->eraseFromParent();
   }
 }
 
@@ -144,6 +189,7 @@ Result<CpuKernel> jitCompile(mlir::ModuleOp module, const ProgramDesc &program, 
   auto transform = [&](llvm::Module *m) -> llvm::Error {
     optimize(*m, machine);
     streamHalfVectorsAsIntegers(*m);
+    splitUnderalignedStreams(*m);
     if (llvmIR) {
       llvmIR->clear();
       llvm::raw_string_ostream os(*llvmIR);
