@@ -396,6 +396,12 @@ LogicalResult buildRowSweep(KernelBuilder &kb, Col2Im1dOp op, const Col2Im &base
                        : 0;
   const bool byRows = rowPhaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
   const bool phases = byRows || phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
+  // Rows that start off every 16 bytes (K = 4's 131074 floats) take no vector streaming store;
+  // LLVM streams them as 8-byte movntsd pieces. The phase forms then store straight to y without
+  // streaming: K = 4, s = 2 (weft-run, eight alternated rounds, 2-vCPU Zen 5) 5.26-5.44 -> 4.87-5.06
+  // ms in a quiet phase, 6.75-7.02 -> 6.20-6.37 ms in a slow one; plain stores through the tile
+  // 6.25-6.55 ms.
+  if (phases && !g.checkedAlign) g.stream = false;
   const int64_t vecBytes = vec * elementBytes(g.elem);
   if (phases && !byRows && g.stream && g.checkedAlign && vecBytes < kCacheLineBytes &&
       kCacheLineBytes % vecBytes == 0 && L % (kCacheLineBytes / vecBytes * vec) == 0)
