@@ -64,10 +64,30 @@ TEST(ThreadPool, RunsChunksConcurrently) {
 }
 
 TEST(ThreadPool, SurvivesManyJobs) {
-  ThreadPool pool(3);
-  std::atomic<int64_t> sum{0};
-  for (int job = 0; job < 2000; ++job) pool.parallelFor(3 + job % 5, [&](int64_t b, int64_t e) { sum += e - b; });
-  EXPECT_EQ(sum.load(), 400 * (3 + 4 + 5 + 6 + 7));
+  // Without the spin (every hand-off through the condition variables), with the default one, and
+  // with jobs spaced past it (workers asleep when each job comes).
+  for (auto [spin, gap] : {std::pair{std::chrono::microseconds(0), 0}, std::pair{ThreadPool::kDefaultSpin, 0},
+                           std::pair{std::chrono::microseconds(50), 200}}) {
+    ThreadPool pool(3, spin);
+    std::atomic<int64_t> sum{0};
+    for (int job = 0; job < 2000; ++job) {
+      pool.parallelFor(3 + job % 5, [&](int64_t b, int64_t e) { sum += e - b; });
+      if (gap && job % 50 == 0) std::this_thread::sleep_for(std::chrono::microseconds(gap));
+    }
+    EXPECT_EQ(sum.load(), 400 * (3 + 4 + 5 + 6 + 7)) << "spin " << spin.count() << " us";
+  }
+}
+
+TEST(ThreadPool, SpinningWorkersStopAtOnce) {
+  // Workers spinning for up to a minute after a job: the destructor ends their spin.
+  auto start = std::chrono::steady_clock::now();
+  {
+    ThreadPool pool(3, std::chrono::minutes(1));
+    std::atomic<int64_t> sum{0};
+    pool.parallelFor(3, [&](int64_t b, int64_t e) { sum += e - b; });
+    EXPECT_EQ(sum.load(), 3);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 TEST(ThreadPool, CallsFromSeveralThreadsAreSerialized) {

@@ -5,6 +5,7 @@
 
 #include "weft/Program.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -120,10 +121,13 @@ struct CpuKernel {
 /// exported entries. The error names the file and the missing symbol.
 Result<CpuKernel> loadCpuLibrary(const std::string &path, const ProgramDesc &program);
 
-/// A fixed pool of worker threads; parallelFor splits [0, n) into contiguous chunks.
+/// A fixed pool of worker threads; parallelFor splits [0, n) into contiguous chunks. A worker
+/// that finishes a job, and a caller waiting for the workers' chunks, spin for up to `spin`
+/// before they sleep, so that kernels dispatched back to back find the workers awake.
 class ThreadPool {
 public:
-  explicit ThreadPool(unsigned threads);
+  static constexpr std::chrono::microseconds kDefaultSpin{1000};
+  explicit ThreadPool(unsigned threads, std::chrono::microseconds spin = kDefaultSpin);
   ~ThreadPool();
   ThreadPool(const ThreadPool &) = delete;
   ThreadPool &operator=(const ThreadPool &) = delete;
