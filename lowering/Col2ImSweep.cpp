@@ -397,16 +397,18 @@ LogicalResult buildRowSweep(KernelBuilder &kb, Col2Im1dOp op, const Col2Im &base
   const bool byRows = rowPhaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
   const bool phases = byRows || phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
   // Rows that start off every 16 bytes (K = 4's 131074 floats) take no vector streaming store;
-  // LLVM streams them as 8-byte movntsd pieces. The phase forms then store straight to y without
-  // streaming: K = 4, s = 2 (weft-run, eight alternated rounds, 2-vCPU Zen 5) 5.26-5.44 -> 4.87-5.06
-  // ms in a quiet phase, 6.75-7.02 -> 6.20-6.37 ms in a slow one; plain stores through the tile
-  // 6.25-6.55 ms.
-  if (phases && !g.checkedAlign) g.stream = false;
+  // LLVM streams them as 8-byte movntsd pieces. The phase forms then round the tile to y with
+  // plain stores: K = 4, s = 2 (weft-run, 2-vCPU Zen 5) 6.75-7.02 -> 6.25-6.55 ms in a slow phase
+  // of the machine. Straight to y without the tile ran as fast (6.20-6.37 ms; 4.87-5.06 against
+  // 5.26-5.44 in a quiet phase) but its partial vectors, lane by lane for each channel of a
+  // block, took the kernel's `jit` stage from 72 to 127 ms.
+  const bool unalignedRows = phases && g.stream && !g.checkedAlign;
+  if (unalignedRows) g.stream = false;
   const int64_t vecBytes = vec * elementBytes(g.elem);
   if (phases && !byRows && g.stream && g.checkedAlign && vecBytes < kCacheLineBytes &&
       kCacheLineBytes % vecBytes == 0 && L % (kCacheLineBytes / vecBytes * vec) == 0)
     g.span = kCacheLineBytes / vecBytes;
-  g.direct = phases && (!g.stream || (g.checkedAlign && g.span * vecBytes >= kCacheLineBytes));
+  g.direct = phases && !unalignedRows && (!g.stream || (g.checkedAlign && g.span * vecBytes >= kCacheLineBytes));
   grid.push_back(GridDim::of(out, ocDim, C));
   if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
   kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
