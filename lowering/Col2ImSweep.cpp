@@ -2,9 +2,9 @@
 // + halo] in f32: the cols rows that reach the tile are walked once in ascending t_in, each
 // channel's K-run is added as contiguous vectors, then the tile is rounded to y once. Where s
 // divides K and p (phaseSweep), each vector of outputs is summed in registers from the K/s runs
-// that reach it and written once (phaseTile): to the tile, or straight to y where its vectors
-// stream whole aligned lines or y does not stream. Every sum starts at +0 and adds the rows in
-// ascending t_in, as the other gathers (Col2ImLoops.cpp) and the reference do.
+// that reach it and written once (phaseTile): to the tile, or straight to y where each
+// channel's stores stream whole aligned lines or y does not stream. Every sum starts at +0 and
+// adds the rows in ascending t_in, as the other gathers (Col2ImLoops.cpp) and the reference do.
 #include "lowering/Col2ImForms.h"
 #include "lowering/KernelOp.h"
 
@@ -46,7 +46,7 @@ int64_t tileStride(int64_t L, int64_t K) {
 
 struct RowSweep : Col2Im {
   // Whether y is written with streaming stores: an output of kStreamBytes or more, in time tiles
-  // of whole vectors.
+  // of whole vectors (for the phase forms, rows that take vector streaming stores).
   bool stream = false;
   // The alignment in bytes roundTile tests y's start for (0: none); where it holds, the streamed
   // stores declare it (streamAlign): LLVM makes an unaligned streaming vector store eight 8-byte
@@ -56,7 +56,7 @@ struct RowSweep : Col2Im {
   // the output does not stream, or where its rows start aligned (checkedAlign) and each channel's
   // stores (span vectors) cover a cache line. f32 vocoder shape (weft-run, four alternated
   // rounds, 2-vCPU Zen 5): 2.14-2.41 -> 1.31-1.80 ms. K = 4's rows are not aligned: it keeps the
-  // tile, which roundTile streams out row by row.
+  // tile, which roundTile writes out row by row with plain stores (buildRowSweep).
   bool direct = false;
   // Vectors of outputs the per-channel phase form sums and stores for one channel before the
   // next: more than one where a vector is narrower than a cache line and the stores stream
@@ -215,8 +215,8 @@ struct RowSweep : Col2Im {
       };
       if (byRows)
         return channels(single, true);
-      // Away from T_out's ends every row g0-m+1 .. g0+runs-1 lies inside cols: loads without the
-      // clamp and select.
+      // Away from T_out's ends every row g0-m+1 .. g0+span*runs-1 lies inside cols: loads without
+      // the clamp and select.
       using P = arith::CmpIPredicate;
       Value inside = ix.both(ix.cmp(P::sge, g0, ix.c(m - 1)), ix.cmp(P::slt, ix.add(g0, span * runs - 1), Tin));
       ix.ifElse(inside, [&] { channels(ix.c(0), false); }, [&] { channels(ix.c(0), true); });

@@ -15,10 +15,11 @@ namespace {
 // Spins (without the lock) until `done()` or `spin` has passed. A thread that sleeps on a
 // condition variable between kernels is woken late on a virtual machine whose idle vCPU the host
 // has descheduled: on the 2-vCPU bench guests the worker often missed the next kernel altogether,
-// leaving the caller to run both chunks (col2im f16, weft-bench-cpu: medians 1.26-1.36 ms against
-// minima of 0.66-0.74, in four of six rows; spinning 2 ms: 0.63-0.70 ms in all six, below the same
-// run's streaming copy). OpenMP runtimes spin the same way before they sleep. Each round yields,
-// so that where the pool has more threads than cores the spinning ones give way to the working.
+// leaving the caller to run both chunks (col2im f16, weft-bench-cpu, three alternated runs:
+// medians 1.26-1.33 ms against minima of 0.66-0.97 in five of six rows; spinning 2 ms, 0.63-0.70
+// ms in all six, below the same run's streaming copy; 1 ms, the default, and 0.3 ms much the same:
+// docs/bench-cpu.md). OpenMP runtimes spin the same way before they sleep. Each round yields, so
+// that where the pool has more threads than cores the spinning ones give way to the working.
 template <typename Done> void spinUntil(std::chrono::microseconds spin, Done done) {
   if (spin.count() <= 0) return;
   const auto until = std::chrono::steady_clock::now() + spin;
