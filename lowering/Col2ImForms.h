@@ -8,9 +8,6 @@
 
 namespace weft::lowering::col2im {
 
-inline int64_t ceilDiv(int64_t x, int64_t m) { return (x + m - 1) / m; }
-inline int64_t roundUp(int64_t x, int64_t m) { return ceilDiv(x, m) * m; }
-
 /// The CPU's time tile where neither the schedule nor the row sweep's whole rows set one.
 constexpr int64_t kDefaultTimeTile = 256;
 
@@ -43,7 +40,6 @@ struct Col2Im {
   Value loadColsF32(Value at) {
     return toF32(ix.b, ix.loc, mlir::memref::LoadOp::create(ix.b, ix.loc, cols, ValueRange{at}));
   }
-
 };
 
 /// The CPU row sweep, gather = sweep (Col2ImSweep.cpp): `g`'s kernel over `grid` (the batch, if

@@ -147,6 +147,10 @@ inline uint64_t declaredVectorAlign(mlir::Operation *root) {
   return align;
 }
 
+/// Static extents: x / m rounded up, and x rounded up to a multiple of m (x >= 0, m > 0).
+inline int64_t ceilDiv(int64_t x, int64_t m) { return (x + m - 1) / m; }
+inline int64_t roundUp(int64_t x, int64_t m) { return ceilDiv(x, m) * m; }
+
 /// Outputs at least this large (static shapes) are written with streaming (nontemporal) vector
 /// stores where every contiguous run is whole vectors: they would not stay in cache for a consumer
 /// anyway, and streaming skips the read for ownership of every output line.

@@ -60,9 +60,6 @@ struct Blocking {
   int64_t U;      // unroll of the micro-kernel's k loop
 };
 
-int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
-int64_t ceilDiv(int64_t v, int64_t m) { return (v + m - 1) / m; }
-
 // The default tile = [MT, NT, KC] for vectors of V and a k loop unrolled U times, from the static
 // extents (`narrow`: an f16/bf16 result, summed in an MT x NT f32 scratch block, so MT stays
 // small); each a whole number of micro-panels.

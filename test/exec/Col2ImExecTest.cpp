@@ -82,7 +82,7 @@ TEST(Col2Im, VocoderDynamicAndBatched) {
   // An output of 16 MiB whose rows of 2*T_in + 2 floats start off every 16-byte boundary (no
   // vector streaming store fits: plain stores from the tile), K = 4 and s = 2 by whole-row
   // blocks of four channels (rowBlockSums).
-  cases.push_back(col2imCase("col2im_row_blocks_streamed", 2, 64, 0, TensorType{DType::f32, {32768, 64 * 4}}));
+  cases.push_back(col2imCase("col2im_row_blocks_unaligned", 2, 64, 0, TensorType{DType::f32, {32768, 64 * 4}}));
   cases.push_back(col2imCase("col2im_batched", 2, 3, 1, TensorType{DType::bf16, {3, 9, 3 * 5}}));
   runCases("col2im_dyn", cases);
 }
