@@ -56,7 +56,7 @@ struct RowSweep : Col2Im {
   // the output does not stream, or where its rows start aligned (checkedAlign) and each channel's
   // stores (span vectors) cover a cache line. f32 vocoder shape (weft-run, four alternated
   // rounds, 2-vCPU Zen 5): 2.14-2.41 -> 1.31-1.80 ms. K = 4's rows are not aligned: it keeps the
-  // tile, which roundTile writes out row by row with plain stores (buildRowSweep).
+  // tile, whose rounding aligns each channel's streaming stores (roundTile).
   bool direct = false;
   // Vectors of outputs the per-channel phase form sums and stores for one channel before the
   // next: more than one where a vector is narrower than a cache line and the stores stream
@@ -112,27 +112,48 @@ struct RowSweep : Col2Im {
 
   // Rounds the tile's sums (times [t0, t0+nt) of channels [oc0, oc0+nc), time t0 at column
   // leadColumns(K) of each `width`-long row) into y once: each channel's times are contiguous in
-  // both.
+  // both. Where y streams but its rows start off the streaming stores' alignment (checkedAlign
+  // 0: K = 4's rows of 131074 floats), each channel's times up to y's next kStreamStoreBytes
+  // boundary go lane by lane and the rest as aligned streaming vectors, read from the tile at that
+  // offset: LLVM streams an unaligned vector as 8-byte movntsd pieces, and plain stores read
+  // every line of y before writing it.
   void roundTile(Value tile, int64_t width, Value n, Value oc0, Value nc, Value t0, Value nt) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
-    Value nv = ix.mul(ix.floorDiv(nt, vec), vec);
+    const bool peel = stream && !checkedAlign;
+    const int64_t elementBytes = elem.getIntOrFloatBitWidth() / 8;
+    Value yStart = peel ? memref::ExtractAlignedPointerAsIndexOp::create(b, loc, y).getResult() : Value();
     // Only these stores depend on y's alignment, so only they are emitted twice (the sums once:
     // half the IR LLVM compiles for the sweep).
     ix.withCheckedAlignment(y, checkedAlign, streamAlign, [&] {
+      const int64_t align = peel ? kStreamStoreBytes : streamAlign;
       ix.loop(ix.c(0), nc, [&](Value c) {
         Value src = ix.add(ix.mul(c, width), ix.c(leadColumns(K)));
         Value dst = yAt(n, ix.add(oc0, c), t0);
-        ix.loop(ix.c(0), nv, ix.c(vec), [&](Value t) {
+        Value head = ix.c(0);
+        if (peel) {
+          // Elements from dst to y's next cache line (buffers are element-aligned, abi.md): a line
+          // written partly by plain stores and partly by streaming ones costs both.
+          Value line = ix.c(kCacheLineBytes);
+          Value off = b.createOrFold<arith::RemUIOp>(loc, ix.add(yStart, ix.mul(dst, elementBytes)), line);
+          Value gap = b.createOrFold<arith::RemUIOp>(loc, ix.sub(line, off), line);
+          head = ix.min(nt, ix.divNonNeg(gap, elementBytes));
+        }
+        Value nv = ix.add(head, ix.mul(ix.floorDiv(ix.sub(nt, head), vec), vec));
+        auto lanes = [&](Value from, Value to) {
+          ix.loop(from, to, [&](Value t) {
+            Value v = memref::LoadOp::create(b, loc, tile, ValueRange{ix.add(src, t)});
+            memref::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)});
+          });
+        };
+        if (peel) lanes(ix.c(0), head);
+        ix.loop(head, nv, ix.c(vec), [&](Value t) {
           Value v =
               vector::LoadOp::create(b, loc, VectorType::get({vec}, b.getF32Type()), tile, ValueRange{ix.add(src, t)});
           vector::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)}, stream,
-                                  llvm::MaybeAlign(streamAlign));
+                                  llvm::MaybeAlign(align));
         });
-        ix.loop(nv, nt, [&](Value t) {
-          Value v = memref::LoadOp::create(b, loc, tile, ValueRange{ix.add(src, t)});
-          memref::StoreOp::create(b, loc, fromF32(b, loc, v, elem), y, ValueRange{ix.add(dst, t)});
-        });
+        lanes(nv, nt);
       });
     });
   }
@@ -396,19 +417,15 @@ LogicalResult buildRowSweep(KernelBuilder &kb, Col2Im1dOp op, const Col2Im &base
                        : 0;
   const bool byRows = rowPhaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
   const bool phases = byRows || phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
-  // Rows that start off every 16 bytes (K = 4's 131074 floats) take no vector streaming store;
-  // LLVM streams them as 8-byte movntsd pieces. The phase forms then round the tile to y with
-  // plain stores: K = 4, s = 2 (weft-run, 2-vCPU Zen 5) 6.75-7.02 -> 6.25-6.55 ms in a slow phase
-  // of the machine. Straight to y without the tile ran as fast (6.20-6.37 ms; 4.87-5.06 against
-  // 5.26-5.44 in a quiet phase) but its partial vectors, lane by lane for each channel of a
-  // block, took the kernel's `jit` stage from 72 to 127 ms.
-  const bool unalignedRows = phases && g.stream && !g.checkedAlign;
-  if (unalignedRows) g.stream = false;
+  // Rows that start off every 16 bytes (K = 4's 131074 floats) go through the tile, whose
+  // rounding aligns each channel's streaming stores (roundTile). Straight to y, their partial
+  // vectors lane by lane for each channel of a block took the kernel's `jit` stage from 72 to
+  // 127 ms.
   const int64_t vecBytes = vec * elementBytes(g.elem);
   if (phases && !byRows && g.stream && g.checkedAlign && vecBytes < kCacheLineBytes &&
       kCacheLineBytes % vecBytes == 0 && L % (kCacheLineBytes / vecBytes * vec) == 0)
     g.span = kCacheLineBytes / vecBytes;
-  g.direct = phases && !unalignedRows && (!g.stream || (g.checkedAlign && g.span * vecBytes >= kCacheLineBytes));
+  g.direct = phases && (!g.stream || (g.checkedAlign && g.span * vecBytes >= kCacheLineBytes));
   grid.push_back(GridDim::of(out, ocDim, C));
   if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));
   kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {

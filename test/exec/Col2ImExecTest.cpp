@@ -96,7 +96,9 @@ TEST(Col2Im, StrideNear2To31) {
 
 // The vocoder stage's output (33.5 MB in f32, 16.8 MB in f16) is written with streaming stores
 // that declare 32-byte (f16: 16-byte) alignment once its start is checked; one that starts
-// elsewhere takes the unaligned ones.
+// elsewhere takes the unaligned ones. K = 4's rows (65538 elements) start off every 16 bytes
+// whatever y's start: each channel's stores go lane by lane up to y's next cache line, found from
+// y's address, then as aligned streaming vectors.
 TEST(Col2Im, StreamedSweepOnAnUnalignedOutput) {
   for (const char *t : {"f32", "f16"}) {
     SCOPED_TRACE(t);
@@ -108,5 +110,13 @@ func.func @fold(%x: tensor<2048x8192x{0}>) -> tensor<512x16392x{0}> {{
 )",
                                            t),
                                "fold", "col2im_1d");
+    expectUnalignedOutputWorks(fmt::format(R"(
+func.func @fold_k4(%x: tensor<65536x256x{0}>) -> tensor<64x131074x{0}> {{
+  %y = weft.col2im_1d %x {{stride = 2, channels = 64}} : tensor<65536x256x{0}> -> tensor<64x131074x{0}>
+  return %y : tensor<64x131074x{0}>
+}}
+)",
+                                           t),
+                               "fold_k4", "col2im_1d");
   }
 }

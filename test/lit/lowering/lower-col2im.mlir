@@ -122,7 +122,8 @@ func.func @sweep_channel(%x: tensor<?x640xf32>) -> tensor<128x?xf32> {
 // [s, K) of rows g-1, g and [0, s) of rows g, g+1 per pair of rows, and transposes the two
 // channels' 4-lane blocks; the other channels (all of them at T_out's ends) go one by one,
 // joining 2-float runs of rows read through a select. y's rows start off every 16 bytes, where
-// no vector streaming store fits: the tile is rounded to y with plain stores.
+// no vector streaming store fits: the tile is rounded to y per channel lane by lane up to y's next
+// cache line, then in aligned streaming vectors read from the tile at that offset, then the tail.
 // CHECK: @sweep_whole_rows(128 / 128, 131074 / 232)
 // CHECK-LABEL: func.func @sweep_whole_rows(
 // CHECK-SAME: %[[Y:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xi64>)
@@ -141,8 +142,18 @@ func.func @sweep_channel(%x: tensor<?x640xf32>) -> tensor<128x?xf32> {
 // CHECK: arith.select %{{.*}} : vector<2xf32>
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3] : vector<2xf32>, vector<2xf32>
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
-// CHECK: vector.store %{{.*}}, %[[Y]][%{{.*}}] : memref<?xf32>, vector<8xf32>
 // CHECK-NOT: nontemporal
+// CHECK: %[[START:.*]] = memref.extract_aligned_pointer_as_index %[[Y]]
+// CHECK: scf.for
+// CHECK: arith.remui %{{.*}}, %c64
+// CHECK: arith.remui %{{.*}}, %c64
+// CHECK: %[[HEAD:.*]] = arith.minsi
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[HEAD]] step %c1
+// CHECK: memref.store %{{.*}}, %[[Y]][%{{.*}}] : memref<?xf32>
+// CHECK: scf.for %{{.*}} = %[[HEAD]] to %[[BODY:[^ ]*]] step %c8
+// CHECK: vector.store %{{.*}}, %[[Y]][%{{.*}}] {alignment = 32 : i64, nontemporal = true} : memref<?xf32>, vector<8xf32>
+// CHECK: scf.for %{{.*}} = %[[BODY]] to
+// CHECK: memref.store %{{.*}}, %[[Y]][%{{.*}}] : memref<?xf32>
 // CHECK: return
 func.func @sweep_whole_rows(%x: tensor<65536x512xf32>) -> tensor<128x131074xf32> {
   %y = weft.col2im_1d %x {stride = 2, channels = 128, schedule = #weft.schedule<parallel = time, gather = sweep, vector = 8>} : tensor<65536x512xf32> -> tensor<128x131074xf32>
