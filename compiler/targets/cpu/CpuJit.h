@@ -1,4 +1,5 @@
-// The CPU target's emitter: in-process ORC JIT through mlir::ExecutionEngine, at O3 for the host
+// The CPU target's emitter: LLVM in process (optimiser, code generation to object code, ORC JIT
+// linking), at O3 for the host
 // CPU (its name and features, so AVX2, FMA and F16C are used where the host has them).
 #pragma once
 
