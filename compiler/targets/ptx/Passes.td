@@ -22,4 +22,18 @@ def WeftPtxOutlineKernels : Pass<"weft-ptx-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }
 
+def WeftPtxCacheHints : Pass<"weft-ptx-cache-hints", "mlir::ModuleOp"> {
+  let summary = "Nontemporal global loads and stores -> PTX's cache-streaming forms (ld.global.cs, st.global.cs)";
+  let description = [{
+    The loop IR marks an access `nontemporal` where it touches its bytes once (the GPU forms of
+    the data-movement ops); NVPTX ignores LLVM's `!nontemporal`, so after convert-gpu-to-nvvm each
+    such `llvm.load` / `llvm.store` of 2, 4, 8 or 16 bytes through a global or generic pointer (a
+    kernel's buffers; workgroup arrays are in address space 3 and keep their accesses) becomes
+    inline PTX with the `.cs` (evict-first) cache operator, its value moved as 16-, 32- or 64-bit
+    words. The inline PTX has side effects, so that LLVM keeps it in order with the kernel's other
+    memory accesses. Other widths keep the plain access.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // WEFT_PTX_PASSES_TD

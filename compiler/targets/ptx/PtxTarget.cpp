@@ -49,7 +49,7 @@ public:
               "gpu.module(convert-scf-to-cf,convert-math-to-llvm,convert-gpu-to-nvvm{index-bitwidth=" +
                   std::to_string(indexBits) +
                   " use-bare-ptr-memref-call-conv=true})",
-              "reconcile-unrealized-casts"}},
+              "reconcile-unrealized-casts", "weft-ptx-cache-hints"}},
             {"llvm-ptx", {"gpu-module-to-binary{format=isa}"}}};
   }
 
