@@ -96,27 +96,24 @@ TEST(Col2Im, StrideNear2To31) {
 
 // The vocoder stage's output (33.5 MB in f32, 16.8 MB in f16) is written with streaming stores
 // that declare 32-byte (f16: 16-byte) alignment once its start is checked; one that starts
-// elsewhere takes the unaligned ones. K = 4's rows (65538 elements) start off every 16 bytes
+// elsewhere takes the unaligned ones. K = 4's rows (131074 elements) start off every 16 bytes
 // whatever y's start: each channel's stores go lane by lane up to y's next cache line, found from
 // y's address, then as aligned streaming vectors.
 TEST(Col2Im, StreamedSweepOnAnUnalignedOutput) {
-  for (const char *t : {"f32", "f16"}) {
-    SCOPED_TRACE(t);
-    expectUnalignedOutputWorks(fmt::format(R"(
-func.func @fold(%x: tensor<2048x8192x{0}>) -> tensor<512x16392x{0}> {{
-  %y = weft.col2im_1d %x {{stride = 8, channels = 512}} : tensor<2048x8192x{0}> -> tensor<512x16392x{0}>
-  return %y : tensor<512x16392x{0}>
+  struct Shape {
+    const char *function, *cols, *y;
+    int stride, channels;
+  };
+  for (const Shape &shape : {Shape{"fold", "2048x8192", "512x16392", 8, 512}, Shape{"fold_k4", "65536x256", "64x131074", 2, 64}})
+    for (const char *t : {"f32", "f16"}) {
+      SCOPED_TRACE(fmt::format("{} {}", shape.function, t));
+      expectUnalignedOutputWorks(fmt::format(R"(
+func.func @{0}(%x: tensor<{1}x{3}>) -> tensor<{2}x{3}> {{
+  %y = weft.col2im_1d %x {{stride = {4}, channels = {5}}} : tensor<{1}x{3}> -> tensor<{2}x{3}>
+  return %y : tensor<{2}x{3}>
 }}
 )",
-                                           t),
-                               "fold", "col2im_1d");
-    expectUnalignedOutputWorks(fmt::format(R"(
-func.func @fold_k4(%x: tensor<65536x256x{0}>) -> tensor<64x131074x{0}> {{
-  %y = weft.col2im_1d %x {{stride = 2, channels = 64}} : tensor<65536x256x{0}> -> tensor<64x131074x{0}>
-  return %y : tensor<64x131074x{0}>
-}}
-)",
-                                           t),
-                               "fold_k4", "col2im_1d");
-  }
+                                             shape.function, shape.cols, shape.y, t, shape.stride, shape.channels),
+                                 shape.function, "col2im_1d");
+    }
 }
