@@ -29,8 +29,8 @@ bool isGlobal(Value address) {
   return space == 0 || space == 1;
 }
 
-/// How a value of `type` moves through inline PTX: `words` registers of `bits` each (PTX vector
-/// forms for 2 or 4 of them), with their constraint letter; none for other sizes.
+/// How a value of `type` moves through inline PTX: `words` registers of `bits` each (PTX's v4
+/// form for a 16-byte vector), with their constraint letter; none for other sizes.
 struct Words {
   unsigned words = 0, bits = 0;
   char constraint = 0;
@@ -67,7 +67,9 @@ std::string registers(unsigned first, unsigned words) {
 }
 
 /// The PTX type suffix of an access of `w`: `.b32`, or `.v4.b32` for four words.
-std::string suffix(const Words &w) { return fmt::format("{}.b{}", w.words > 1 ? ".v" + std::to_string(w.words) : "", w.bits); }
+std::string suffix(const Words &w) {
+  return fmt::format("{}.b{}", w.words > 1 ? fmt::format(".v{}", w.words) : "", w.bits);
+}
 
 /// `address` as a pointer to global memory (kernels' generic buffer pointers are global ones).
 Value globalAddress(OpBuilder &b, Location loc, Value address) {
@@ -92,7 +94,8 @@ void hintStore(LLVM::StoreOp store, const Words &w) {
     operands.push_back(bits);
   } else {
     for (unsigned i = 0; i < w.words; ++i)
-      operands.push_back(LLVM::ExtractElementOp::create(b, loc, bits, LLVM::ConstantOp::create(b, loc, b.getI32Type(), int32_t(i))));
+      operands.push_back(
+          LLVM::ExtractElementOp::create(b, loc, bits, LLVM::ConstantOp::create(b, loc, b.getI32Type(), int32_t(i))));
   }
   std::string constraints = "l";
   for (unsigned i = 0; i < w.words; ++i) constraints += fmt::format(",{}", w.constraint);
@@ -115,14 +118,15 @@ void hintLoad(LLVM::LoadOp load, const Words &w) {
   auto asmOp = LLVM::InlineAsmOp::create(
       b, loc, TypeRange{result}, ValueRange{globalAddress(b, loc, load.getAddr())},
       fmt::format("ld.global.cs{} {}, [${}];", suffix(w), registers(0, w.words), w.words), constraints,
-      /*has_side_effects=*/true, /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None, LLVM::AsmDialectAttr(),
-      ArrayAttr());
+      /*has_side_effects=*/true, /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr(), ArrayAttr());
   Value bits = asmOp.getResult(0);
   if (w.words > 1) {
     Value vec = LLVM::UndefOp::create(b, loc, wordsType(b, w));
     for (unsigned i = 0; i < w.words; ++i)
-      vec = LLVM::InsertElementOp::create(b, loc, vec, LLVM::ExtractValueOp::create(b, loc, bits, ArrayRef<int64_t>{int64_t(i)}),
-                                          LLVM::ConstantOp::create(b, loc, b.getI32Type(), int32_t(i)));
+      vec = LLVM::InsertElementOp::create(
+          b, loc, vec, LLVM::ExtractValueOp::create(b, loc, bits, ArrayRef<int64_t>{int64_t(i)}),
+          LLVM::ConstantOp::create(b, loc, b.getI32Type(), int32_t(i)));
     bits = vec;
   }
   if (bits.getType() != load.getType()) bits = LLVM::BitcastOp::create(b, loc, load.getType(), bits);
