@@ -125,7 +125,8 @@ struct Gathers : Col2Im {
 
   // Stores the v lanes of `sums` at y[n][oc][t, t+v): one vector store when all lanes are inside
   // the row (aligned when every row starts at a multiple of v), lane by lane at its end;
-  // nontemporal (gatherLanes).
+  // nontemporal (gatherLanes), in the staged form's lanes too (unmeasured there: the staged
+  // default stores one time per thread through storeY, and `.cs` on those did not help).
   void storeLanes(Value sums, Value n, Value oc, Value t, bool alignedRows) {
     OpBuilder &b = ix.b;
     Value at = yAt(n, oc, t);

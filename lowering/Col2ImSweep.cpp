@@ -46,7 +46,7 @@ int64_t tileStride(int64_t L, int64_t K) {
 
 struct RowSweep : Col2Im {
   // Whether y is written with streaming stores: an output of kStreamBytes or more, in time tiles
-  // of whole vectors (for the phase forms, rows that take vector streaming stores).
+  // of whole vectors.
   bool stream = false;
   // The alignment in bytes roundTile tests y's start for (0: none); where it holds, the streamed
   // stores declare it (streamAlign): LLVM makes an unaligned streaming vector store eight 8-byte
@@ -113,10 +113,10 @@ struct RowSweep : Col2Im {
   // Rounds the tile's sums (times [t0, t0+nt) of channels [oc0, oc0+nc), time t0 at column
   // leadColumns(K) of each `width`-long row) into y once: each channel's times are contiguous in
   // both. Where y streams but its rows start off the streaming stores' alignment (checkedAlign
-  // 0: K = 4's rows of 131074 floats), each channel's times up to y's next kStreamStoreBytes
-  // boundary go lane by lane and the rest as aligned streaming vectors, read from the tile at that
-  // offset: LLVM streams an unaligned vector as 8-byte movntsd pieces, and plain stores read
-  // every line of y before writing it.
+  // 0: K = 4's rows of 131074 floats), each channel's times up to y's next cache line go lane by
+  // lane and the rest as aligned streaming vectors, read from the tile at that offset: LLVM
+  // streams an unaligned vector as 8-byte movntsd pieces, and plain stores read every line of y
+  // before writing it.
   void roundTile(Value tile, int64_t width, Value n, Value oc0, Value nc, Value t0, Value nt) {
     OpBuilder &b = ix.b;
     Location loc = ix.loc;
@@ -417,14 +417,14 @@ LogicalResult buildRowSweep(KernelBuilder &kb, Col2Im1dOp op, const Col2Im &base
                        : 0;
   const bool byRows = rowPhaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
   const bool phases = byRows || phaseSweep(K, g.s, g.p, vec, L, elementBytes(g.elem));
-  // Rows that start off every 16 bytes (K = 4's 131074 floats) go through the tile, whose
-  // rounding aligns each channel's streaming stores (roundTile). Straight to y, their partial
-  // vectors lane by lane for each channel of a block took the kernel's `jit` stage from 72 to
-  // 127 ms.
   const int64_t vecBytes = vec * elementBytes(g.elem);
   if (phases && !byRows && g.stream && g.checkedAlign && vecBytes < kCacheLineBytes &&
       kCacheLineBytes % vecBytes == 0 && L % (kCacheLineBytes / vecBytes * vec) == 0)
     g.span = kCacheLineBytes / vecBytes;
+  // Streamed rows that start off every 16 bytes (K = 4's 131074 floats) go through the tile,
+  // whose rounding aligns each channel's streaming stores (roundTile). Straight to y, their
+  // partial vectors lane by lane for each channel of a block took the kernel's `jit` stage from
+  // 72 to 127 ms.
   g.direct = phases && (!g.stream || (g.checkedAlign && g.span * vecBytes >= kCacheLineBytes));
   grid.push_back(GridDim::of(out, ocDim, C));
   if (!byChannel) grid.push_back(GridDim::of(out, tDim, L));

@@ -1,6 +1,6 @@
-// The CPU target's emitter: LLVM in process (optimiser, code generation to object code, ORC JIT
-// linking), at O3 for the host
-// CPU (its name and features, so AVX2, FMA and F16C are used where the host has them).
+// The CPU target's emitter: LLVM in process (the -O2 optimiser without unrollers, code generation
+// at -O3 to object code, ORC JIT linking) for the host CPU (its name and features, so AVX2, FMA
+// and F16C are used where the host has them).
 #pragma once
 
 #include "weft/Runtime.h"
