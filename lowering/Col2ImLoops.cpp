@@ -369,8 +369,10 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     // CPU: the row sweep reads each cols row once (cpu-peers.md: 5-6x over the strided gather).
     // GPU: one thread per output element with the bounded gather, consecutive threads along time;
     // the staged gather (along time, one element per thread) where the target takes it for this
-    // stride: on CUDA always (H100: the K4 bench shape 86 -> 43-50 us, col2im f32 42 -> 39.5 us,
-    // f16 even, docs/cuda.md); through GLSL only at strides up to 2 (docs/vulkan.md).
+    // stride: on CUDA (H100: the K4 bench shape 86 -> 43-50 us, col2im f32 42 -> 39.5 us,
+    // docs/cuda.md) but for 16-bit elements at strides of 8 or more, which take 16-byte lanes
+    // of the bounded gather (TargetAttr::col2imWideHalfLanes); through GLSL only at strides up
+    // to 2 (docs/vulkan.md).
     // Vectors of f32 lanes: f16/bf16 add in f32.
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     // The staged gather's tile: the longest up to kStageTimeTile whose rows take at most
@@ -384,11 +386,27 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
           return t;
       return int64_t(0);
     };
+    const int64_t s = int64_t(op.getStride()), p = int64_t(op.getPadding()), K = shape.K, T = shape.staticTout;
+    const int64_t bytes = elementBytes(op.getInput().getType());
+    // Whether `v` lanes along time are whole aligned vectors of every row (tile: the tile given
+    // or the default one).
+    auto lanesFit = [&](int64_t v, int64_t tile) {
+      return s % v == 0 && p % v == 0 && K % v == 0 && T != kDynamic && T % v == 0 && tile % v == 0;
+    };
+    const int64_t boundedTile = [&] {
+      int64_t t = kGpuTimesPerThread * f.threads();
+      return T == kDynamic ? t : std::min(t, roundUp(T, f.threads()));
+    }();
+    // 16-bit elements in 16-byte lanes where the target prefers them to staging.
+    const int64_t halfLanes = target.lanes(bytes);
+    const bool wideHalfLanes = gpu && bytes == 2 && target.col2imWideHalfLanes(s) && f.parallel == Parallel::time &&
+                               !f.vectorGiven && f.tile.empty() && halfLanes <= target.maxGpuLanes() &&
+                               lanesFit(halfLanes, boundedTile);
     if (!f.gather) {
       // Staged only where a tile of at least 32 times fits, as the measured shapes do, and where
       // the schedule gives no tile or vector (those keep the bounded form's meaning).
-      bool staged = target.stagesCol2Im(int64_t(op.getStride())) && f.parallel == Parallel::time &&
-                    !f.vectorGiven && f.tile.empty() && stageTile() >= 32;
+      bool staged = target.stagesCol2Im(s) && !wideHalfLanes && f.parallel == Parallel::time && !f.vectorGiven &&
+                    f.tile.empty() && stageTile() >= 32;
       f.gather = !gpu ? Gather::sweep : staged ? Gather::stage : Gather::bounded;
     }
     if (f.tile.empty() && f.gather == Gather::stage) f.tile = {std::max<int64_t>(1, stageTile())};
@@ -397,25 +415,18 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
       if (f.parallel == Parallel::channel) t = gpu ? f.threads() : std::min(shape.OC, kDefaultChannelTile);
       else if (f.gather == Gather::sweep) t = defaultSweepTimeTile(shape.OC, shape.K, f.vector, shape.staticTout);
       else if (!gpu) t = kDefaultTimeTile;
-      else {
-        // A short static row takes fewer rounds of the workgroup's threads.
-        t = kGpuTimesPerThread * f.threads();
-        if (shape.staticTout != kDynamic) t = std::min(t, roundUp(shape.staticTout, f.threads()));
-      }
+      else t = boundedTile; // a short static row takes fewer rounds of the workgroup's threads
       f.tile = {t};
     }
     // Along time: 8-byte groups of times, where they load and store as aligned vectors (CUDA:
     // f16 x 4 36 -> 25 us, f32 x 2 47 -> 42 us on an H100, docs/cuda.md; Vulkan: f16 x 4 51 ->
     // 36 us, f32 x 2 40 -> 33 us on an H200, docs/vulkan.md). Through Vulkan a narrower group
     // is slower than none (K4 f16 x 2: 118 -> 169 us), so there only whole 8-byte groups.
-    if (f.parallel == Parallel::time && f.gather != Gather::stage) {
-      int64_t s = int64_t(op.getStride()), p = int64_t(op.getPadding()), K = shape.K, T = shape.staticTout;
-      const int64_t bytes = elementBytes(op.getInput().getType());
-      f.widenGpuLanes(target, bytes, 8, [&](int64_t v) {
-        return (!target.col2imLanesWholeOnly() || v * bytes == 8) && s % v == 0 && p % v == 0 && K % v == 0 && T != kDynamic &&
-               T % v == 0 && f.tile[0] % v == 0;
+    // 16-byte groups where the target prefers wide 16-bit lanes to staging (above).
+    if (f.parallel == Parallel::time && f.gather != Gather::stage)
+      f.widenGpuLanes(target, bytes, wideHalfLanes && f.gather == Gather::bounded ? 16 : 8, [&](int64_t v) {
+        return (!target.col2imLanesWholeOnly() || v * bytes == 8) && lanesFit(v, f.tile[0]);
       });
-    }
     return f.get(op.getContext());
   }
   SmallVector<StringRef> scheduleFields(Operation *, TargetAttr target) const {

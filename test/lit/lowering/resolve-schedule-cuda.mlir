@@ -1,6 +1,6 @@
 // RUN: weft-opt %s -split-input-file --weft-attach-target=kind=cuda --weft-resolve-schedule | FileCheck %s
 // CUDA's col2im and im2col defaults: the staged gather along time, its tile the longest (up to 256) whose
-// rows take at most 16 KiB; the plain forms where the schedule gives a tile or a vector, and the bounded
+// rows take at most 16 KiB (col2im of 16-bit elements at strides of 8 or more: 16-byte lanes instead); the plain forms where the schedule gives a tile or a vector, and the bounded
 // gather where not even 32 times of rows fit.
 
 // CHECK-LABEL: func.func @vocoder
@@ -8,6 +8,22 @@
 func.func @vocoder(%x: tensor<2048x8192xf32>) -> tensor<512x16392xf32> {
   %y = weft.col2im_1d %x {stride = 8, channels = 512} : tensor<2048x8192xf32> -> tensor<512x16392xf32>
   return %y : tensor<512x16392xf32>
+}
+
+// -----
+
+// 16-bit elements at strides of 8 or more: the bounded gather in 16-byte lanes, where whole ones
+// fit every row; otherwise staged as f32 (a row of 16388 times is not whole 8-lane groups).
+// CHECK-LABEL: func.func @vocoder_f16
+// CHECK: weft.col2im_1d {{.*}}schedule = #weft.schedule<parallel = time, gather = bounded, vector = 8, tile = [2048], workgroup = [256]>
+// CHECK: weft.col2im_1d {{.*}}schedule = #weft.schedule<parallel = time, gather = bounded, vector = 8, tile = [2048], workgroup = [256]>
+// CHECK: weft.col2im_1d {{.*}}schedule = #weft.schedule<parallel = time, gather = stage,
+func.func @vocoder_f16(%x: tensor<2048x8192xf16>, %b: tensor<2048x8192xbf16>, %u: tensor<2048x8192xf16>)
+    -> (tensor<512x16392xf16>, tensor<512x16392xbf16>, tensor<512x16388xf16>) {
+  %y = weft.col2im_1d %x {stride = 8, channels = 512} : tensor<2048x8192xf16> -> tensor<512x16392xf16>
+  %z = weft.col2im_1d %b {stride = 8, channels = 512} : tensor<2048x8192xbf16> -> tensor<512x16392xbf16>
+  %w = weft.col2im_1d %u {stride = 8, channels = 512, padding = 2} : tensor<2048x8192xf16> -> tensor<512x16388xf16>
+  return %y, %z, %w : tensor<512x16392xf16>, tensor<512x16392xbf16>, tensor<512x16388xf16>
 }
 
 // -----
