@@ -151,7 +151,7 @@ public:
   /// The same op through target cpp, as a build-time user gets it: the generated source built as
   /// a shared library with the flags docs/pipeline.md gives. Built when the case starts, before
   /// any row is timed: the row timed right after a C++ compiler run read 1.3-1.8x slower (median
-  /// of 21; minimum unchanged) than the same kernel timed again a moment later (docs/bench-cpu.md).
+  /// of 21; minimum unchanged) than the same kernel timed again a moment later (docs/bench-cpu-history.md).
   void buildCpp(const OpSpec &spec) { cppKernel = buildCppKernel(spec); }
 
   Result<CpuKernel> buildCppKernel(const OpSpec &spec) const {

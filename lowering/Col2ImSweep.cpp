@@ -166,7 +166,7 @@ struct RowSweep : Col2Im {
   // (its sums start at +0 and are never -0). Vectors outer, channels inner: each row's window of
   // the item's channels is read in order. The sums go to the tile's columns, then roundTile, or
   // straight to y (`direct`); no zeroing and no read-modify-write of the tile (measured 1.2-1.6x
-  // faster than the tile's accumulation on the f16 vocoder shape, docs/bench-cpu.md). Lanes
+  // faster than the tile's accumulation on the f16 vocoder shape, docs/bench-cpu-history.md). Lanes
   // past nt compute sums of rows that exist (clamped) and are not stored. With `byRows`
   // (rowPhaseSweep) whole blocks of vec/K channels go through rowBlockSums, the rest channel by
   // channel.

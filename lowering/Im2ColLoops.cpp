@@ -73,7 +73,7 @@ struct StageShape {
 // lines (their neighbours' plain stores would share lines with the streamed ones), a channel
 // count that is not whole blocks, vectors that do not divide a line, or a tile over 32 KiB.
 // Measured in a standalone test: im2col f32 IC512 T8192 K7 3.0-3.4 ms against 3.7-4.6 ms for
-// channelsOuter's plain stores (docs/bench-cpu.md).
+// channelsOuter's plain stores (docs/bench-cpu-history.md).
 struct StreamTile {
   int64_t Cb = 0;
   StreamTile(const View &in, const View &out, int64_t K, int64_t L, int64_t vec) {
@@ -151,7 +151,7 @@ struct Im2Col {
   // window of x is read from L1 by all L rows in turn. Row by row, a row's channels sit IW
   // elements apart in x (32 KiB for f32 at IW 8192: all in one set of the L1) and are evicted
   // before the next row reuses them: im2col f32 IC512 T8192 K7 took 1.6-1.8x less time this way
-  // in a standalone test (docs/bench-cpu.md).
+  // in a standalone test (docs/bench-cpu-history.md).
   void channelsOuter(Value n, Value t0, int64_t L) {
     Value pos0 = ix.sub(ix.mul(t0, s), ix.c(p));
     Value width = ix.mul(IC, K), outRow = ix.mul(ix.add(ix.mul(n, OW), t0), width);

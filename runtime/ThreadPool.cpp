@@ -18,7 +18,7 @@ namespace {
 // leaving the caller to run both chunks (col2im f16, weft-bench-cpu, three alternated runs:
 // medians 1.26-1.33 ms against minima of 0.66-0.97 in five of six rows; spinning 2 ms, 0.63-0.70
 // ms in all six, below the same run's streaming copy; 1 ms, the default, and 0.3 ms much the same:
-// docs/bench-cpu.md). OpenMP runtimes spin the same way before they sleep. Each round yields, so
+// docs/bench-cpu-history.md). OpenMP runtimes spin the same way before they sleep. Each round yields, so
 // that where the pool has more threads than cores the spinning ones give way to the working.
 template <typename Done> void spinUntil(std::chrono::microseconds spin, Done done) {
   if (spin.count() <= 0) return;
