@@ -1,6 +1,7 @@
 // RUN: weft-opt %s -split-input-file --weft-attach-target=kind=cuda --weft-resolve-schedule | FileCheck %s
 // CUDA's col2im and im2col defaults: the staged gather along time, its tile the longest (up to 256) whose
-// rows take at most 16 KiB (col2im of 16-bit elements at strides of 8 or more: 16-byte lanes instead); the plain forms where the schedule gives a tile or a vector, and the bounded
+// rows take at most 16 KiB (col2im of 16-bit elements at strides of 8 or more: 16-byte lanes of the
+// bounded gather instead); the plain forms where the schedule gives a tile or a vector, and the bounded
 // gather where not even 32 times of rows fit.
 
 // CHECK-LABEL: func.func @vocoder
