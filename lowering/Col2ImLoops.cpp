@@ -371,7 +371,7 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     // the staged gather (along time, one element per thread) where the target takes it for this
     // stride: on CUDA (H100: the K4 bench shape 86 -> 43-50 us, col2im f32 42 -> 39.5 us,
     // docs/cuda.md) but for 16-bit elements at strides of 8 or more, which take 16-byte lanes
-    // of the bounded gather (TargetAttr::col2imWideHalfLanes); through GLSL only at strides up
+    // of the bounded gather (TargetAttr::col2imWideLanes); through GLSL only at strides up
     // to 2 (docs/vulkan.md).
     // Vectors of f32 lanes: f16/bf16 add in f32.
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
@@ -397,15 +397,13 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
       int64_t t = kGpuTimesPerThread * f.threads();
       return T == kDynamic ? t : std::min(t, roundUp(T, f.threads()));
     }();
-    // 16-bit elements in 16-byte lanes where the target prefers them to staging.
-    const int64_t halfLanes = target.lanes(bytes);
-    const bool wideHalfLanes = gpu && bytes == 2 && target.col2imWideHalfLanes(s) && f.parallel == Parallel::time &&
-                               !f.vectorGiven && f.tile.empty() && halfLanes <= target.maxGpuLanes() &&
-                               lanesFit(halfLanes, boundedTile);
+    // 16-byte lanes where the target prefers them to staging.
+    const bool wideLanes = target.col2imWideLanes(s, bytes) && f.parallel == Parallel::time && !f.vectorGiven &&
+                           f.tile.empty() && lanesFit(target.lanes(bytes), boundedTile);
     if (!f.gather) {
       // Staged only where a tile of at least 32 times fits, as the measured shapes do, and where
       // the schedule gives no tile or vector (those keep the bounded form's meaning).
-      bool staged = target.stagesCol2Im(s) && !wideHalfLanes && f.parallel == Parallel::time && !f.vectorGiven &&
+      bool staged = target.stagesCol2Im(s) && !wideLanes && f.parallel == Parallel::time && !f.vectorGiven &&
                     f.tile.empty() && stageTile() >= 32;
       f.gather = !gpu ? Gather::sweep : staged ? Gather::stage : Gather::bounded;
     }
@@ -422,9 +420,9 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     // f16 x 4 36 -> 25 us, f32 x 2 47 -> 42 us on an H100, docs/cuda.md; Vulkan: f16 x 4 51 ->
     // 36 us, f32 x 2 40 -> 33 us on an H200, docs/vulkan.md). Through Vulkan a narrower group
     // is slower than none (K4 f16 x 2: 118 -> 169 us), so there only whole 8-byte groups.
-    // 16-byte groups where the target prefers wide 16-bit lanes to staging (above).
+    // 16-byte groups where the target prefers them to staging (above).
     if (f.parallel == Parallel::time && f.gather != Gather::stage)
-      f.widenGpuLanes(target, bytes, wideHalfLanes && f.gather == Gather::bounded ? 16 : 8, [&](int64_t v) {
+      f.widenGpuLanes(target, bytes, wideLanes && f.gather == Gather::bounded ? 16 : 8, [&](int64_t v) {
         return (!target.col2imLanesWholeOnly() || v * bytes == 8) && lanesFit(v, f.tile[0]);
       });
     return f.get(op.getContext());

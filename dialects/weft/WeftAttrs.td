@@ -101,12 +101,14 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     bool stagesCol2Im(int64_t stride) const {
       return getKind() == "cuda" || (getKind() == "vulkan" && stride <= 2);
     }
-    /// Whether col2im's default for 16-bit elements at `stride` is the bounded gather in 16-byte
-    /// lanes (8 per thread, one aligned vector load per cols row) where those lanes fit, ahead
-    /// of the staged gather: CUDA's at strides of 8 or more (H200: the bench's f16 vocoder shape
-    /// 25.8-26.1 -> 21.4-22.7 us, docs/cuda.md); f32's 4-lane form measured 12-15% slower than
-    /// staging, K4's stride 2 stays staged.
-    bool col2imWideHalfLanes(int64_t stride) const { return getKind() == "cuda" && stride >= 8; }
+    /// Whether col2im's default for elements of `elementBytes` at `stride` is the bounded gather
+    /// in 16-byte lanes (one aligned vector load per cols row) where those lanes fit, ahead of
+    /// the staged gather: CUDA's for 16-bit elements at strides of 8 or more (H200: the bench's
+    /// f16 vocoder shape 25.8-26.1 -> 21.4-22.7 us, docs/cuda.md); f32's 4-lane form measured
+    /// 12-15% slower than staging, K4's stride 2 stays staged.
+    bool col2imWideLanes(int64_t stride, int64_t elementBytes) const {
+      return getKind() == "cuda" && elementBytes == 2 && stride >= 8;
+    }
     /// Whether col2im's default lanes come only as whole 8-byte groups: Vulkan's, where a 4-byte
     /// group measured slower than one element per thread (K4 f16 x 2: 118 -> 169 us on an H200,
     /// docs/vulkan.md); CUDA takes narrower groups where 8 bytes do not fit.

@@ -31,8 +31,8 @@ def WeftPtxCacheHints : Pass<"weft-ptx-cache-hints", "mlir::ModuleOp"> {
     kernel's buffers; workgroup arrays are in address space 3 and keep their accesses) becomes
     inline PTX with the `.cs` (evict-first) cache operator, its value moved as 16-, 32- or 64-bit
     words, where it declares an alignment of its whole size (PTX needs it; NVPTX splits a plain
-    access that declares less). The inline PTX has side effects, so that LLVM keeps it in order with the kernel's other
-    memory accesses. Other widths keep the plain access.
+    access that declares less). The inline PTX has side effects, so that LLVM keeps it in order
+    with the kernel's other memory accesses. Other widths keep the plain access.
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
