@@ -100,7 +100,7 @@ struct Gathers : Col2Im {
   // vector load per t_in (lanes past T_out read taps of rows that exist, and are not stored).
   // Otherwise each lane gathers alone. Every cols element reaches one output, so the vector
   // loads, like storeLanes' stores, are nontemporal: cache-streaming on target ptx (H100, col2im
-  // f16 with 8 lanes, both: 26.0-27.6 -> 24.7-26.2 us; docs/cuda.md).
+  // f16 with 8 lanes, both: 26.0-27.6 -> 24.7-26.2 us; docs/cuda-history.md).
   Value gatherLanes(bool scan, Value n, Value oc, Value t) {
     OpBuilder &b = ix.b;
     auto sums = VectorType::get({vec}, b.getF32Type());
@@ -370,7 +370,7 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
     // GPU: one thread per output element with the bounded gather, consecutive threads along time;
     // the staged gather (along time, one element per thread) where the target takes it for this
     // stride: on CUDA (H100: the K4 bench shape 86 -> 43-50 us, col2im f32 42 -> 39.5 us,
-    // docs/cuda.md) but for 16-bit elements at strides of 8 or more, which take 16-byte lanes
+    // docs/cuda-history.md) but for 16-bit elements at strides of 8 or more, which take 16-byte lanes
     // of the bounded gather (TargetAttr::col2imWideLanes); through GLSL only at strides up
     // to 2 (docs/vulkan.md).
     // Vectors of f32 lanes: f16/bf16 add in f32.
@@ -417,7 +417,7 @@ struct Col2ImModel : KernelOpInterface::ExternalModel<Col2ImModel, Col2Im1dOp> {
       f.tile = {t};
     }
     // Along time: 8-byte groups of times, where they load and store as aligned vectors (CUDA:
-    // f16 x 4 36 -> 25 us, f32 x 2 47 -> 42 us on an H100, docs/cuda.md; Vulkan: f16 x 4 51 ->
+    // f16 x 4 36 -> 25 us, f32 x 2 47 -> 42 us on an H100, docs/cuda-history.md; Vulkan: f16 x 4 51 ->
     // 36 us, f32 x 2 40 -> 33 us on an H200, docs/vulkan.md). Through Vulkan a narrower group
     // is slower than none (K4 f16 x 2: 118 -> 169 us), so there only whole 8-byte groups.
     // 16-byte groups where the target prefers them to staging (above).

@@ -30,7 +30,7 @@ namespace {
 constexpr int64_t kElementsPerItem = 32 * 1024;
 // GPU: output elements per thread of an item (the item's chunk is this times the workgroup), and
 // with lanes (CUDA), vectors per thread: two measured 2-5% faster than one or a half (H100,
-// three passes: f16 x 8 58-62 -> 55-58 us, f32 x 4 102-106 -> 101-103 us; docs/cuda.md).
+// three passes: f16 x 8 58-62 -> 55-58 us, f32 x 4 102-106 -> 101-103 us; docs/cuda-history.md).
 constexpr int64_t kGpuElementsPerThread = 4;
 constexpr int64_t kGpuVectorsPerThread = 2;
 // A contiguous run of at most kStraightVectors vectors (static length) is copied without a loop;
@@ -368,7 +368,7 @@ struct ConcatModel : KernelOpInterface::ExternalModel<ConcatModel, ConcatOp> {
     }
     // CUDA and Vulkan: up to 16-byte groups of a row per thread (at most 4 lanes on Vulkan),
     // copied as aligned vectors (CUDA: f32 x 4 116 -> 100 us, f16 x 4 88 -> 59 us on an H100,
-    // docs/cuda.md; Vulkan on an H200, docs/vulkan.md: f32 93 -> 69 us, f16 80 -> 41 us, in the
+    // docs/cuda-history.md; Vulkan on an H200, docs/vulkan.md: f32 93 -> 69 us, f16 80 -> 41 us, in the
     // runs without the slow mode that Vulkan's concat shows at any width).
     int64_t A = cast<ShapedType>(op.getLhs().getType()).getShape().back();
     bool lastAxis = int64_t(op.getAxis()) == out.getRank() - 1;

@@ -98,7 +98,7 @@ struct Im2Col {
   Value x, cols, IC, IW, OW;
   // GPU forms: each cols element is written once and not read again by the kernel, so its
   // stores are marked nontemporal, which target ptx makes cache-streaming (weft-ptx-cache-hints:
-  // im2col f16 32.6-32.8 -> 29.0-29.9 us on an H100, f32 unchanged, docs/cuda.md); GLSL and MSL
+  // im2col f16 32.6-32.8 -> 29.0-29.9 us on an H100, f32 unchanged, docs/cuda-history.md); GLSL and MSL
   // have no such store and write plainly.
   bool gpuStores = false;
 
@@ -424,7 +424,7 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
     ScheduleFields f = ScheduleFields::resolving(given, target, Parallel::time, 4);
     auto out = cast<ShapedType>(op.getResult().getType());
     int64_t rowWidth = out.getShape()[2];
-    // CUDA and Vulkan, along time: the staged windows (H100, docs/cuda.md: f32 67 -> 53 us, f16
+    // CUDA and Vulkan, along time: the staged windows (H100, docs/cuda-history.md: f32 67 -> 53 us, f16
     // 55 -> 32 us with 16-byte lanes; Vulkan on an H200, docs/vulkan.md: f32 96-278 -> 47 us,
     // f16 79-228 -> 34 us with 4 lanes), where a 16-row window of one channel fits kStageBytes
     // and the schedule gives no tile (a given tile keeps the plain form's meaning: elements of a
@@ -443,7 +443,7 @@ struct Im2ColModel : KernelOpInterface::ExternalModel<Im2ColModel, Im2Col1dOp> {
     }
     // CUDA and Vulkan, along time: groups of up to 4 elements (16 bytes) of a row per thread, stored as
     // aligned vectors (f32 x 4: 96 -> 66 us, f16 x 4: 74 -> 54 us on an H100; f16 x 8: 66 us,
-    // each lane's gather costs more than the wider store saves; docs/cuda.md). Staged, the lanes
+    // each lane's gather costs more than the wider store saves; docs/cuda-history.md). Staged, the lanes
     // read workgroup memory: 16 bytes (f16 x 8: 33 -> 32 us).
     const bool staged = f.gather == Gather::stage;
     if (f.parallel == Parallel::time)

@@ -175,7 +175,7 @@ inline int64_t streamStoreAlign(llvm::ArrayRef<int64_t> elementOffsets, int64_t 
 
 /// GPU staged forms (gather = stage): the workgroup memory their default tiles take at most, so
 /// that several workgroups share a multiprocessor (col2im's K4 bench shape: 8.6 KiB measured 43
-/// us against 50 us for 33 KiB on an H100, docs/cuda.md).
+/// us against 50 us for 33 KiB on an H100, docs/cuda-history.md).
 constexpr int64_t kStageBytes = 16 << 10;
 
 /// The row stride (in elements) of a staged array whose rows hold `width` elements of

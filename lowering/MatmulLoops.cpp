@@ -571,7 +571,7 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
       if (*f.mma == Mma::subgroup) {
         // 4 warps of 64 x 64 fragments on a 128 x 128 tile, K staged in blocks of 64 for an f32
         // result, 32 for an f16 one (whose strips take the rest of the 48 KiB), the largest
-        // dividing K, each unrolled whole. Measured on an H100 (docs/cuda.md, twelfth run): the
+        // dividing K, each unrolled whole. Measured on an H100 (docs/cuda-history.md, twelfth run): the
         // larger warp tiles and K blocks were the fastest.
         auto a = cast<ShapedType>(op.getLhs().getType());
         int64_t K = a.getShape()[op.getTransposeA() ? a.getRank() - 2 : a.getRank() - 1];
@@ -585,7 +585,7 @@ struct MatmulModel : KernelOpInterface::ExternalModel<MatmulModel, MatmulOp> {
       }
       // A 64 x 64 tile of C, a 4 x 4 block of it per thread of the default 256 (K unblocked).
       // K two steps at a time for 32-bit operands, one for narrower ones: measured on an H100
-      // (docs/cuda.md, fifth run), unroll 2 was the fastest f32 matmul through PTX and Vulkan
+      // (docs/cuda-history.md, fifth run), unroll 2 was the fastest f32 matmul through PTX and Vulkan
       // (1.6x / 1.1x over 1), and 1 the fastest f16 conv_transpose_1d (2 to 8: 1.6x slower on PTX).
       if (!f.unroll) {
         auto a = cast<ShapedType>(op.getLhs().getType()), b = cast<ShapedType>(op.getRhs().getType());

@@ -87,7 +87,7 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     int64_t lanes(int64_t elementBytes) const { return getVectorBytes() / elementBytes; }
     /// Whether a GPU target's defaults count on vectors being memory accesses of their width
     /// (threads of several lanes, im2col's staged windows, the staged copies' vectors), measured
-    /// to pay: CUDA, where PTX loads and stores them whole (ld/st.global.v*, docs/cuda.md), and
+    /// to pay: CUDA, where PTX loads and stores them whole (ld/st.global.v*, docs/cuda-history.md), and
     /// Vulkan, where the GLSL reads and writes them through vector views (H200: im2col f32 96-278
     /// -> 47 us, col2im f16 51 -> 36 us; docs/vulkan.md). MSL accesses an aligned vector whole
     /// too, but Metal's defaults stay one element per thread until measured on a Metal GPU; a
@@ -104,7 +104,7 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     /// Whether col2im's default for elements of `elementBytes` at `stride` is the bounded gather
     /// in 16-byte lanes (one aligned vector load per cols row) where those lanes fit, ahead of
     /// the staged gather: CUDA's for 16-bit elements at strides of 8 or more (H200: the bench's
-    /// f16 vocoder shape 25.8-26.1 -> 21.4-22.7 us, docs/cuda.md); f32's 4-lane form measured
+    /// f16 vocoder shape 25.8-26.1 -> 21.4-22.7 us, docs/cuda-history.md); f32's 4-lane form measured
     /// 12-15% slower than staging, K4's stride 2 stays staged.
     bool col2imWideLanes(int64_t stride, int64_t elementBytes) const {
       return getKind() == "cuda" && elementBytes == 2 && stride >= 8;

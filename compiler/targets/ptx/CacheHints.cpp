@@ -1,5 +1,5 @@
 // weft-ptx-cache-hints (Passes.td): the loop IR's nontemporal global loads and stores as PTX's
-// cache-streaming forms. On an H100 (docs/cuda.md) `.cs` stores took im2col f16 from 32.6-32.8 to
+// cache-streaming forms. On an H100 (docs/cuda-history.md) `.cs` stores took im2col f16 from 32.6-32.8 to
 // 29.0-29.9 us, and `.cs` loads and stores a hand-written col2im f16 kernel from 24.8-25.6 to
 // 21.0-22.0 us; NVPTX emits plain ld.global / st.global for LLVM's !nontemporal.
 #include "compiler/targets/ptx/Passes.h"

@@ -103,7 +103,7 @@ struct OutlineKernels : impl::WeftPtxOutlineKernelsBase<OutlineKernels> {
       // Told so, NVPTX reads the buffers a kernel never writes through the read-only cache
       // (ld.global.nc) and may move loads past stores. Not in a tensor-core kernel: its staged A
       // and B blocks loaded that way made conv_transpose_1d f16 3% slower on an H100 (134 ->
-      // 138 us, docs/cuda.md), and LLVM infers readonly by itself wherever noalias is given.
+      // 138 us, docs/cuda-history.md), and LLVM infers readonly by itself wherever noalias is given.
       bool mma = body.walk([](gpu::SubgroupMmaComputeOp) { return WalkResult::interrupt(); }).wasInterrupted();
       for (BlockArgument arg : mma ? MutableArrayRef<BlockArgument>() : body.getArguments()) {
         kernel.setArgAttr(arg.getArgNumber(), LLVM::LLVMDialect::getNoAliasAttrName(), UnitAttr::get(ctx));
