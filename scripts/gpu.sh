@@ -5,11 +5,12 @@
 #                                 cases (their spirv and ptx artifacts, inputs, reference outputs)
 #                                 and compiles the bench kernels for both targets into .device/gpu;
 #                                 fetches Debian's Vulkan loader into .gl
-#   bash scripts/gpu.sh run       there (device tool, carry .device and .gl): installs the loader,
+#   bash scripts/gpu.sh run [cuda] there (device tool, carry .device and .gl): installs the loader,
 #                                 runs the execution cases on CUDA (ptx) and on Vulkan (spirv; in
 #                                 the default memory, then in staged memory), then weft's bench
 #                                 kernels the same three ways beside PyTorch's peers; prints the
-#                                 tables for docs/cuda.md and docs/vulkan.md
+#                                 tables for docs/cuda.md and docs/vulkan.md. With `cuda`, the CUDA
+#                                 device alone (a shorter call)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.device/gpu
@@ -43,6 +44,7 @@ run)
   failed=0
   # Vulkan twice: in the device's default memory, then in staged memory (docs/vulkan.md, "Memory").
   runs="cuda:cuda vulkan:vulkan vulkan-staged:vulkan"
+  [ "${2:-}" = cuda ] && runs="cuda:cuda"
   for run in $runs; do
     name=${run%%:*} device=${run#*:}
     mode=$([ "$name" = vulkan-staged ] && echo staged || echo "")
@@ -59,7 +61,7 @@ run)
   exit "$failed"
   ;;
 *)
-  echo "usage: bash scripts/gpu.sh prepare|run" >&2
+  echo "usage: bash scripts/gpu.sh prepare | run [cuda]" >&2
   exit 2
   ;;
 esac
