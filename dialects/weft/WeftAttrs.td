@@ -103,9 +103,10 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     }
     /// Whether col2im's default for elements of `elementBytes` at `stride` is the bounded gather
     /// in 16-byte lanes (one aligned vector load per cols row) where those lanes fit, ahead of
-    /// the staged gather: CUDA's for 16-bit elements at strides of 8 or more (H200: the bench's
-    /// f16 vocoder shape 25.8-26.1 -> 21.4-22.7 us, docs/cuda-history.md); f32's 4-lane form measured
-    /// 12-15% slower than staging, K4's stride 2 stays staged.
+    /// the staged gather: CUDA's for 16-bit elements at strides of 8 or more (the bench's f16
+    /// vocoder shape, H200: 25.8-26.1 -> 21.4-22.7 us; H100: 27.0-27.7 -> 24.0-25.6 us, bf16
+    /// 29.1-29.4 -> 24.6-25.4; docs/cuda-history.md); f32's 4-lane form measured 12-15% slower
+    /// than staging, K4's stride 2 stays staged.
     bool col2imWideLanes(int64_t stride, int64_t elementBytes) const {
       return getKind() == "cuda" && elementBytes == 2 && stride >= 8;
     }
