@@ -7,7 +7,8 @@
 #   bash scripts/gpu-ab.sh run [PASSES]         there (device tool, carry .device): times every
 #                                               variant with weft-bench-gpu cuda (median of 100),
 #                                               the variants alternated, PASSES passes (default 3);
-#                                               one line per pass and variant
+#                                               one line per pass and variant (the runner's
+#                                               messages go to $OUT/gpu-ab.err)
 # The runner is the one scripts/gpu.sh prepare puts into .device/gpu/bin: run that first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,10 +33,12 @@ run)
   passes=${2:-3}
   bench=.device/gpu/bin/weft-bench-gpu
   [ -x "$bench" ] || { echo "gpu-ab.sh: no $bench: run scripts/gpu.sh prepare first" >&2; exit 2; }
+  # The runner's own messages (the device line, a variant that fails to load or run), apart.
+  errors=${OUT:-/tmp}/gpu-ab.err
   for pass in $(seq "$passes"); do
     while read -r name; do
       printf 'pass %s\t%-12s\t' "$pass" "$name"
-      "$bench" cuda "$out/$name" 100 2> /dev/null | tr '\n' '\t'
+      "$bench" cuda "$out/$name" 100 2>> "$errors" | tr '\n' '\t' || printf 'failed (%s)' "$errors"
       echo
     done < "$out/order"
   done
