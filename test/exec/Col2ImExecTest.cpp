@@ -17,7 +17,10 @@ const Geometry kGeometries[] = {{16, 32, 197, 8, 0}, {4, 3, 7, 2, 0},   {1, 5, 1
                                 {16, 4, 37, 8, 8},   {24, 3, 21, 8, 0}, {8, 5, 23, 4, 4}, {16, 2, 1, 8, 0},
                                 // K = 2s with several channels to a vector (rowBlockSums): whole
                                 // blocks and single channels, padding, one-element runs
-                                {4, 9, 37, 2, 2},    {2, 17, 23, 1, 1}, {8, 5, 29, 4, 0}};
+                                {4, 9, 37, 2, 2},    {2, 17, 23, 1, 1}, {8, 5, 29, 4, 0},
+                                // GPU lanes of 4 whose last tap row lies past K for some outputs
+                                // (K not a multiple of s)
+                                {12, 3, 9, 8, 4}};
 const char *kSchedules[] = {
     "",  // the CPU default (row sweep)
     "#weft.schedule<parallel = time, gather = bounded>",
