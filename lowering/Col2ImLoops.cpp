@@ -44,6 +44,10 @@ constexpr int64_t kLanesUnroll = 8;
 
 // The gathers every target runs (bounded, scan) and the GPU forms (lanes, stage).
 struct Gathers : Col2Im {
+  // Whether the lanes gather may load its rows in straight-line code (TargetAttr::keepsSignedZeros;
+  // otherwise a loop of run-time bounds, whose first add is no constant +0 + x to fold).
+  bool straightTaps = false;
+
   // Ascending t_in over [max(0, ceil((a-K+1)/s)), min(T_in-1, floor(a/s))], a = t + p.
   Value gatherBounded(Value n, Value oc, Value t) {
     Value a = ix.add(t, p);
@@ -119,7 +123,7 @@ struct Gathers : Col2Im {
                                        lanesAlign(true, vec, elem));
       return toF32(b, ix.loc, v);
     };
-    if (const int64_t taps = ceilDiv(K, s); taps <= kLanesUnroll) {
+    if (const int64_t taps = ceilDiv(K, s); straightTaps && taps <= kLanesUnroll) {
       // Straight-line taps, t_in = floor(a/s) - j ascending: every load is issued before the
       // first sum waits on one (a rolled loop's add stalls each load behind the previous one).
       // A tap outside cols loads a clamped row and adds +0 (which leaves the sum's bits alone:
@@ -296,6 +300,7 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
     Gathers g{{Ix{b, kb.loc()}, K, int64_t(op.getStride()), int64_t(op.getPadding()), OC, vec, batched,
                 kb.elementType(in), kb.buffer(in), kb.buffer(out), kb.extent(in, in.rank() - 2),
                 kb.extent(out, tDim)}};
+    g.straightTaps = pb.target().keepsSignedZeros();
     SmallVector<GridDim> grid;
     if (batched) grid.push_back(GridDim::of(out, 0));
     // Grid ids after the optional batch id.

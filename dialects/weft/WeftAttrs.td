@@ -114,6 +114,12 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     /// group measured slower than one element per thread (K4 f16 x 2: 118 -> 169 us on an H200,
     /// docs/vulkan.md); CUDA takes narrower groups where 8 bytes do not fit.
     bool col2imLanesWholeOnly() const { return getKind() == "vulkan"; }
+    /// Whether the target's compiler keeps IEEE 754's signed zeros, so that a sum written to
+    /// start at +0 (+0 + x turns -0 into +0) keeps that first add when the lowering unrolls it
+    /// (col2im's lanes gather): LLVM's, without fast-math flags (CPU, CUDA). Mesa folds x + 0.0
+    /// to x in a shader that declares no signed-zero float controls (lavapipe summed a lone -0
+    /// to -0), and Metal compiles with fast math by default.
+    bool keepsSignedZeros() const { return getKind() == "cpu" || getKind() == "cuda"; }
     /// The most lanes a GPU schedule's `vector` may have: one access of 16-bit lanes on CUDA (8),
     /// the shading languages' 4-lane vectors otherwise.
     int64_t maxGpuLanes() const { return getKind() == "cuda" ? lanes(2) : 4; }

@@ -51,8 +51,23 @@ TEST(HalfConversion, EveryF16ThroughF32AndBack) {
   std::vector<uint16_t> all;
   for (uint32_t h = 0; h <= 0xffffu; ++h)
     if (!isNan(uint16_t(h))) all.push_back(uint16_t(h));
-  runCases("half_round_trip", bothGathers("half_every_pattern", int64_t(all.size()), 1,
-                                           [all](size_t, Buffer &b) { store(b, all); }));
+  std::vector<ExecCase> cases =
+      bothGathers("half_every_pattern", int64_t(all.size()), 1, [all](size_t, Buffer &b) { store(b, all); });
+  // The same patterns through the GPU lanes gather (K = s = 4: one tap per output, four outputs
+  // per thread from one vector load), whose sums start at +0 as the loops' do: a lone -0 comes
+  // out +0 there too (on CUDA the tap rows are straight-line code, TargetAttr::keepsSignedZeros).
+  std::vector<uint16_t> padded(all);
+  padded.resize((all.size() + 3) / 4 * 4, 0);
+  ExecCase lanes;
+  lanes.name = "half_every_pattern_lanes";
+  lanes.spec.op = "col2im_1d";
+  lanes.spec.attrs.set("stride", 4);
+  lanes.spec.attrs.set("channels", 1);
+  lanes.spec.inputs = {{DType::f16, {int64_t(padded.size() / 4), 4}}};
+  lanes.schedule = "#weft.schedule<parallel = time, gather = bounded, vector = 4>";
+  lanes.fill = [padded](size_t, Buffer &b) { store(b, padded); };
+  cases.push_back(lanes);
+  runCases("half_round_trip", cases);
 }
 
 // Sums that round: ties to even at every exponent, results in the subnormal range and across
