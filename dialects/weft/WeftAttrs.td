@@ -123,13 +123,13 @@ def Weft_TargetAttr : AttrDef<Weft_Dialect, "Target"> {
     /// The most lanes a GPU schedule's `vector` may have: one access of 16-bit lanes on CUDA (8),
     /// the shading languages' 4-lane vectors otherwise.
     int64_t maxGpuLanes() const { return getKind() == "cuda" ? lanes(2) : 4; }
-    /// The workgroup memory a GPU kernel may declare: CUDA's static shared memory (48 KiB); 32
-    /// KiB on Vulkan and Metal (Apple GPUs' threadgroup memory; desktop Vulkan devices have 32
-    /// KiB or more, lavapipe 32 KiB). 0 on the CPU, whose items keep arrays on the stack.
     /// Whether weft generates a subgroup's matrix multiply-accumulate (`mma = subgroup`) for the
     /// target: CUDA's tensor cores, through NVVM's wmma. (Vulkan's cooperative matrices and
     /// Metal's simdgroup matrices would be the other targets' forms; not generated yet.)
     bool hasSubgroupMma() const { return getKind() == "cuda"; }
+    /// The workgroup memory a GPU kernel may declare: CUDA's static shared memory (48 KiB); 32
+    /// KiB on Vulkan and Metal (Apple GPUs' threadgroup memory; desktop Vulkan devices have 32
+    /// KiB or more, lavapipe 32 KiB). 0 on the CPU, whose items keep arrays on the stack.
     int64_t maxWorkgroupBytes() const { return !isGpu() ? 0 : getKind() == "cuda" ? 48 << 10 : 32 << 10; }
     /// The description of device kind `kind` ("cpu", "vulkan", "cuda", "metal"); `vectorBytes`
     /// is the CPU's vector register size (ignored for GPUs). Null for an unknown kind.
