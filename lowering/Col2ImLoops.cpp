@@ -303,8 +303,8 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
     g.straightTaps = pb.target().keepsSignedZeros();
     SmallVector<GridDim> grid;
     if (batched) grid.push_back(GridDim::of(out, 0));
-    // Grid ids after the optional batch id.
-    auto split = [&](ValueRange ids) { return std::make_pair(batched ? ids[0] : g.ix.c(0), ids.drop_front(batched)); };
+    // The batch id (0 if none); the grid ids after it are ids.drop_front(batched).
+    auto batchOf = [&](ValueRange ids) { return batched ? ids[0] : g.ix.c(0); };
 
     if (gather == Gather::sweep)
       return buildRowSweep(kb, op, g, grid, byChannel, tileLen, staticTout, out);
@@ -326,7 +326,8 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       grid.push_back(GridDim::of(out, ocDim, st.C));
       grid.push_back(GridDim::of(out, tDim, tileLen));
       kb.parallelGrid(grid, [&](OpBuilder &, Location loc, ValueRange ids) {
-        auto [n, rest] = split(ids);
+        Value n = batchOf(ids);
+        ValueRange rest = ids.drop_front(batched);
         g.stagedTile(n, rest[0], rest[1], st.C, st.R, st.stride, tileLen, st.copyLanes(pb.target(), OC), lanes,
                      staticTout != kDynamic && staticTout % lanes == 0);
       });
@@ -340,7 +341,8 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       grid.push_back(GridDim::of(out, ocDim, C));
       grid.push_back(GridDim::of(out, tDim, L));
       kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
-        auto [n, rest] = split(ids);
+        Value n = batchOf(ids);
+        ValueRange rest = ids.drop_front(batched);
         Ix &ix = g.ix;
         Value oc0 = ix.mul(rest[0], C), t0 = ix.mul(rest[1], L);
         ix.parallel(oc0, ix.min(ix.c(OC), ix.add(oc0, C)), [&](Value oc) {
@@ -354,7 +356,8 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
       int64_t C = std::min(OC, tileLen);
       grid.push_back(GridDim::of(out, ocDim, C));
       kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
-        auto [n, rest] = split(ids);
+        Value n = batchOf(ids);
+        ValueRange rest = ids.drop_front(batched);
         Ix &ix = g.ix;
         Value oc0 = ix.mul(rest[0], C);
         ix.parallel(oc0, ix.min(ix.c(OC), ix.add(oc0, C)), [&](Value oc) {
@@ -372,7 +375,8 @@ LogicalResult buildCol2Im(ProgramBuilder &pb, Col2Im1dOp op, ScheduleAttr sched,
     grid.push_back(GridDim::of(out, ocDim));
     grid.push_back(GridDim::of(out, tDim, L));
     kb.parallelGrid(grid, [&](OpBuilder &, Location, ValueRange ids) {
-      auto [n, rest] = split(ids);
+      Value n = batchOf(ids);
+      ValueRange rest = ids.drop_front(batched);
       Ix &ix = g.ix;
       Value t0 = ix.mul(rest[1], L), t1 = ix.min(g.Tout, ix.add(t0, L));
       if (!lanes) {

@@ -438,8 +438,10 @@ LogicalResult buildMatmul(ProgramBuilder &pb, MatmulOp op, ScheduleAttr sched, c
         Value hi = g.min(extent, g.mul(g.divFloor(g.mul(g.add(item, g.c(1)), panels), items), g.c(W)));
         return std::make_pair(lo, g.sub(hi, lo));
       };
-      auto [m0, mt] = share(ids[nbo], panelsM, itemsM, bl.MR, M);
-      auto [n0, nt] = share(ids[nbo + 1], panelsN, itemsN, bl.NR, N);
+      // Named values rather than structured bindings, which C++17 lambdas cannot capture.
+      Value m0, mt, n0, nt;
+      std::tie(m0, mt) = share(ids[nbo], panelsM, itemsM, bl.MR, M);
+      std::tie(n0, nt) = share(ids[nbo + 1], panelsN, itemsN, bl.NR, N);
       Ix ix{gb, loc};
       Value outBase = batches.out(ix, ids);
       Value one = g.c(1);
