@@ -39,7 +39,8 @@ constexpr int64_t kStageRunBytes = 256;
 constexpr int64_t kStageTimeTile = 256;
 // The scan gather unrolls its tap loop up to this many taps.
 constexpr int64_t kScanUnroll = 32;
-// The GPU lanes gather loads up to this many cols rows in straight-line code.
+// The GPU lanes gather loads up to this many cols rows in straight-line code (where
+// Gathers::straightTaps).
 constexpr int64_t kLanesUnroll = 8;
 
 // The gathers every target runs (bounded, scan) and the GPU forms (lanes, stage).
@@ -125,7 +126,8 @@ struct Gathers : Col2Im {
     };
     if (const int64_t taps = ceilDiv(K, s); straightTaps && taps <= kLanesUnroll) {
       // Straight-line taps, t_in = floor(a/s) - j ascending: every load is issued before the
-      // first sum waits on one (a rolled loop's add stalls each load behind the previous one).
+      // first sum waits on one, as in the hand-written form that reached issue 4's bar (in a
+      // rolled loop each load waits on the add before it; docs/cuda-history.md).
       // A tap outside cols loads a clamped row and adds +0 (which leaves the sum's bits alone:
       // a sum from +0 is never -0).
       Value last = ix.divNonNeg(a, s), tap0 = ix.sub(a, ix.mul(last, s));
