@@ -25,23 +25,26 @@ void store(Buffer &b, const std::vector<uint16_t> &bits) {
   std::memcpy(b.data(), bits.data(), bits.size() * 2);
 }
 
+// col2im of one channel at `stride` over f16 cols of `rows` x K, under `schedule`.
+ExecCase halfCase(std::string name, int64_t stride, int64_t rows, int64_t K, const char *schedule,
+                  std::function<void(size_t, Buffer &)> fill) {
+  ExecCase c;
+  c.name = std::move(name);
+  c.spec.op = "col2im_1d";
+  c.spec.attrs.set("stride", stride);
+  c.spec.attrs.set("channels", 1);
+  c.spec.inputs = {{DType::f16, {rows, K}}};
+  c.schedule = schedule;
+  c.fill = std::move(fill);
+  return c;
+}
+
 // Both the target's default schedule and the bounded gather (on Vulkan at stride 1 the default
 // stages the rows, a second copy of the conversions' call sites).
 std::vector<ExecCase> bothGathers(const std::string &name, int64_t rows, int64_t K,
                                   std::function<void(size_t, Buffer &)> fill) {
-  std::vector<ExecCase> cases;
-  for (const char *schedule : {"", "#weft.schedule<parallel = time, gather = bounded>"}) {
-    ExecCase c;
-    c.name = name + (*schedule ? "_bounded" : "");
-    c.spec.op = "col2im_1d";
-    c.spec.attrs.set("stride", 1);
-    c.spec.attrs.set("channels", 1);
-    c.spec.inputs = {{DType::f16, {rows, K}}};
-    c.schedule = schedule;
-    c.fill = fill;
-    cases.push_back(c);
-  }
-  return cases;
+  return {halfCase(name, 1, rows, K, "", fill),
+          halfCase(name + "_bounded", 1, rows, K, "#weft.schedule<parallel = time, gather = bounded>", fill)};
 }
 
 } // namespace
@@ -58,15 +61,9 @@ TEST(HalfConversion, EveryF16ThroughF32AndBack) {
   // out +0 there too (on CUDA the tap rows are straight-line code, TargetAttr::keepsSignedZeros).
   std::vector<uint16_t> padded(all);
   padded.resize((all.size() + 3) / 4 * 4, 0);
-  ExecCase lanes;
-  lanes.name = "half_every_pattern_lanes";
-  lanes.spec.op = "col2im_1d";
-  lanes.spec.attrs.set("stride", 4);
-  lanes.spec.attrs.set("channels", 1);
-  lanes.spec.inputs = {{DType::f16, {int64_t(padded.size() / 4), 4}}};
-  lanes.schedule = "#weft.schedule<parallel = time, gather = bounded, vector = 4>";
-  lanes.fill = [padded](size_t, Buffer &b) { store(b, padded); };
-  cases.push_back(lanes);
+  cases.push_back(halfCase("half_every_pattern_lanes", 4, int64_t(padded.size() / 4), 4,
+                           "#weft.schedule<parallel = time, gather = bounded, vector = 4>",
+                           [padded](size_t, Buffer &b) { store(b, padded); }));
   runCases("half_round_trip", cases);
 }
 
